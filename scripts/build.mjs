@@ -1,0 +1,35 @@
+// Bundles the kiosk (and, for the start-up benchmark, any other entry) with esbuild.
+// Bundling cuts Node's module resolution out of start-up (SPEC §9).
+import {build} from 'esbuild';
+import {fileURLToPath} from 'node:url';
+import path from 'node:path';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+
+/** Options shared by every bundle, so the benchmark's bare Ink app is built like the kiosk. */
+export const bundleOptions = {
+	bundle: true,
+	platform: 'node',
+	target: 'node20',
+	format: 'esm',
+	splitting: true,
+	jsx: 'automatic',
+	minify: true,
+	legalComments: 'none',
+	sourcemap: 'linked',
+	define: {'process.env.NODE_ENV': '"production"'},
+	// Ink imports react-devtools-core only when DEV=true; native addons stay outside the bundle.
+	external: ['react-devtools-core', 'pkcs11js', 'pcsclite'],
+	// Bundled CommonJS dependencies call require() for Node built-ins.
+	banner: {js: "import {createRequire as __cr} from 'node:module';const require=__cr(import.meta.url);"},
+	logLevel: 'warning',
+};
+
+/** Bundles `entry` (relative to the repository) into `outdir`. */
+export async function bundle(entry, outdir) {
+	await build({...bundleOptions, entryPoints: [path.join(root, entry)], outdir: path.join(root, outdir)});
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+	await bundle('src/cli.tsx', 'dist');
+}
