@@ -1,0 +1,70 @@
+import {Box, Text} from 'ink';
+import {badgeState, type ReaderSnapshot} from '../hardware/reader-monitor.js';
+import {useT} from '../i18n/index.js';
+import {useSymbols, useTheme} from './theme.js';
+
+/** Props of the header. */
+export type HeaderProps = {
+	/** Current wizard step (1–4), or null outside the wizard. */
+	step: number | null;
+	snapshot: ReaderSnapshot;
+	/** Shows the DEMO label: the card is simulated. */
+	demo: boolean;
+	width: number;
+};
+
+/** The live reader badge: symbol and words, never colour alone. */
+export function ReaderBadge({snapshot}: {snapshot: ReaderSnapshot}) {
+	const t = useT();
+	const symbols = useSymbols();
+	const {color} = useTheme();
+	const state = badgeState(snapshot);
+	const good = state === 'cps';
+	return (
+		<Text color={color ? (good ? 'green' : 'red') : undefined} bold>
+			{good ? (symbols.ok === '✓' ? '●' : symbols.ok) : symbols.bad === '✗' ? '✖' : symbols.bad} {t.badge[state]}
+		</Text>
+	);
+}
+
+/** Title, DEMO label and reader badge, then the stepper (full label for the current step). */
+export function Header({step, snapshot, demo, width}: HeaderProps) {
+	const t = useT();
+	const symbols = useSymbols();
+	const {color} = useTheme();
+	const wide = width >= 120;
+	return (
+		<Box flexDirection="column" width={width}>
+			<Box justifyContent="space-between">
+				<Text bold>{t.appTitle}</Text>
+				<Box gap={2}>
+					{demo && (
+						<Text inverse={color} bold>
+							{` ${t.demo} `}
+						</Text>
+					)}
+					<ReaderBadge snapshot={snapshot} />
+				</Box>
+			</Box>
+			<Text wrap="truncate-end">
+				{t.steps.full.map((label, index) => {
+					const current = step === index + 1;
+					const text = `${index + 1} ${current || wide ? label : t.steps.short[index]}`;
+					return (
+						<Text key={label}>
+							{index > 0 && <Text dimColor>{` ${symbols.pointer} `}</Text>}
+							{current ? (
+								<Text bold underline inverse={color} color={color ? 'cyan' : undefined}>
+									{`[${text}]`}
+								</Text>
+							) : (
+								<Text dimColor={color}>{text}</Text>
+							)}
+						</Text>
+					);
+				})}
+			</Text>
+			<Text dimColor>{symbols.rule.repeat(width)}</Text>
+		</Box>
+	);
+}

@@ -1,0 +1,83 @@
+import {Box, Text} from 'ink';
+import {useRef, type ReactNode} from 'react';
+import {useSymbols} from './theme.js';
+
+/** One terminal row of a long form, and the focusable item it belongs to (null: static text). */
+export type Row = {key: string; owner: number | null; node: ReactNode};
+
+/** Props of the viewport. */
+export type ViewportProps = {
+	rows: Row[];
+	/** The focused item: all its rows are kept on screen. */
+	focused: number;
+	/** Rows available, indicator rows included. */
+	height: number;
+};
+
+/**
+ * Shows the part of a long form that fits, scrolled so the focused item is visible, with ▲/▼
+ * markers when more is above or below. Every row is one terminal line, so heights are exact.
+ */
+export function Viewport({rows, focused, height}: ViewportProps) {
+	const symbols = useSymbols();
+	const top = useRef(0);
+	const body = Math.max(1, height - 2);
+	if (rows.length <= height) {
+		return (
+			<Box flexDirection="column" height={height}>
+				{rows.map(row => (
+					<Box key={row.key}>{row.node}</Box>
+				))}
+			</Box>
+		);
+	}
+	const first = rows.findIndex(row => row.owner === focused);
+	const last = rows.findLastIndex(row => row.owner === focused);
+	if (first >= 0) {
+		// Include the static rows just above the item (its section title) when possible.
+		let start = first;
+		while (start > 0 && rows[start - 1]?.owner === null && first - start < 2) start--;
+		if (start < top.current) top.current = start;
+		// Scroll down just enough to show the item's last row, but never past its first row.
+		if (last >= top.current + body) top.current = Math.min(start, last - body + 1);
+	}
+	top.current = Math.min(Math.max(0, top.current), rows.length - body);
+	const visible = rows.slice(top.current, top.current + body);
+	return (
+		<Box flexDirection="column" height={height}>
+			<Text dimColor>{top.current > 0 ? `  ${symbols.more.up}` : ' '}</Text>
+			{visible.map(row => (
+				<Box key={row.key}>{row.node}</Box>
+			))}
+			<Box flexGrow={1} />
+			<Text dimColor>{top.current + body < rows.length ? `  ${symbols.more.down}` : ' '}</Text>
+		</Box>
+	);
+}
+
+/** Props of a scrollable text pane. */
+export type ScrollPaneProps = {
+	lines: string[];
+	offset: number;
+	height: number;
+	focused: boolean;
+};
+
+/** A bordered pane showing `height` lines of `lines` from `offset` (the CGU, the convention de preuve). */
+export function ScrollPane({lines, offset, height, focused}: ScrollPaneProps) {
+	return (
+		<Box flexDirection="column" borderStyle={focused ? 'double' : 'single'} paddingX={1} height={height + 2} flexShrink={0}>
+			{lines.slice(offset, offset + height).map((line, index) => (
+				// eslint-disable-next-line react/no-array-index-key -- lines of a static text
+				<Text key={`${offset + index}`} wrap="truncate-end">
+					{line || ' '}
+				</Text>
+			))}
+		</Box>
+	);
+}
+
+/** Clamps a scroll offset for a pane. */
+export function clampOffset(offset: number, total: number, height: number): number {
+	return Math.min(Math.max(0, offset), Math.max(0, total - height));
+}

@@ -1,0 +1,203 @@
+import path from 'node:path';
+import {z} from 'zod';
+import type {CardIdentity} from '../hardware/cps-token.js';
+import {addressProposals, splitAddress, withSuffix} from './address-rules.js';
+import {optionProblems, type AccountOptions} from './account-rules.js';
+import {readAsset} from './assets.js';
+import {
+	BackendError,
+	type AccountUpdate,
+	type AccountView,
+	type ActivationRequest,
+	type AddressAvailability,
+	type BackendClient,
+} from './backend-client.js';
+import {openJsonStore, type JsonStore} from './json-store.js';
+import {Outbox} from './outbox.js';
+import {hashPassword} from './password-hash.js';
+import {assessPassword} from './password-policy.js';
+import {checkEmail} from './validation.js';
+
+type StoredAccount = AccountView & {passwordHash: string; activationRequestId: string};
+
+type BackendData = {accounts: StoredAccount[]};
+
+const backendDataSchema = z.object({accounts: z.array(z.looseObject({address: z.string()}))});
+
+/** Options of the embedded backend. */
+export type EmbeddedBackendOptions = {
+	/** Folder holding `accounts.json` and `outbox/`. */
+	dataDir: string;
+	/** Addresses already used nationally (default: `data/taken-addresses.json`). */
+	takenAddresses?: string[];
+};
+
+function shippedTakenAddresses(): string[] {
+	return (JSON.parse(readAsset('taken-addresses.json')) as {addresses: string[]}).addresses;
+}
+
+/**
+ * The activation backend running in the kiosk's process, storing accounts in a lowdb file.
+ * The HTTP server of `serve` wraps the same logic.
+ */
+export class EmbeddedBackend implements BackendClient {
+	/** Where sent mail lands, for the README and the tests. */
+	readonly outbox: Outbox;
+	private readonly taken: Set<string>;
+	// Activations run one after another: the free-address check and the write are one step.
+	private queue: Promise<unknown> = Promise.resolve();
+
+	private constructor(private readonly store: JsonStore<BackendData>, dataDir: string, taken: string[]) {
+		this.outbox = new Outbox(path.join(dataDir, 'outbox'));
+		this.taken = new Set(taken.map(address => address.toLowerCase()));
+	}
+
+	static async open(options: EmbeddedBackendOptions): Promise<EmbeddedBackend> {
+		const store = await openJsonStore<BackendData>({
+			path: path.join(options.dataDir, 'accounts.json'),
+			defaults: {accounts: []},
+			parse: raw => backendDataSchema.parse(raw) as unknown as BackendData,
+			onCorrupt: 'fail',
+		});
+		return new EmbeddedBackend(store, options.dataDir, options.takenAddresses ?? shippedTakenAddresses());
+	}
+
+	/** Every account, for tests and diagnostics. */
+	accounts(): AccountView[] {
+		return this.store.db.data.accounts.map(view);
+	}
+
+	async availability(addresses: string[]): Promise<AddressAvailability[]> {
+		return addresses.map(requested => ({requested, available: this.firstFree(requested)}));
+	}
+
+	async accountFor(nationalId: string): Promise<AccountView | null> {
+		const account = this.store.db.data.accounts.find(a => a.identity.nationalId === nationalId);
+		return account ? view(account) : null;
+	}
+
+	activate(request: ActivationRequest): Promise<AccountView> {
+		return this.serialised(async () => {
+			const data = this.store.db.data;
+			const replay = data.accounts.find(a => a.activationRequestId === request.requestId);
+			if (replay) return view(replay);
+			if (data.accounts.some(a => a.identity.nationalId === request.identity.nationalId)) {
+				throw new BackendError('already-activated', 'Un compte MSSanté est déjà activé pour cette carte');
+			}
+			this.checkAllowedAddress(request.identity, request.address);
+			if (this.isTaken(request.address)) {
+				throw new BackendError('address-taken', `L'adresse ${request.address} vient d'être attribuée`, {address: [this.firstFree(request.address)]});
+			}
+			checkOptions(request.options);
+			await checkPassword(request.password, request.identity);
+			const now = new Date().toISOString();
+			const account: StoredAccount = {
+				address: request.address.toLowerCase(),
+				identity: request.identity,
+				options: request.options,
+				createdAt: now,
+				updatedAt: now,
+				passwordHash: await hashPassword(request.password),
+				activationRequestId: request.requestId,
+			};
+			data.accounts.push(account);
+			await this.store.db.write();
+			return view(account);
+		});
+	}
+
+	update(address: string, identity: CardIdentity, update: AccountUpdate): Promise<AccountView> {
+		return this.serialised(async () => {
+			const account = this.store.db.data.accounts.find(a => a.address === address.toLowerCase());
+			if (!account || account.identity.nationalId !== identity.nationalId) {
+				throw new BackendError('not-found', `Aucun compte ${address} pour cette carte`);
+			}
+			checkOptions(update.options);
+			if (update.password !== undefined) {
+				await checkPassword(update.password, account.identity);
+				account.passwordHash = await hashPassword(update.password);
+			}
+			account.options = update.options;
+			account.updatedAt = new Date().toISOString();
+			await this.store.db.write();
+			return view(account);
+		});
+	}
+
+	async invite(fromAddress: string, emails: string[]): Promise<{sent: number}> {
+		const invalid = emails.filter(email => !checkEmail(email).ok);
+		if (emails.length === 0 || invalid.length > 0) {
+			throw new BackendError('invalid-request', 'Adresse(s) invalide(s)', {emails: invalid});
+		}
+		for (const to of emails) {
+			this.outbox.send({
+				to,
+				subject: 'Invitation à activer votre Messagerie Sécurisée en Santé',
+				text: [
+					'Bonjour,',
+					'',
+					`Votre confrère ou consœur ${fromAddress} utilise la Messagerie Sécurisée en Santé (MSSanté)`,
+					'et vous invite à activer votre propre adresse, avec votre carte CPS, sur https://www.mssante.fr',
+					'(« J\'active mon compte »).',
+				].join('\n'),
+			});
+		}
+		return {sent: emails.length};
+	}
+
+	async close(): Promise<void> {
+		await this.queue;
+		this.store.close();
+	}
+
+	private serialised<T>(work: () => Promise<T>): Promise<T> {
+		const result = this.queue.then(work);
+		this.queue = result.catch(() => undefined);
+		return result;
+	}
+
+	private isTaken(address: string): boolean {
+		const lower = address.toLowerCase();
+		return this.taken.has(lower) || this.store.db.data.accounts.some(a => a.address === lower);
+	}
+
+	private firstFree(address: string): string {
+		if (!this.isTaken(address)) return address;
+		const {local, domain} = splitAddress(address);
+		for (let n = 2; ; n++) {
+			const candidate = `${withSuffix(local, n)}@${domain}`;
+			if (!this.isTaken(candidate)) return candidate;
+		}
+	}
+
+	/** The address must be one of this identity's proposals, possibly with a numeric suffix. */
+	private checkAllowedAddress(identity: CardIdentity, address: string): void {
+		const wanted = splitAddress(address.toLowerCase());
+		const allowed = addressProposals(identity).some(proposal => {
+			const {local, domain} = splitAddress(proposal.address);
+			if (domain !== wanted.domain) return false;
+			if (wanted.local === local) return true;
+			const suffix = /\d+$/.exec(wanted.local)?.[0];
+			return suffix !== undefined && Number(suffix) >= 2 && withSuffix(local, Number(suffix)) === wanted.local;
+		});
+		if (!allowed) throw new BackendError('address-not-allowed', `L'adresse ${address} ne correspond pas à l'identité de la carte`);
+	}
+}
+
+function view(account: StoredAccount): AccountView {
+	const {address, identity, options, createdAt, updatedAt} = account;
+	return {address, identity, options, createdAt, updatedAt};
+}
+
+function checkOptions(options: AccountOptions): void {
+	const problems = optionProblems(options);
+	if (Object.keys(problems).length > 0) {
+		const details = Object.fromEntries(Object.entries(problems).map(([field, problem]) => [field, [problem]]));
+		throw new BackendError('invalid-request', 'Options du compte invalides', details);
+	}
+}
+
+async function checkPassword(password: string, identity: CardIdentity): Promise<void> {
+	const {problems} = await assessPassword(password, identity);
+	if (problems.length > 0) throw new BackendError('password-policy', 'Mot de passe refusé par la politique de sécurité', {password: problems});
+}

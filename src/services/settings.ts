@@ -1,0 +1,47 @@
+import path from 'node:path';
+import {z} from 'zod';
+import {openJsonStore, type JsonStore} from './json-store.js';
+
+/**
+ * Kiosk settings: never anything secret (SPEC §10). Each key has a default, so a file written by
+ * an older version gains new keys, and a key with an invalid value falls back to its default.
+ */
+export const settingsSchema = z.object({
+	/** Interface language. */
+	lang: z.enum(['fr', 'en']).catch('fr'),
+	/** Preferred reader name when several are connected. */
+	reader: z.string().nullable().catch(null),
+	/** Path of the CPS PKCS#11 module. */
+	pkcs11Module: z.string().catch('/opt/santesocial/CPS/lib/libcps3_pkcs11_lux.so'),
+	/** Activation backend; null = the embedded one. */
+	backendUrl: z.string().nullable().catch(null),
+	/** Inactivity before the session is wiped, countdown included. */
+	idleTimeoutSeconds: z.number().int().min(10).max(3600).catch(180),
+	/** Length of the visible countdown before the wipe. */
+	idleWarningSeconds: z.number().int().min(5).max(300).catch(30),
+	/** Webmail shown (and as a QR code) on the summary. */
+	webmailUrl: z.string().catch('https://webmail.mssante.fr'),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});
+
+/** File name of the settings inside the data directory. */
+export const SETTINGS_FILE = 'settings.json';
+
+/** Parses a settings file: must be a JSON object; unknown keys dropped, missing or bad ones defaulted. */
+export function parseSettings(raw: unknown): Settings {
+	if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('not a JSON object');
+	return settingsSchema.parse(raw);
+}
+
+/** Opens `<dataDir>/settings.json` for this process (see openJsonStore for the rules). */
+export function openSettings(dataDir: string): Promise<JsonStore<Settings>> {
+	return openJsonStore({
+		path: path.join(dataDir, SETTINGS_FILE),
+		defaults: DEFAULT_SETTINGS,
+		parse: parseSettings,
+		onCorrupt: 'set-aside',
+	});
+}

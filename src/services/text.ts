@@ -1,0 +1,34 @@
+/** `Hérouville` → `Herouville`: drops combining marks after canonical decomposition. */
+export function stripDiacritics(text: string): string {
+	return text.normalize('NFD').replace(/\p{M}/gu, '');
+}
+
+/**
+ * Greedy word wrap to `width` columns; long words are cut. Screens use it to know how many
+ * lines a block takes, so a viewport can keep the focused field on screen at 24 rows.
+ */
+export function wrapText(text: string, width: number): string[] {
+	const lines: string[] = [];
+	for (const paragraph of text.split('\n')) {
+		let line = '';
+		for (const word of paragraph.split(/ +/)) {
+			let rest = word;
+			while ([...rest].length > width) {
+				if (line) {
+					lines.push(line);
+					line = '';
+				}
+				lines.push(rest.slice(0, width));
+				rest = rest.slice(width);
+			}
+			if (line === '') line = rest;
+			else if ([...line].length + 1 + [...rest].length <= width) line += ` ${rest}`;
+			else {
+				lines.push(line);
+				line = rest;
+			}
+		}
+		lines.push(line);
+	}
+	return lines;
+}

@@ -1,0 +1,239 @@
+import type {CardIdentity, PinStatus} from '../hardware/cps-token.js';
+import {EMPTY_ACCOUNT_FORM, type AccountField, type AccountForm} from '../services/account-rules.js';
+import type {AccountView, AddressAvailability} from '../services/backend-client.js';
+import {checkMobile} from '../services/validation.js';
+
+/** Every screen of the kiosk. */
+export type ScreenName = 'welcome' | 'step1' | 'step2' | 'step3' | 'step4' | 'help' | 'convention' | 'webmail' | 'invite';
+
+export type HelpTopic = 'no-card' | 'no-icon' | 'red-icon' | 'general';
+
+/** Why the session was wiped or a message is shown on the status line. */
+export type NoticeKind = 'card-removed' | 'idle' | 'finished' | 'ctrl-c-disabled' | 'not-available';
+
+/** Step 1's PIN: never the PIN itself, only what the card said about it. */
+export type PinState =
+	| {phase: 'entry'; status: PinStatus | null; lastAttempt?: 'incorrect' | 'too-short' | 'card-removed'; triesLeft?: number; error?: string}
+	| {phase: 'checking'; status: PinStatus | null}
+	| {phase: 'locked'}
+	| {phase: 'ok'};
+
+/** A request to the backend in progress or failed (message already translated or raw). */
+export type Pending = {phase: 'idle'} | {phase: 'sending'} | {phase: 'failed'; error: string; code?: string};
+
+/** Why a checkbox changed by itself or refused to change: shown next to it. */
+export type FieldNote = 'liste-rouge-turned-off-publish' | 'publish-turned-off-liste-rouge' | 'sms-refused' | 'publish-refused';
+
+/** The whole session: everything typed lives here, so Esc back and forth loses nothing. */
+export type Session = {
+	screen: ScreenName;
+	helpTopic: HelpTopic;
+	/** Screen that Esc returns to from help, convention, webmail, invite. */
+	returnTo: ScreenName;
+	notice: NoticeKind | null;
+	pin: PinState;
+	identity: CardIdentity | null;
+	/** Account found for this card at login (already activated), or the one just activated. */
+	account: AccountView | null;
+	availability: AddressAvailability[] | null;
+	availabilityRequest: Pending;
+	/** Index of the chosen proposal in `availability`. */
+	chosenAddress: number;
+	cguAccepted: boolean;
+	form: AccountForm;
+	/** Fields the user has left at least once: their problems are shown. */
+	touched: Partial<Record<AccountField, true>>;
+	submitAttempted: boolean;
+	fieldNotes: Partial<Record<AccountField, FieldNote>>;
+	/** Idempotency key of this session's activation: a retry sends the same one. */
+	requestId: string | null;
+	/** `create` for the wizard, `edit` for "Modifier mon compte". */
+	mode: 'create' | 'edit';
+	submit: Pending;
+	/** Whether step 4 shows "activé" or "modifications enregistrées". */
+	lastSave: 'activated' | 'updated' | null;
+	invite: {input: string; request: Pending; sent: number | null};
+};
+
+export const INITIAL_SESSION: Session = {
+	screen: 'welcome',
+	helpTopic: 'general',
+	returnTo: 'welcome',
+	notice: null,
+	pin: {phase: 'entry', status: null},
+	identity: null,
+	account: null,
+	availability: null,
+	availabilityRequest: {phase: 'idle'},
+	chosenAddress: 0,
+	cguAccepted: false,
+	form: EMPTY_ACCOUNT_FORM,
+	touched: {},
+	submitAttempted: false,
+	fieldNotes: {},
+	requestId: null,
+	mode: 'create',
+	submit: {phase: 'idle'},
+	lastSave: null,
+	invite: {input: '', request: {phase: 'idle'}, sent: null},
+};
+
+export type SessionAction =
+	| {type: 'go'; screen: ScreenName}
+	| {type: 'back'}
+	| {type: 'open-help'; topic: HelpTopic}
+	| {type: 'open-overlay'; screen: 'convention' | 'webmail' | 'invite'}
+	| {type: 'notice'; notice: NoticeKind | null}
+	| {type: 'wipe'; notice: NoticeKind | null}
+	| {type: 'pin-status'; status: PinStatus}
+	| {type: 'pin-too-short'}
+	| {type: 'pin-checking'}
+	| {type: 'pin-incorrect'; triesLeft?: number}
+	| {type: 'pin-locked'}
+	| {type: 'pin-card-removed'}
+	| {type: 'pin-error'; message: string}
+	| {type: 'pin-ok'; identity: CardIdentity; account: AccountView | null}
+	| {type: 'availability'; request: Pending; result?: AddressAvailability[]}
+	| {type: 'choose-address'; index: number}
+	| {type: 'toggle-cgu'}
+	| {type: 'edit-field'; field: 'password' | 'passwordConfirm' | 'email' | 'mobile'; value: string}
+	| {type: 'touch'; field: AccountField}
+	| {type: 'set-channel'; channel: 'sms' | 'mail'}
+	| {type: 'toggle-option'; field: 'notify' | 'publishMobile' | 'listeRouge' | 'paperless'}
+	| {type: 'submit-attempted'}
+	| {type: 'submit'; request: Pending; requestId?: string}
+	| {type: 'saved'; account: AccountView}
+	| {type: 'edit-account'}
+	| {type: 'invite-input'; value: string}
+	| {type: 'invite'; request: Pending; sent?: number};
+
+const BACK: Partial<Record<ScreenName, ScreenName>> = {step1: 'welcome', step2: 'step1', step3: 'step2'};
+
+function hasMobile(form: AccountForm): boolean {
+	const mobile = checkMobile(form.mobile);
+	return mobile.ok && mobile.value !== undefined;
+}
+
+function withoutNote(notes: Session['fieldNotes'], field: AccountField): Session['fieldNotes'] {
+	const {[field]: _removed, ...rest} = notes;
+	return rest;
+}
+
+export function sessionReducer(state: Session, action: SessionAction): Session {
+	switch (action.type) {
+		case 'go':
+			return {...state, screen: action.screen, notice: null};
+		case 'back': {
+			if (state.screen === 'help' || state.screen === 'convention' || state.screen === 'webmail' || state.screen === 'invite') {
+				return {...state, screen: state.returnTo};
+			}
+			if (state.screen === 'step3' && state.mode === 'edit') return {...state, screen: 'step4'};
+			const previous = BACK[state.screen];
+			return previous ? {...state, screen: previous, notice: null} : state;
+		}
+		case 'open-help':
+			return {...state, screen: 'help', helpTopic: action.topic, returnTo: state.screen === 'help' ? state.returnTo : state.screen};
+		case 'open-overlay':
+			return {...state, screen: action.screen, returnTo: state.screen};
+		case 'notice':
+			return {...state, notice: action.notice};
+		case 'wipe':
+			return {...INITIAL_SESSION, notice: action.notice};
+		case 'pin-status':
+			if (action.status.state === 'locked') return {...state, pin: {phase: 'locked'}};
+			return state.pin.phase === 'entry' ? {...state, pin: {...state.pin, status: action.status}} : state;
+		case 'pin-too-short':
+			return state.pin.phase === 'entry' ? {...state, pin: {...state.pin, lastAttempt: 'too-short'}} : state;
+		case 'pin-checking':
+			return {...state, pin: {phase: 'checking', status: state.pin.phase === 'entry' ? state.pin.status : null}};
+		case 'pin-incorrect':
+			return {...state, pin: {phase: 'entry', status: null, lastAttempt: 'incorrect', triesLeft: action.triesLeft}};
+		case 'pin-locked':
+			return {...state, pin: {phase: 'locked'}};
+		case 'pin-card-removed':
+			return {...state, pin: {phase: 'entry', status: null, lastAttempt: 'card-removed'}};
+		case 'pin-error':
+			return {...state, pin: {phase: 'entry', status: null, error: action.message}};
+		case 'pin-ok':
+			return {...state, pin: {phase: 'ok'}, identity: action.identity, account: action.account};
+		case 'availability':
+			return {...state, availabilityRequest: action.request, availability: action.result ?? state.availability};
+		case 'choose-address':
+			return {...state, chosenAddress: action.index};
+		case 'toggle-cgu':
+			return {...state, cguAccepted: !state.cguAccepted};
+		case 'edit-field':
+			return {...state, form: {...state.form, [action.field]: action.value}, fieldNotes: withoutNote(state.fieldNotes, action.field)};
+		case 'touch':
+			return state.touched[action.field] ? state : {...state, touched: {...state.touched, [action.field]: true}};
+		case 'set-channel':
+			if (action.channel === 'sms' && !hasMobile(state.form)) {
+				return {...state, fieldNotes: {...state.fieldNotes, otpChannel: 'sms-refused'}};
+			}
+			return {...state, form: {...state.form, otpChannel: action.channel}, fieldNotes: withoutNote(state.fieldNotes, 'otpChannel')};
+		case 'toggle-option':
+			return toggleOption(state, action.field);
+		case 'submit-attempted':
+			return {...state, submitAttempted: true};
+		case 'submit':
+			return {...state, submit: action.request, requestId: action.requestId ?? state.requestId};
+		case 'saved':
+			return {
+				...state,
+				account: action.account,
+				lastSave: state.mode === 'create' ? 'activated' : 'updated',
+				screen: 'step4',
+				submit: {phase: 'idle'},
+				// The password has reached the backend: nothing keeps it in memory any longer.
+				form: {...state.form, password: '', passwordConfirm: ''},
+				submitAttempted: false,
+				touched: {},
+			};
+		case 'edit-account':
+			return {...state, mode: 'edit', screen: 'step3', submit: {phase: 'idle'}, submitAttempted: false, touched: {}, fieldNotes: {}};
+		case 'invite-input':
+			return {...state, invite: {...state.invite, input: action.value, request: {phase: 'idle'}}};
+		case 'invite':
+			return {
+				...state,
+				invite: {
+					input: action.request.phase === 'idle' && action.sent !== undefined ? '' : state.invite.input,
+					request: action.request,
+					sent: action.sent ?? state.invite.sent,
+				},
+			};
+	}
+}
+
+/**
+ * Checkbox rules of the directory section: liste rouge and publishing the mobile exclude each
+ * other (ticking one turns the other off and says so); publishing needs a mobile.
+ */
+function toggleOption(state: Session, field: 'notify' | 'publishMobile' | 'listeRouge' | 'paperless'): Session {
+	const form = {...state.form, [field]: !state.form[field]};
+	let fieldNotes = withoutNote(withoutNote(state.fieldNotes, 'publishMobile'), 'listeRouge');
+	if (field === 'publishMobile' && form.publishMobile) {
+		if (!hasMobile(form)) return {...state, fieldNotes: {...fieldNotes, publishMobile: 'publish-refused'}};
+		if (form.listeRouge) {
+			form.listeRouge = false;
+			fieldNotes = {...fieldNotes, listeRouge: 'publish-turned-off-liste-rouge'};
+		}
+	}
+	if (field === 'listeRouge' && form.listeRouge && form.publishMobile) {
+		form.publishMobile = false;
+		fieldNotes = {...fieldNotes, publishMobile: 'liste-rouge-turned-off-publish'};
+	}
+	return {...state, form, fieldNotes};
+}
+
+/** True when nothing has happened in this session yet: removing the card then wipes nothing. */
+export function isPristine(state: Session): boolean {
+	return state.screen === 'welcome' && state.identity === null && state.pin.phase === 'entry' && !state.pin.lastAttempt;
+}
+
+/** The wizard step (1–4) a screen belongs to, for the stepper. */
+export function stepOf(state: Session): number | null {
+	const screen = ['help', 'convention', 'webmail', 'invite'].includes(state.screen) ? state.returnTo : state.screen;
+	const steps: Partial<Record<ScreenName, number>> = {step1: 1, step2: 2, step3: 3, step4: 4};
+	return steps[screen] ?? null;
+}
