@@ -12,6 +12,8 @@ export const bundleOptions = {
 	platform: 'node',
 	target: 'node20',
 	format: 'esm',
+	// Prefer packages' ES modules: a dynamic import() of a CommonJS build loses its named exports.
+	mainFields: ['module', 'main'],
 	splitting: true,
 	jsx: 'automatic',
 	minify: true,

@@ -1,5 +1,6 @@
 import {Text} from 'ink';
-import TextInput from 'ink-text-input';
+import {useRef, useState} from 'react';
+import {useKeys} from '../hooks/use-keys.js';
 import {useSymbols, useTheme} from './theme.js';
 
 /** Marks the focused line: a pointer and bold text, so focus is visible without colour. */
@@ -42,7 +43,8 @@ export type TextFieldProps = {
 	value: string;
 	focused: boolean;
 	onChange: (value: string) => void;
-	onSubmit?: () => void;
+	/** Enter pressed, with the value as typed. */
+	onSubmit?: (value: string) => void;
 	/** Masks every character (passwords, PIN). */
 	secret?: boolean;
 	/** Keeps only what this returns (e.g. digits), so refused characters never appear. */
@@ -50,17 +52,63 @@ export type TextFieldProps = {
 	placeholder?: string;
 };
 
-/** One-line input built on ink-text-input; masked with the theme's mask symbol when secret. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001F\u007F-\u009F]/g;
+
+/**
+ * One-line input: typing inserts at the cursor, ←/→/Home/End move it, Backspace deletes, Ctrl+U
+ * clears. Written for the kiosk rather than taken from ink-text-input, whose handler reads its
+ * value from the previous render (a fast second key overwrote the first) and types the letter
+ * of Ctrl+key combinations into the field.
+ */
 export function TextField({value, focused, onChange, onSubmit, secret, filter, placeholder}: TextFieldProps) {
 	const symbols = useSymbols();
+	const {color} = useTheme();
+	// What the field holds now: the value prop is only as fresh as the last render, and the next
+	// key may come before React renders again.
+	const held = useRef({value, cursor: value.length, prop: value});
+	if (held.current.prop !== value) held.current = {value, cursor: Math.min(held.current.cursor, value.length), prop: value};
+	const [, rerender] = useState(0);
+	const setCursor = (cursor: number) => {
+		held.current.cursor = cursor;
+		rerender(n => n + 1);
+	};
+	const change = (next: string, nextCursor: number) => {
+		const kept = filter ? filter(next) : next;
+		const previous = held.current.value;
+		held.current.value = kept;
+		setCursor(Math.min(nextCursor, kept.length));
+		if (kept !== previous) onChange(kept);
+	};
+	useKeys(
+		(input, key) => {
+			const {value: now, cursor: at} = held.current;
+			if (key.return) onSubmit?.(now);
+			else if (key.leftArrow) setCursor(Math.max(0, at - 1));
+			else if (key.rightArrow) setCursor(Math.min(now.length, at + 1));
+			else if (key.home) setCursor(0);
+			else if (key.end) setCursor(now.length);
+			else if (key.backspace || key.delete) {
+				if (at > 0) change(now.slice(0, at - 1) + now.slice(at), at - 1);
+			} else if (key.ctrl && input === 'u') change('', 0);
+			else if (!key.ctrl && !key.meta && !key.tab && !key.upArrow && !key.downArrow) {
+				const text = input.replace(CONTROL, '');
+				if (text) change(now.slice(0, at) + text + now.slice(at), at + text.length);
+			}
+		},
+		{isActive: focused},
+	);
+	const at = Math.min(held.current.cursor, value.length);
+	const shown = secret ? symbols.mask.repeat([...value].length) : value;
+	if (!focused) return <Text dimColor={!value}>{value ? shown : (placeholder ?? '')}</Text>;
+	const before = shown.slice(0, secret ? [...value.slice(0, at)].length : at);
+	const under = shown.slice(before.length, before.length + 1);
+	const after = shown.slice(before.length + 1);
 	return (
-		<TextInput
-			value={value}
-			focus={focused}
-			mask={secret ? symbols.mask : undefined}
-			placeholder={focused ? undefined : placeholder}
-			onChange={next => onChange(filter ? filter(next) : next)}
-			onSubmit={() => onSubmit?.()}
-		/>
+		<Text>
+			{before}
+			{color ? <Text inverse>{under || ' '}</Text> : under ? `|${under}` : '_'}
+			{after}
+		</Text>
 	);
 }

@@ -50,7 +50,7 @@ const ASCII: Symbols = {
 	radioOff: '( )',
 	mask: '*',
 	rule: '-',
-	section: '>',
+	section: '>>',
 	bar: '#',
 	barEmpty: '.',
 	more: {up: '^', down: 'v'},

@@ -2,8 +2,8 @@ import {Box, Text} from 'ink';
 import {useRef, type ReactNode} from 'react';
 import {useSymbols} from './theme.js';
 
-/** One terminal row of a long form, and the focusable item it belongs to (null: static text). */
-export type Row = {key: string; owner: number | null; node: ReactNode};
+/** One terminal row of a long form, and the focusable items on it (none: static text). */
+export type Row = {key: string; owners: number[]; node: ReactNode};
 
 /** Props of the viewport. */
 export type ViewportProps = {
@@ -31,12 +31,12 @@ export function Viewport({rows, focused, height}: ViewportProps) {
 			</Box>
 		);
 	}
-	const first = rows.findIndex(row => row.owner === focused);
-	const last = rows.findLastIndex(row => row.owner === focused);
+	const first = rows.findIndex(row => row.owners.includes(focused));
+	const last = rows.findLastIndex(row => row.owners.includes(focused));
 	if (first >= 0) {
 		// Include the static rows just above the item (its section title) when possible.
 		let start = first;
-		while (start > 0 && rows[start - 1]?.owner === null && first - start < 2) start--;
+		while (start > 0 && rows[start - 1]?.owners.length === 0 && first - start < 2) start--;
 		if (start < top.current) top.current = start;
 		// Scroll down just enough to show the item's last row, but never past its first row.
 		if (last >= top.current + body) top.current = Math.min(start, last - body + 1);

@@ -129,7 +129,6 @@ export const en: Catalogue = {
 		intro: 'Choose the form of your MSSanté address. The specialty comes from your card.',
 		checking: 'Checking address availability…',
 		alternative: 'lastname.firstname',
-		generic: 'generic',
 		suffixed: (n: string) => `address already taken: suffix ${n} added`,
 		cguTitle: 'Terms of use',
 		cguPosition: (from: number, to: number, total: number) => `lines ${from}–${to} / ${total}`,
@@ -222,6 +221,7 @@ export const en: Catalogue = {
 	step4: {
 		activated: 'Your account is now active.',
 		updated: 'Your changes have been saved.',
+		existing: 'Your MSSanté account is already activated.',
 		address: 'MSSanté address',
 		holder: 'Holder',
 		email: 'Usual e-mail',

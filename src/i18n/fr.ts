@@ -128,7 +128,6 @@ export const fr = {
 		intro: 'Choisissez la forme de votre adresse MSSanté. La spécialité vient de votre carte.',
 		checking: 'Vérification de la disponibilité des adresses…',
 		alternative: 'forme nom.prenom',
-		generic: 'générique',
 		suffixed: (n: string) => `adresse déjà prise : suffixe ${n} ajouté`,
 		cguTitle: 'Conditions générales d’utilisation',
 		cguPosition: (from: number, to: number, total: number) => `lignes ${from}–${to} / ${total}`,
@@ -221,6 +220,7 @@ export const fr = {
 	step4: {
 		activated: 'Votre compte est désormais activé.',
 		updated: 'Vos modifications sont enregistrées.',
+		existing: 'Votre compte MSSanté est déjà activé.',
 		address: 'Adresse MSSanté',
 		holder: 'Titulaire',
 		email: 'Messagerie habituelle',

@@ -1,0 +1,136 @@
+import {Box} from 'ink';
+import {KeyRouter, useKeys} from './hooks/use-keys.js';
+import type {ReactNode} from 'react';
+import {Footer} from './components/footer.js';
+import {Header} from './components/header.js';
+import {ThemeContext, type Theme} from './components/theme.js';
+import type {Browser} from './hardware/browser.js';
+import type {CpsToken} from './hardware/cps-token.js';
+import type {DemoCard} from './hardware/demo-card.js';
+import type {ReaderMonitor} from './hardware/reader-monitor.js';
+import {useFunctionKeys} from './hooks/use-function-keys.js';
+import {useIdleTimer} from './hooks/use-idle-timer.js';
+import {useKiosk} from './hooks/use-kiosk.js';
+import {useTerminalSize} from './hooks/use-terminal-size.js';
+import {I18nContext, catalogues, type Lang} from './i18n/index.js';
+import {ConventionScreen} from './screens/convention.js';
+import {HelpScreen} from './screens/help.js';
+import {InviteScreen} from './screens/invite.js';
+import type {ScreenProps} from './screens/screen-props.js';
+import {Step1Screen} from './screens/step1-poste.js';
+import {Step2Screen} from './screens/step2-adresse.js';
+import {Step3Screen} from './screens/step3-compte.js';
+import {Step4Screen} from './screens/step4-recapitulatif.js';
+import {WebmailScreen} from './screens/webmail.js';
+import {WelcomeScreen} from './screens/welcome.js';
+import type {BackendClient} from './services/backend-client.js';
+import type {Settings} from './services/settings.js';
+import {isPristine, stepOf, type ScreenName} from './state/session.js';
+
+/** Everything the kiosk is wired to, and how it presents itself. */
+export type AppProps = {
+	monitor: ReaderMonitor;
+	token: CpsToken;
+	backend: BackendClient;
+	browser: Browser;
+	/** Whether `browser` can open a window here (checked once at start). */
+	browserAvailable: boolean;
+	/** Set when the card is the demo card: F2 inserts or removes it, DEMO is shown. */
+	demoCard?: DemoCard;
+	lang: Lang;
+	theme: Theme;
+	settings: Settings;
+	/** `--kiosk`: Ctrl+C does not quit; Ctrl+Q (administrator) does. */
+	kioskMode: boolean;
+	/** Shown on the status line until the first key (e.g. settings file set aside). */
+	startupNotice?: string;
+	/** Called once the session is wiped, to leave the program. */
+	onExit: () => void;
+};
+
+function Kiosk(props: AppProps) {
+	const {lang, demoCard, kioskMode, settings} = props;
+	const t = catalogues[lang];
+	const {columns, rows} = useTerminalSize();
+	const kiosk = useKiosk({monitor: props.monitor, token: props.token, backend: props.backend, browser: props.browser, t});
+	const {state, snapshot, intents} = kiosk;
+	const idle = useIdleTimer({
+		enabled: !isPristine(state),
+		timeoutMs: settings.idleTimeoutSeconds * 1000,
+		warningMs: settings.idleWarningSeconds * 1000,
+		onExpire: () => intents.wipe('idle'),
+	});
+
+	const quit = () => {
+		intents.wipe(null);
+		props.onExit();
+	};
+	useKeys((input, key) => {
+		idle.activity();
+		if (key.ctrl && input === 'c') {
+			if (kioskMode) intents.dispatch({type: 'notice', notice: 'ctrl-c-disabled'});
+			else quit();
+		} else if (key.ctrl && input === 'q' && kioskMode) quit();
+		else if (key.escape) intents.dispatch({type: 'back'});
+	});
+	useFunctionKeys(key => {
+		idle.activity();
+		if (key === 'f1') intents.openHelp('general');
+		else if (demoCard) demoCard.toggleCard();
+	});
+
+	const height = Math.max(rows - 5, 10);
+	const screenProps: ScreenProps = {kiosk, width: columns, height, demo: Boolean(demoCard), lang};
+	const screens: Record<ScreenName, () => ReactNode> = {
+		welcome: () => <WelcomeScreen {...screenProps} />,
+		step1: () => <Step1Screen {...screenProps} />,
+		step2: () => <Step2Screen {...screenProps} />,
+		step3: () => <Step3Screen {...screenProps} />,
+		step4: () => <Step4Screen {...screenProps} />,
+		help: () => <HelpScreen {...screenProps} />,
+		convention: () => <ConventionScreen {...screenProps} />,
+		webmail: () => <WebmailScreen {...screenProps} webmailUrl={settings.webmailUrl} browserAvailable={props.browserAvailable} />,
+		invite: () => <InviteScreen {...screenProps} />,
+	};
+
+	const keys = [t.keys.move, t.keys.enter];
+	if (['step2', 'step3'].includes(state.screen)) keys.push(t.keys.toggle);
+	if (['step2', 'convention'].includes(state.screen)) keys.push(t.keys.scroll);
+	if (state.screen !== 'welcome') keys.push(t.keys.back);
+	keys.push(t.keys.help);
+	if (demoCard) keys.push(t.keys.demoCard);
+	if (!kioskMode) keys.push(t.keys.quit);
+
+	const notice = state.notice === null ? undefined : state.notice === 'not-available' ? t.notices['not-available'] : t.notices[state.notice];
+	const status =
+		idle.secondsLeft !== null
+			? {text: t.idleCountdown(idle.secondsLeft), tone: 'warning' as const}
+			: notice
+				? {text: notice, tone: 'info' as const}
+				: props.startupNotice && isPristine(state)
+					? {text: props.startupNotice, tone: 'warning' as const}
+					: undefined;
+
+	return (
+		<Box flexDirection="column" width={columns} height={rows}>
+			<Header step={stepOf(state)} snapshot={snapshot} demo={Boolean(demoCard)} width={columns} />
+			<Box height={height} flexDirection="column" overflow="hidden">
+				{screens[state.screen]()}
+			</Box>
+			<Footer keys={keys} status={status} width={columns} color={props.theme.color} />
+		</Box>
+	);
+}
+
+/** The kiosk: language and theme contexts around the screens. */
+export function App(props: AppProps) {
+	return (
+		<I18nContext.Provider value={catalogues[props.lang]}>
+			<ThemeContext.Provider value={props.theme}>
+				<KeyRouter>
+					<Kiosk {...props} />
+				</KeyRouter>
+			</ThemeContext.Provider>
+		</I18nContext.Provider>
+	);
+}

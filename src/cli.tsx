@@ -1,0 +1,121 @@
+import {homedir} from 'node:os';
+import path from 'node:path';
+import {parseArgs} from 'node:util';
+import {render} from 'ink';
+import {App} from './app.js';
+import {detectTheme} from './components/theme.js';
+import {systemBrowser} from './hardware/browser.js';
+import {DemoCard} from './hardware/demo-card.js';
+import {catalogues, type Lang} from './i18n/index.js';
+import {EmbeddedBackend} from './services/embedded-backend.js';
+import {FileInUseError} from './services/file-lock.js';
+import {CorruptStoreError} from './services/json-store.js';
+import {openSettings} from './services/settings.js';
+import {KeyByKeyStdin} from './terminal/key-by-key-stdin.js';
+
+const ENTER_ALT_SCREEN = '\u001B[?1049h\u001B[H';
+const LEAVE_ALT_SCREEN = '\u001B[?25h\u001B[?1049l';
+
+/** `$MSSANTE_KIOSK_DATA`, else `$XDG_DATA_HOME/mssante-kiosk`, else `~/.local/share/mssante-kiosk`. */
+export function defaultDataDir(env: NodeJS.ProcessEnv): string {
+	if (env['MSSANTE_KIOSK_DATA']) return env['MSSANTE_KIOSK_DATA'];
+	return path.join(env['XDG_DATA_HOME'] || path.join(homedir(), '.local', 'share'), 'mssante-kiosk');
+}
+
+function fail(message: string, code = 1): never {
+	process.stderr.write(`${message}\n`);
+	process.exit(code);
+}
+
+async function main(): Promise<void> {
+	let args;
+	try {
+		args = parseArgs({
+			options: {
+				demo: {type: 'boolean'},
+				'no-demo': {type: 'boolean'},
+				kiosk: {type: 'boolean'},
+				lang: {type: 'string'},
+				'data-dir': {type: 'string'},
+				help: {type: 'boolean', short: 'h'},
+			},
+			strict: true,
+		}).values;
+	} catch (error) {
+		fail(`${(error as Error).message}\n${catalogues.fr.cli.usage}`, 2);
+	}
+	const langFlag = args.lang;
+	if (langFlag !== undefined && langFlag !== 'fr' && langFlag !== 'en') fail(catalogues.fr.cli.usage, 2);
+	if (args.help) {
+		process.stdout.write(`${catalogues[(langFlag as Lang | undefined) ?? 'fr'].cli.usage}\n`);
+		return;
+	}
+	if (!process.stdin.isTTY || !process.stdout.isTTY) fail(catalogues[(langFlag as Lang | undefined) ?? 'fr'].cli.notATerminal, 2);
+
+	const dataDir = path.resolve(args['data-dir'] ?? defaultDataDir(process.env));
+	let settingsStore;
+	let backend;
+	try {
+		settingsStore = await openSettings(dataDir);
+		backend = await EmbeddedBackend.open({dataDir});
+	} catch (error) {
+		settingsStore?.close();
+		if (error instanceof FileInUseError || error instanceof CorruptStoreError) fail(catalogues.fr.cli.settingsInUse(error.message));
+		throw error;
+	}
+	const settings = settingsStore.db.data;
+	const lang: Lang = (langFlag as Lang | undefined) ?? settings.lang;
+	const t = catalogues[lang];
+	// Until the real card stack is wired (pcscd + PKCS#11), the kiosk runs on the demo card.
+	const demoCard = new DemoCard({latencyMs: 300});
+	const browser = systemBrowser();
+	const browserAvailable = await browser.available();
+	const startupNotice = settingsStore.notice ? t.notices['settings-corrupt'](settingsStore.notice.savedAs) : undefined;
+
+	process.stdout.write(ENTER_ALT_SCREEN);
+	let restored = false;
+	const restoreTerminal = () => {
+		if (restored) return;
+		restored = true;
+		if (process.stdin.isTTY) process.stdin.setRawMode(false);
+		process.stdout.write(LEAVE_ALT_SCREEN);
+	};
+	const shutdown = async (code: number) => {
+		instance.unmount();
+		restoreTerminal();
+		await demoCard.close();
+		await backend.close();
+		settingsStore.close();
+		process.exit(code);
+	};
+
+	const instance = render(
+		<App
+			monitor={demoCard}
+			token={demoCard}
+			demoCard={demoCard}
+			backend={backend}
+			browser={browser}
+			browserAvailable={browserAvailable}
+			lang={lang}
+			theme={detectTheme(process.env)}
+			settings={settings}
+			kioskMode={Boolean(args.kiosk)}
+			startupNotice={startupNotice}
+			onExit={() => void shutdown(0)}
+		/>,
+		{stdin: new KeyByKeyStdin(process.stdin) as unknown as NodeJS.ReadStream, exitOnCtrlC: false, patchConsole: true},
+	);
+	for (const [signal, number] of [['SIGTERM', 15], ['SIGHUP', 1], ['SIGINT', 2]] as const) {
+		process.on(signal, () => void shutdown(128 + number));
+	}
+	process.on('uncaughtException', error => {
+		instance.unmount();
+		restoreTerminal();
+		process.stderr.write(`mssante-kiosk : erreur interne (${error.message})\n`);
+		process.exit(70);
+	});
+	process.on('exit', restoreTerminal);
+}
+
+await main();

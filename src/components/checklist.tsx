@@ -1,0 +1,34 @@
+import {Box, Text} from 'ink';
+import type {ReaderSnapshot} from '../hardware/reader-monitor.js';
+import {useT} from '../i18n/index.js';
+import {stripControl} from '../services/sanitize.js';
+import {useSymbols, useTheme} from './theme.js';
+
+function Check({ok, label, detail}: {ok: boolean; label: string; detail: string}) {
+	const symbols = useSymbols();
+	const {color} = useTheme();
+	return (
+		<Text wrap="truncate-end">
+			<Text color={color ? (ok ? 'green' : 'red') : undefined} bold>
+				{` ${ok ? symbols.ok : symbols.bad} `}
+			</Text>
+			{label} : {detail}
+		</Text>
+	);
+}
+
+/** Step 1's four live checks (service, reader, card, module), also shown by the help screens. */
+export function Checklist({snapshot}: {snapshot: ReaderSnapshot}) {
+	const t = useT().step1.checks;
+	const up = snapshot.service === 'up';
+	const reader = snapshot.card?.reader ?? snapshot.readers[0];
+	const card = snapshot.card;
+	return (
+		<Box flexDirection="column">
+			<Check ok={up} label={t.service} detail={up ? t.serviceUp : t.serviceDown} />
+			<Check ok={up && reader !== undefined} label={t.reader} detail={reader ? stripControl(reader) : t.noReader} />
+			<Check ok={Boolean(card?.cpsKind)} label={t.card} detail={card ? (card.cpsKind ? t.cps(card.cpsKind) : t.notCps) : t.noCard} />
+			<Check ok={snapshot.module.loaded} label={t.module} detail={snapshot.module.loaded ? t.moduleLoaded : (snapshot.module.problem ?? snapshot.module.path)} />
+		</Box>
+	);
+}

@@ -1,0 +1,243 @@
+import {randomUUID} from 'node:crypto';
+import {useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore} from 'react';
+import type {Browser} from '../hardware/browser.js';
+import type {CpsToken} from '../hardware/cps-token.js';
+import {readyForPin, type ReaderMonitor, type ReaderSnapshot} from '../hardware/reader-monitor.js';
+import type {Catalogue} from '../i18n/index.js';
+import {addressProposals} from '../services/address-rules.js';
+import {formOptions, formProblems, type AccountField} from '../services/account-rules.js';
+import {BackendError, type BackendClient} from '../services/backend-client.js';
+import {assessPassword, loadPasswordDictionaries, type PasswordAssessment} from '../services/password-policy.js';
+import {checkEmail} from '../services/validation.js';
+import {createStore} from '../state/store.js';
+import {INITIAL_SESSION, isPristine, sessionReducer, type HelpTopic, type NoticeKind, type Session, type SessionAction} from '../state/session.js';
+import {useReaderSnapshot} from './use-reader-snapshot.js';
+
+/** What the kiosk is wired to. */
+export type KioskDeps = {
+	monitor: ReaderMonitor;
+	token: CpsToken;
+	backend: BackendClient;
+	browser: Browser;
+	t: Catalogue;
+};
+
+/** The password as last assessed by the full policy (dictionaries), for the strength meter. */
+export type PasswordCheck = {password: string; assessment: PasswordAssessment};
+
+/** Intents the screens emit; the only place where the kiosk does I/O for them. */
+export type KioskIntents = {
+	dispatch: (action: SessionAction) => void;
+	startWizard: () => void;
+	openHelp: (topic: HelpTopic) => void;
+	submitPin: (pin: string) => void;
+	continueAfterLogin: () => void;
+	retryAvailability: () => void;
+	submitAccount: () => void;
+	invite: () => void;
+	openBrowser: (url: string) => void;
+	finish: () => void;
+	wipe: (notice: NoticeKind | null) => void;
+};
+
+export type Kiosk = {
+	/** The session as of this render. */
+	state: Session;
+	/** The session as of now: what key handlers read (see createStore). */
+	now: () => Session;
+	snapshot: ReaderSnapshot;
+	passwordCheck: PasswordCheck | null;
+	intents: KioskIntents;
+};
+
+function describe(error: unknown, t: Catalogue): string {
+	if (error instanceof BackendError) return t.backendErrors[error.code];
+	return t.backendErrors.unavailable;
+}
+
+/** Problems of the step-3 form, with the dictionary part of the password policy when known. */
+export function accountProblems(state: Session, check: PasswordCheck | null): Partial<Record<AccountField, string>> {
+	const problems: Partial<Record<AccountField, string>> = formProblems(state.form, state.mode === 'create');
+	const assessed = check && check.password === state.form.password && state.form.password !== '' ? check.assessment : null;
+	const dictionaryProblem = assessed?.problems.find(problem => ['common', 'personal', 'weak', 'too-long'].includes(problem));
+	if (!problems.password && dictionaryProblem) problems.password = dictionaryProblem;
+	return problems;
+}
+
+/**
+ * The kiosk's logic: the session reducer, the reader and token, the backend. Screens render
+ * `state` and call `intents`; asynchronous results are dropped when the session they belong
+ * to was wiped meanwhile (card removed, idle, Terminer).
+ */
+export function useKiosk({monitor, token, backend, browser, t}: KioskDeps): Kiosk {
+	const [store] = useState(() => createStore(sessionReducer, INITIAL_SESSION));
+	const state = useSyncExternalStore(store.subscribe, store.get);
+	const {dispatch} = store;
+	const snapshot = useReaderSnapshot(monitor);
+	const [passwordCheck, setPasswordCheck] = useState<PasswordCheck | null>(null);
+
+	const generation = useRef(0);
+
+	const wipe = useCallback(
+		(notice: NoticeKind | null) => {
+			generation.current++;
+			setPasswordCheck(null);
+			dispatch({type: 'wipe', notice});
+			void token.logout().catch(() => undefined);
+		},
+		[token, dispatch],
+	);
+
+	/** Runs `work` and hands its result to `then` only if the session is still the same. */
+	const guarded = useCallback(<T,>(work: Promise<T>, then: (value: T) => void, fail: (error: unknown) => void) => {
+		const at = generation.current;
+		work.then(
+			value => generation.current === at && then(value),
+			error => generation.current === at && fail(error),
+		);
+	}, []);
+
+	// Removing the card ends the session at once (SPEC §10).
+	const hadCard = useRef(snapshot.card !== null);
+	useEffect(() => {
+		const hasCard = snapshot.card !== null;
+		if (hadCard.current && !hasCard && !isPristine(store.get())) wipe('card-removed');
+		hadCard.current = hasCard;
+	}, [snapshot, wipe]);
+
+	// The token's flags tell the PIN state before any attempt (final try, locked).
+	const ready = readyForPin(snapshot);
+	const needsPinStatus = state.screen === 'step1' && ready && state.pin.phase === 'entry' && state.pin.status === null;
+	useEffect(() => {
+		if (!needsPinStatus) return;
+		guarded(token.pinStatus(), status => dispatch({type: 'pin-status', status}), () => undefined);
+	}, [needsPinStatus, token, guarded]);
+
+	// Step 2 asks the backend which proposals are free as soon as it is shown.
+	const needsAvailability = state.screen === 'step2' && state.identity !== null && state.availability === null && state.availabilityRequest.phase === 'idle';
+	const fetchAvailability = useCallback(() => {
+		const {identity} = store.get();
+		if (!identity) return;
+		dispatch({type: 'availability', request: {phase: 'sending'}});
+		guarded(
+			backend.availability(addressProposals(identity).map(proposal => proposal.address)),
+			result => dispatch({type: 'availability', request: {phase: 'idle'}, result}),
+			error => dispatch({type: 'availability', request: {phase: 'failed', error: describe(error, t)}}),
+		);
+	}, [backend, guarded, t]);
+	useEffect(() => {
+		if (needsAvailability) fetchAvailability();
+	}, [needsAvailability, fetchAvailability]);
+
+	// Dictionaries load in the background once the wizard starts, not at start-up.
+	useEffect(() => {
+		if (state.screen === 'step1') void loadPasswordDictionaries();
+	}, [state.screen]);
+
+	// Full password policy, debounced while typing.
+	const {password} = state.form;
+	useEffect(() => {
+		if (password === '') return;
+		const identity = store.get().identity ?? {};
+		const timer = setTimeout(() => {
+			guarded(assessPassword(password, identity), assessment => setPasswordCheck({password, assessment}), () => undefined);
+		}, 120);
+		return () => clearTimeout(timer);
+	}, [password, guarded]);
+
+	const intents = useMemo<KioskIntents>(
+		() => ({
+			dispatch,
+			wipe,
+			startWizard: () => dispatch({type: 'go', screen: 'step1'}),
+			openHelp: topic => dispatch({type: 'open-help', topic}),
+			submitPin(pin) {
+				if (!/^\d{4}$/.test(pin)) {
+					dispatch({type: 'pin-too-short'});
+					return;
+				}
+				dispatch({type: 'pin-checking'});
+				guarded(
+					token.login(pin).then(async result => {
+						if (result.kind !== 'ok') return {result, account: null};
+						const account = await backend.accountFor(result.identity.nationalId).catch(() => null);
+						return {result, account};
+					}),
+					({result, account}) => {
+						if (result.kind === 'ok') dispatch({type: 'pin-ok', identity: result.identity, account});
+						else if (result.kind === 'incorrect') dispatch({type: 'pin-incorrect', triesLeft: result.triesLeft});
+						else if (result.kind === 'locked') dispatch({type: 'pin-locked'});
+						else if (result.kind === 'card-removed') dispatch({type: 'pin-card-removed'});
+						else dispatch({type: 'pin-error', message: result.message});
+					},
+					error => dispatch({type: 'pin-error', message: (error as Error).message}),
+				);
+			},
+			continueAfterLogin() {
+				dispatch({type: 'go', screen: store.get().account ? 'step4' : 'step2'});
+			},
+			retryAvailability: fetchAvailability,
+			submitAccount() {
+				const current = store.get();
+				const {identity, availability} = current;
+				if (!identity || current.submit.phase === 'sending') return;
+				dispatch({type: 'submit-attempted'});
+				const requestId = current.requestId ?? randomUUID();
+				const check = current.form.password ? assessPassword(current.form.password, identity) : Promise.resolve(null);
+				guarded(
+					check,
+					assessment => {
+						const now = store.get();
+						const problems = accountProblems(now, assessment ? {password: now.form.password, assessment} : null);
+						if (assessment) setPasswordCheck({password: now.form.password, assessment});
+						if (Object.keys(problems).length > 0) return;
+						dispatch({type: 'submit', request: {phase: 'sending'}, requestId});
+						const options = formOptions(now.form);
+						const password = now.form.password || undefined;
+						const saving =
+							now.mode === 'edit' && now.account
+								? backend.update(now.account.address, identity, {options, password})
+								: backend.activate({
+										requestId,
+										identity,
+										address: availability?.[now.chosenAddress]?.available ?? '',
+										password: now.form.password,
+										options,
+									});
+						guarded(
+							saving,
+							account => dispatch({type: 'saved', account}),
+							error => dispatch({type: 'submit', request: {phase: 'failed', error: describe(error, t), code: error instanceof BackendError ? error.code : undefined}}),
+						);
+					},
+					error => dispatch({type: 'submit', request: {phase: 'failed', error: (error as Error).message}}),
+				);
+			},
+			invite() {
+				const {account, invite} = store.get();
+				if (!account) return;
+				const emails = invite.input.split(/[\s,;]+/).filter(Boolean);
+				if (emails.length === 0) {
+					dispatch({type: 'invite', request: {phase: 'failed', error: t.invite.empty}});
+					return;
+				}
+				const invalid = emails.filter(email => !checkEmail(email).ok);
+				if (invalid.length > 0) {
+					dispatch({type: 'invite', request: {phase: 'failed', error: t.invite.invalid(invalid.join(', '))}});
+					return;
+				}
+				dispatch({type: 'invite', request: {phase: 'sending'}});
+				guarded(
+					backend.invite(account.address, emails),
+					({sent}) => dispatch({type: 'invite', request: {phase: 'idle'}, sent}),
+					error => dispatch({type: 'invite', request: {phase: 'failed', error: describe(error, t)}}),
+				);
+			},
+			openBrowser: url => void browser.open(url).catch(() => undefined),
+			finish: () => wipe('finished'),
+		}),
+		[backend, token, browser, guarded, wipe, fetchAvailability, t],
+	);
+
+	return {state, now: store.get, snapshot, passwordCheck, intents};
+}

@@ -1,0 +1,15 @@
+import type {Kiosk} from '../hooks/use-kiosk.js';
+import type {Lang} from '../i18n/index.js';
+
+/** What every screen receives: the session to render and the intents to emit. */
+export type ScreenProps = {
+	kiosk: Kiosk;
+	/** Columns available. */
+	width: number;
+	/** Rows available between header and footer. */
+	height: number;
+	/** The card is the in-process demo card. */
+	demo: boolean;
+	/** Language of the session, for texts read from `data/`. */
+	lang: Lang;
+};

@@ -1,0 +1,72 @@
+import {Box, Text} from 'ink';
+import {useKeys} from '../hooks/use-keys.js';
+import {useEffect, useState} from 'react';
+import {Button} from '../components/controls.js';
+import {useTheme} from '../components/theme.js';
+import {useT} from '../i18n/index.js';
+import {stripControl} from '../services/sanitize.js';
+import type {ScreenProps} from './screen-props.js';
+
+/** Renders a QR matrix with half blocks, two modules per character row; light modules drawn. */
+export function qrLines(modules: {size: number; get: (row: number, column: number) => number}, margin = 2): string[] {
+	const size = modules.size + margin * 2;
+	const dark = (row: number, column: number) => {
+		const r = row - margin;
+		const c = column - margin;
+		return r >= 0 && c >= 0 && r < modules.size && c < modules.size && modules.get(r, c) === 1;
+	};
+	const lines: string[] = [];
+	for (let row = 0; row < size; row += 2) {
+		let line = '';
+		for (let column = 0; column < size; column++) {
+			const top = !dark(row, column);
+			const bottom = row + 1 < size ? !dark(row + 1, column) : false;
+			line += top && bottom ? '█' : top ? '▀' : bottom ? '▄' : ' ';
+		}
+		lines.push(line);
+	}
+	return lines;
+}
+
+/** "Accéder au Webmail": the URL, its QR code (UTF-8 terminals), and the browser where there is one. */
+export function WebmailScreen({kiosk, webmailUrl, browserAvailable}: ScreenProps & {webmailUrl: string; browserAvailable: boolean}) {
+	const t = useT();
+	const {unicode} = useTheme();
+	const [qr, setQr] = useState<string[] | null>(null);
+	const [opened, setOpened] = useState(false);
+	useEffect(() => {
+		if (!unicode) return;
+		let live = true;
+		void import('qrcode').then(({default: qrcode}) => {
+			if (live) setQr(qrLines(qrcode.create(webmailUrl, {errorCorrectionLevel: 'L'}).modules));
+		});
+		return () => {
+			live = false;
+		};
+	}, [webmailUrl, unicode]);
+	useKeys((_input, key) => {
+		if (!key.return) return;
+		if (browserAvailable && !opened) {
+			kiosk.intents.openBrowser(webmailUrl);
+			setOpened(true);
+		} else kiosk.intents.dispatch({type: 'back'});
+	});
+	return (
+		<Box flexDirection="column" paddingX={1}>
+			<Text bold>{t.webmail.title}</Text>
+			<Text>{t.webmail.scan}</Text>
+			<Text bold underline>
+				{stripControl(webmailUrl)}
+			</Text>
+			{qr && (
+				<Box flexDirection="column" paddingLeft={2}>
+					{qr.map((line, index) => (
+						// eslint-disable-next-line react/no-array-index-key -- rows of a fixed picture
+						<Text key={index}>{line}</Text>
+					))}
+				</Box>
+			)}
+			{browserAvailable ? <Button label={opened ? t.webmail.opened : t.webmail.open} focused /> : <Text dimColor>{t.webmail.noBrowser}</Text>}
+		</Box>
+	);
+}

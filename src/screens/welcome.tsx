@@ -1,0 +1,42 @@
+import {Box, Text} from 'ink';
+import {useKeys} from '../hooks/use-keys.js';
+import {Menu} from '../components/menu.js';
+import {focusStep, useFocusIndex} from '../hooks/use-focus-index.js';
+import {useT} from '../i18n/index.js';
+import {wrapText} from '../services/text.js';
+import type {ScreenProps} from './screen-props.js';
+
+/** Welcome: presentation of MSSanté from the seed, and the four entry points. */
+export function WelcomeScreen({kiosk, width}: ScreenProps) {
+	const t = useT().welcome;
+	const {intents} = kiosk;
+	const {focus, current, move} = useFocusIndex(4);
+	const items = [
+		{key: 'activate', label: t.menu.activate},
+		{key: 'signIn', label: t.menu.signIn, note: t.later},
+		{key: 'directory', label: t.menu.directory, note: t.later},
+		{key: 'help', label: t.menu.help},
+	];
+	useKeys((input, key) => {
+		move(focusStep(key));
+		if (input === '?') intents.openHelp('general');
+		if (!key.return && input !== ' ') return;
+		const focus = current();
+		if (focus === 0) intents.startWizard();
+		else if (focus === 3) intents.openHelp('general');
+		else intents.dispatch({type: 'notice', notice: 'not-available'});
+	});
+	return (
+		<Box flexDirection="column" paddingX={1}>
+			<Text bold>{t.title}</Text>
+			<Text> </Text>
+			{wrapText(t.presentation, width - 2).map(line => (
+				<Text key={line}>{line}</Text>
+			))}
+			<Text> </Text>
+			<Text>{t.prerequisites}</Text>
+			<Text> </Text>
+			<Menu items={items} focus={focus} />
+		</Box>
+	);
+}

@@ -1,0 +1,29 @@
+/** A value changed only by a reducer, readable at once after each action. */
+export type Store<S, A> = {
+	get(): S;
+	dispatch(action: A): void;
+	subscribe(listener: () => void): () => void;
+};
+
+/**
+ * Applies actions synchronously, unlike `useReducer`, whose new state exists only after React
+ * renders. Key handlers read `get()`, so a key that follows another in the same instant acts on
+ * the state the first one produced, however late React renders.
+ */
+export function createStore<S, A>(reducer: (state: S, action: A) => S, initial: S): Store<S, A> {
+	let state = initial;
+	const listeners = new Set<() => void>();
+	return {
+		get: () => state,
+		dispatch(action) {
+			const next = reducer(state, action);
+			if (next === state) return;
+			state = next;
+			for (const listener of listeners) listener();
+		},
+		subscribe(listener) {
+			listeners.add(listener);
+			return () => listeners.delete(listener);
+		},
+	};
+}

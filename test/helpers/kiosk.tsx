@@ -1,0 +1,64 @@
+import {mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {App, type AppProps} from '../../src/app.js';
+import type {Browser} from '../../src/hardware/browser.js';
+import {DemoCard, type DemoCardOptions} from '../../src/hardware/demo-card.js';
+import type {BackendClient} from '../../src/services/backend-client.js';
+import {EmbeddedBackend} from '../../src/services/embedded-backend.js';
+import {DEFAULT_SETTINGS} from '../../src/services/settings.js';
+import {Pilot} from './pilot.js';
+
+/** A browser that records what it was asked to open (tests never start a real one). */
+export function recordingBrowser(): Browser & {opened: string[]} {
+	const opened: string[] = [];
+	return {opened, available: async () => true, open: async url => void opened.push(url)};
+}
+
+/** Options of a test kiosk. */
+export type TestKioskOptions = {
+	card?: DemoCardOptions;
+	/** Wraps the real embedded backend (fault injection). */
+	wrapBackend?: (backend: EmbeddedBackend) => BackendClient;
+	props?: Partial<AppProps>;
+	columns?: number;
+	rows?: number;
+};
+
+/** The kiosk on the demo card and a real embedded backend in a fresh data directory. */
+export async function startKiosk(options: TestKioskOptions = {}) {
+	const dataDir = mkdtempSync(path.join(tmpdir(), 'mssante-test-'));
+	const backend = await EmbeddedBackend.open({dataDir});
+	const card = new DemoCard(options.card);
+	const browser = recordingBrowser();
+	const pilot = new Pilot(
+		<App
+			monitor={card}
+			token={card}
+			demoCard={card}
+			backend={options.wrapBackend ? options.wrapBackend(backend) : backend}
+			browser={browser}
+			browserAvailable={false}
+			lang="fr"
+			theme={{unicode: true, color: false}}
+			settings={DEFAULT_SETTINGS}
+			kioskMode={false}
+			onExit={() => undefined}
+			{...options.props}
+		/>,
+		{columns: options.columns ?? 80, rows: options.rows ?? 24},
+	);
+	await pilot.waitFor('MSSanté');
+	return {
+		pilot,
+		card,
+		backend,
+		browser,
+		dataDir,
+		async stop() {
+			pilot.unmount();
+			await backend.close();
+			rmSync(dataDir, {recursive: true, force: true});
+		},
+	};
+}

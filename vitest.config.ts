@@ -1,0 +1,13 @@
+import {defineConfig} from 'vitest/config';
+
+export default defineConfig({
+	esbuild: {jsx: 'automatic'},
+	test: {
+		include: ['test/**/*.test.{ts,tsx}'],
+		testTimeout: 20_000,
+		hookTimeout: 20_000,
+		// Ink and the embedded backend are single-process resources per test file.
+		pool: 'forks',
+		env: {FORCE_COLOR: '0'},
+	},
+});
