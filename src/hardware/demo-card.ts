@@ -13,7 +13,7 @@ export const DEMO_IDENTITY: CardIdentity = {
 	surname: 'LEFÈVRE-DURAND',
 	profession: 'Médecin',
 	professionCode: '10',
-	nationalId: '10101234567',
+	nationalId: '10003816529',
 	idType: 'RPPS',
 };
 
