@@ -101,7 +101,7 @@ function Kiosk(props: AppProps) {
 	if (demoCard) keys.push(t.keys.demoCard);
 	if (!kioskMode) keys.push(t.keys.quit);
 
-	const notice = state.notice === null ? undefined : state.notice === 'not-available' ? t.notices['not-available'] : t.notices[state.notice];
+	const notice = state.notice === null ? undefined : t.notices[state.notice];
 	const status =
 		idle.secondsLeft !== null
 			? {text: t.idleCountdown(idle.secondsLeft), tone: 'warning' as const}

@@ -5,6 +5,15 @@ import {useSymbols} from './theme.js';
 /** One terminal row of a long form, and the focusable items on it (none: static text). */
 export type Row = {key: string; owners: number[]; node: ReactNode};
 
+/** Exactly one terminal row: a row that would wrap is cut, never allowed to push others out. */
+function Line({children}: {children: ReactNode}) {
+	return (
+		<Box height={1} flexShrink={0} overflow="hidden">
+			{children}
+		</Box>
+	);
+}
+
 /** Props of the viewport. */
 export type ViewportProps = {
 	rows: Row[];
@@ -26,7 +35,7 @@ export function Viewport({rows, focused, height}: ViewportProps) {
 		return (
 			<Box flexDirection="column" height={height}>
 				{rows.map(row => (
-					<Box key={row.key}>{row.node}</Box>
+					<Line key={row.key}>{row.node}</Line>
 				))}
 			</Box>
 		);
@@ -47,7 +56,7 @@ export function Viewport({rows, focused, height}: ViewportProps) {
 		<Box flexDirection="column" height={height}>
 			<Text dimColor>{top.current > 0 ? `  ${symbols.more.up}` : ' '}</Text>
 			{visible.map(row => (
-				<Box key={row.key}>{row.node}</Box>
+				<Line key={row.key}>{row.node}</Line>
 			))}
 			<Box flexGrow={1} />
 			<Text dimColor>{top.current + body < rows.length ? `  ${symbols.more.down}` : ' '}</Text>

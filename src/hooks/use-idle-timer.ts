@@ -18,12 +18,13 @@ export type IdleTimerOptions = {
 export function useIdleTimer({enabled, timeoutMs, warningMs, onExpire}: IdleTimerOptions): {secondsLeft: number | null; activity: () => void} {
 	const [secondsLeft, setSecondsLeft] = useState<number | null>(null);
 	const deadline = useRef(0);
+	// Bumped by each activity to re-arm the timer.
 	const [armedAt, setArmedAt] = useState(0);
 	const expire = useRef(onExpire);
 	expire.current = onExpire;
 
 	const activity = useCallback(() => {
-		setArmedAt(Date.now());
+		setArmedAt(count => count + 1);
 	}, []);
 
 	useEffect(() => {

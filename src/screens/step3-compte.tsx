@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import {useKeys} from '../hooks/use-keys.js';
-import type {ReactNode} from 'react';
+import {useEffect, type ReactNode} from 'react';
 import {Button, FocusMark, TextField} from '../components/controls.js';
 import {useSymbols, useTheme} from '../components/theme.js';
 import {Viewport, type Row} from '../components/viewport.js';
@@ -30,10 +30,17 @@ export function Step3Screen({kiosk, width, height}: ScreenProps) {
 	const {color} = useTheme();
 	const {state, intents, passwordCheck} = kiosk;
 	const {form, mode, submit} = state;
-	const {focus, current, move} = useFocusIndex(ITEMS.length);
+	const {focus, current, move, setFocus} = useFocusIndex(ITEMS.length);
 	const focused = ITEMS[focus] as Item;
 	const problems = accountProblems(state, passwordCheck);
 	const problemCount = Object.keys(problems).length;
+
+	// A refused "J'active mon compte !" brings the first field to fix into view.
+	const firstInvalid = ITEMS.findIndex(item => item in problems);
+	useEffect(() => {
+		if (state.submitAttempts > 0 && firstInvalid >= 0) setFocus(firstInvalid);
+		// eslint-disable-next-line react-hooks/exhaustive-deps -- only when a submission is attempted
+	}, [state.submitAttempts]);
 
 	const leave = () => {
 		const item = ITEMS[current()] as Item;
@@ -82,11 +89,11 @@ export function Step3Screen({kiosk, width, height}: ScreenProps) {
 	const rows: Row[] = [];
 	const add = (key: string, owners: number[], node: ReactNode) => rows.push({key, owners, node});
 	const owner = (item: Item) => [ITEMS.indexOf(item)];
-	const text = (key: string, value: string, item: Item | null, style: {bold?: boolean; dim?: boolean; indent?: number} = {}) => {
+	const text = (key: string, value: string, item: Item | null, style: {bold?: boolean; dim?: boolean; indent?: number; color?: string} = {}) => {
 		const indent = style.indent ?? 0;
 		wrapText(value, inner - indent).forEach((line, index) =>
 			add(`${key}-${index}`, item ? owner(item) : [], (
-				<Text bold={style.bold} dimColor={style.dim} wrap="truncate-end">
+				<Text bold={style.bold} dimColor={style.dim} color={style.color} wrap="truncate-end">
 					{' '.repeat(indent)}
 					{line}
 				</Text>
@@ -101,9 +108,9 @@ export function Step3Screen({kiosk, width, height}: ScreenProps) {
 			</Text>
 		));
 	};
-	const problemNode = (field: AccountField) => {
-		const problem = shown(field);
-		return problem ? <Text color={bad}>{`  ${symbols.bad} ${problemText(problem)}`}</Text> : null;
+	// The reason sits on its own row under the field, so a long value never hides it.
+	const problemRow = (field: AccountField, problem = shown(field)) => {
+		if (problem) text(`${field}-problem`, `${symbols.bad} ${problemText(problem)}`, field as Item, {indent: 6, color: bad});
 	};
 	const noteNode = (field: AccountField) => {
 		const note = state.fieldNotes[field];
@@ -113,9 +120,9 @@ export function Step3Screen({kiosk, width, height}: ScreenProps) {
 	const field = (item: 'password' | 'passwordConfirm' | 'email' | 'mobile', label: string, secret = false) => {
 		text(`${item}-label`, label, item, {bold: focused === item, indent: 2});
 		add(`${item}-input`, owner(item), (
-			<Box>
+			<Text wrap="truncate-end">
 				<FocusMark focused={focused === item} />
-				<Text>{'  '}</Text>
+				{'  '}
 				<TextField
 					value={form[item]}
 					focused={focused === item}
@@ -123,9 +130,9 @@ export function Step3Screen({kiosk, width, height}: ScreenProps) {
 					onChange={value => intents.dispatch({type: 'edit-field', field: item, value})}
 					onSubmit={() => moveBy(1)}
 				/>
-				{problemNode(item)}
-			</Box>
+			</Text>
 		));
+		problemRow(item);
 	};
 	const checkbox = (item: 'notify' | 'publishMobile' | 'listeRouge' | 'paperless', label: string) => {
 		const lines = wrapText(`${form[item] ? symbols.checked : symbols.unchecked} ${label}`, inner - 2);
@@ -137,8 +144,7 @@ export function Step3Screen({kiosk, width, height}: ScreenProps) {
 				</Text>
 			)),
 		);
-		const problem = shown(item) ?? (state.submitAttempted || form[item] ? problems[item] : undefined);
-		if (problem) add(`${item}-problem`, owner(item), <Text color={bad}>{`      ${symbols.bad} ${problemText(problem)}`}</Text>);
+		problemRow(item, shown(item) ?? (state.submitAttempted || form[item] ? problems[item] : undefined));
 		noteNode(item);
 	};
 
@@ -179,9 +185,9 @@ export function Step3Screen({kiosk, width, height}: ScreenProps) {
 		<Text>
 			<FocusMark focused={focused === 'otpChannel'} />
 			{`  ${form.otpChannel === 'sms' ? symbols.radioOn : symbols.radioOff} ${t.step3.sms}   ${form.otpChannel === 'mail' ? symbols.radioOn : symbols.radioOff} ${t.step3.mail}`}
-			{problemNode('otpChannel')}
 		</Text>
 	));
+	problemRow('otpChannel');
 	noteNode('otpChannel');
 	section('s-notif', t.step3.sections.notifications);
 	checkbox('notify', t.step3.notify);

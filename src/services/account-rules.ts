@@ -71,7 +71,7 @@ export function formProblems(form: AccountForm, passwordRequired: boolean): Part
 }
 
 /** The options of a valid form, mobile in E.164. */
-export function formOptions(form: AccountForm): AccountOptions {
+export function formOptions(form: Omit<AccountForm, 'password' | 'passwordConfirm'>): AccountOptions {
 	const mobile = checkMobile(form.mobile);
 	return {
 		email: form.email.trim(),

@@ -1,5 +1,5 @@
 import type {CardIdentity} from '../hardware/cps-token.js';
-import {stripDiacritics} from './text.js';
+import {foldLatin} from './text.js';
 
 /** The generic MSSanté domain, open to every profession. */
 export const GENERIC_DOMAIN = 'pro.mssante.fr';
@@ -22,15 +22,13 @@ const DOMAIN_BY_PROFESSION_CODE: Record<string, string> = {
 	'80': 'pedicure-podologue',
 };
 
-const SPECIAL_LETTERS: Record<string, string> = {œ: 'oe', æ: 'ae', ß: 'ss', ø: 'o', đ: 'd', ł: 'l'};
-
 /**
  * Turns one name (given name or surname) into address characters: lower case, diacritics
  * removed, apostrophes dropped, spaces and underscores turned into `-`, nothing outside
  * `[a-z0-9-]`, no leading, trailing or doubled hyphen.
  */
 export function slugNamePart(name: string): string {
-	return stripDiacritics(name.toLowerCase().replace(/[œæßøđł]/g, letter => SPECIAL_LETTERS[letter] ?? letter))
+	return foldLatin(name)
 		.replace(/['’‘`ʼ]/g, '')
 		.replace(/[\s_]+/g, '-')
 		.replace(/[^a-z0-9-]/g, '')

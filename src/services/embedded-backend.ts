@@ -2,7 +2,7 @@ import path from 'node:path';
 import {z} from 'zod';
 import type {CardIdentity} from '../hardware/cps-token.js';
 import {addressProposals, splitAddress, withSuffix} from './address-rules.js';
-import {optionProblems, type AccountOptions} from './account-rules.js';
+import {formOptions, optionProblems, type AccountOptions} from './account-rules.js';
 import {readAsset} from './assets.js';
 import {
 	BackendError,
@@ -80,21 +80,25 @@ export class EmbeddedBackend implements BackendClient {
 		return this.serialised(async () => {
 			const data = this.store.db.data;
 			const replay = data.accounts.find(a => a.activationRequestId === request.requestId);
-			if (replay) return view(replay);
+			if (replay) {
+				if (replay.identity.nationalId !== request.identity.nationalId) throw new BackendError('invalid-request', 'Identifiant de demande déjà utilisé');
+				return view(replay);
+			}
 			if (data.accounts.some(a => a.identity.nationalId === request.identity.nationalId)) {
 				throw new BackendError('already-activated', 'Un compte MSSanté est déjà activé pour cette carte');
 			}
-			this.checkAllowedAddress(request.identity, request.address);
-			if (this.isTaken(request.address)) {
-				throw new BackendError('address-taken', `L'adresse ${request.address} vient d'être attribuée`, {address: [this.firstFree(request.address)]});
+			const base = this.proposalBase(request.identity, request.address);
+			const free = this.firstFree(base);
+			if (request.address.toLowerCase() !== free) {
+				throw new BackendError('address-taken', `L'adresse ${request.address} n'est pas (ou plus) disponible`, {address: [free]});
 			}
-			checkOptions(request.options);
+			const options = normalisedOptions(request.options);
 			await checkPassword(request.password, request.identity);
 			const now = new Date().toISOString();
 			const account: StoredAccount = {
-				address: request.address.toLowerCase(),
+				address: free,
 				identity: request.identity,
-				options: request.options,
+				options,
 				createdAt: now,
 				updatedAt: now,
 				passwordHash: await hashPassword(request.password),
@@ -112,12 +116,12 @@ export class EmbeddedBackend implements BackendClient {
 			if (!account || account.identity.nationalId !== identity.nationalId) {
 				throw new BackendError('not-found', `Aucun compte ${address} pour cette carte`);
 			}
-			checkOptions(update.options);
+			const options = normalisedOptions(update.options);
 			if (update.password !== undefined) {
 				await checkPassword(update.password, account.identity);
 				account.passwordHash = await hashPassword(update.password);
 			}
-			account.options = update.options;
+			account.options = options;
 			account.updatedAt = new Date().toISOString();
 			await this.store.db.write();
 			return view(account);
@@ -125,11 +129,12 @@ export class EmbeddedBackend implements BackendClient {
 	}
 
 	async invite(fromAddress: string, emails: string[]): Promise<{sent: number}> {
-		const invalid = emails.filter(email => !checkEmail(email).ok);
+		const checked = emails.map(email => checkEmail(email));
+		const invalid = emails.filter((_email, index) => !checked[index]?.ok);
 		if (emails.length === 0 || invalid.length > 0) {
 			throw new BackendError('invalid-request', 'Adresse(s) invalide(s)', {emails: invalid});
 		}
-		for (const to of emails) {
+		for (const to of checked.flatMap(result => (result.ok ? [result.value] : []))) {
 			this.outbox.send({
 				to,
 				subject: 'Invitation à activer votre Messagerie Sécurisée en Santé',
@@ -170,17 +175,20 @@ export class EmbeddedBackend implements BackendClient {
 		}
 	}
 
-	/** The address must be one of this identity's proposals, possibly with a numeric suffix. */
-	private checkAllowedAddress(identity: CardIdentity, address: string): void {
+	/**
+	 * The proposal of this identity that `address` is (possibly with a numeric suffix): an
+	 * address is only ever derived from the verified identity, never chosen freely.
+	 */
+	private proposalBase(identity: CardIdentity, address: string): string {
 		const wanted = splitAddress(address.toLowerCase());
-		const allowed = addressProposals(identity).some(proposal => {
+		const match = addressProposals(identity).find(proposal => {
 			const {local, domain} = splitAddress(proposal.address);
 			if (domain !== wanted.domain) return false;
-			if (wanted.local === local) return true;
 			const suffix = /\d+$/.exec(wanted.local)?.[0];
-			return suffix !== undefined && Number(suffix) >= 2 && withSuffix(local, Number(suffix)) === wanted.local;
+			return wanted.local === local || (suffix !== undefined && Number(suffix) >= 2 && withSuffix(local, Number(suffix)) === wanted.local);
 		});
-		if (!allowed) throw new BackendError('address-not-allowed', `L'adresse ${address} ne correspond pas à l'identité de la carte`);
+		if (!match) throw new BackendError('address-not-allowed', `L'adresse ${address} ne correspond pas à l'identité de la carte`);
+		return match.address;
 	}
 }
 
@@ -189,12 +197,14 @@ function view(account: StoredAccount): AccountView {
 	return {address, identity, options, createdAt, updatedAt};
 }
 
-function checkOptions(options: AccountOptions): void {
+/** The options as stored: validated, e-mail trimmed, mobile in E.164. */
+function normalisedOptions(options: AccountOptions): AccountOptions {
 	const problems = optionProblems(options);
 	if (Object.keys(problems).length > 0) {
 		const details = Object.fromEntries(Object.entries(problems).map(([field, problem]) => [field, [problem]]));
 		throw new BackendError('invalid-request', 'Options du compte invalides', details);
 	}
+	return formOptions({...options, mobile: options.mobile ?? ''});
 }
 
 async function checkPassword(password: string, identity: CardIdentity): Promise<void> {

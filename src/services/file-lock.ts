@@ -1,4 +1,4 @@
-import {closeSync, openSync, readFileSync, unlinkSync, writeSync} from 'node:fs';
+import {linkSync, readFileSync, unlinkSync, writeFileSync} from 'node:fs';
 
 /** Raised when another live process already writes the file. */
 export class FileInUseError extends Error {
@@ -32,9 +32,14 @@ export function lockFile(path: string): () => void {
 	const lockPath = `${path}.lock`;
 	for (let attempt = 0; attempt < 2; attempt++) {
 		try {
-			const fd = openSync(lockPath, 'wx', 0o600);
-			writeSync(fd, String(process.pid));
-			closeSync(fd);
+			// Written aside then hard-linked: the lock never exists without its pid in it.
+			const draft = `${lockPath}.${process.pid}`;
+			writeFileSync(draft, String(process.pid), {mode: 0o600});
+			try {
+				linkSync(draft, lockPath);
+			} finally {
+				unlinkSync(draft);
+			}
 			const release = () => {
 				process.removeListener('exit', release);
 				try {

@@ -11,12 +11,16 @@ export type OutboxMessage = {to: string; subject: string; text: string};
  * reader never sees half a message.
  */
 export class Outbox {
+	// Orders messages written within the same millisecond.
+	private sequence = 0;
+
 	constructor(readonly dir: string) {
 		mkdirSync(dir, {recursive: true, mode: 0o700});
 	}
 
 	send(message: OutboxMessage, from = 'ne-pas-repondre@mssante.fr'): string {
-		const id = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`;
+		this.sequence++;
+		const id = `${new Date().toISOString().replace(/[:.]/g, '-')}-${String(this.sequence).padStart(6, '0')}-${randomUUID().slice(0, 8)}`;
 		const file = path.join(this.dir, `${id}.eml`);
 		const content = [
 			`From: ${from}`,

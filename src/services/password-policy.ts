@@ -1,4 +1,4 @@
-import {stripDiacritics} from './text.js';
+import {foldLatin} from './text.js';
 
 /** The seed's four rules, shown as a live checklist while typing. */
 export type PasswordRule = 'length' | 'upper' | 'lower' | 'digit';
@@ -54,11 +54,14 @@ export function loadPasswordDictionaries(): Promise<Zxcvbn> {
 	return zxcvbnLoading;
 }
 
-/** Name parts of at least 3 letters and the identifier, lower case without diacritics. */
+// Particles of French, Dutch, German, Italian and Portuguese names: too common to forbid.
+const PARTICLES = new Set(['de', 'du', 'des', 'del', 'der', 'den', 'la', 'le', 'les', 'van', 'von', 'di', 'da', 'dos', 'das']);
+
+/** Name parts of at least 3 letters (particles aside) and the identifier, folded for comparison. */
 function personalWords(context: PasswordContext): string[] {
 	const names = [context.givenName, context.surname]
-		.flatMap(name => stripDiacritics(name ?? '').toLowerCase().split(/[^a-z]+/))
-		.filter(word => word.length >= 3);
+		.flatMap(name => foldLatin(name ?? '').split(/[^a-z]+/))
+		.filter(word => word.length >= 3 && !PARTICLES.has(word));
 	return context.nationalId ? [...names, context.nationalId] : names;
 }
 
@@ -73,7 +76,7 @@ export async function assessPassword(password: string, context: PasswordContext 
 	if (!rules.digit) problems.push('no-digit');
 
 	const personal = personalWords(context);
-	const folded = stripDiacritics(password).toLowerCase();
+	const folded = foldLatin(password);
 	if (personal.some(word => folded.includes(word))) problems.push('personal');
 
 	const zxcvbn = await loadPasswordDictionaries();

@@ -3,6 +3,13 @@ export function stripDiacritics(text: string): string {
 	return text.normalize('NFD').replace(/\p{M}/gu, '');
 }
 
+const LIGATURES: Record<string, string> = {œ: 'oe', æ: 'ae', ß: 'ss', ø: 'o', đ: 'd', ł: 'l'};
+
+/** Lower case, ligatures expanded (œ→oe, ß→ss), diacritics removed: `Bœuf-Hérault` → `boeuf-herault`. */
+export function foldLatin(text: string): string {
+	return stripDiacritics(text.toLowerCase().replace(/[œæßøđł]/g, letter => LIGATURES[letter] ?? letter));
+}
+
 /**
  * Greedy word wrap to `width` columns; long words are cut. Screens use it to know how many
  * lines a block takes, so a viewport can keep the focused field on screen at 24 rows.

@@ -44,6 +44,8 @@ export type Session = {
 	/** Fields the user has left at least once: their problems are shown. */
 	touched: Partial<Record<AccountField, true>>;
 	submitAttempted: boolean;
+	/** Counts refused or sent submissions, so step 3 can move the focus to the first invalid field. */
+	submitAttempts: number;
 	fieldNotes: Partial<Record<AccountField, FieldNote>>;
 	/** Idempotency key of this session's activation: a retry sends the same one. */
 	requestId: string | null;
@@ -70,6 +72,7 @@ export const INITIAL_SESSION: Session = {
 	form: EMPTY_ACCOUNT_FORM,
 	touched: {},
 	submitAttempted: false,
+	submitAttempts: 0,
 	fieldNotes: {},
 	requestId: null,
 	mode: 'create',
@@ -162,8 +165,11 @@ export function sessionReducer(state: Session, action: SessionAction): Session {
 			return {...state, chosenAddress: action.index};
 		case 'toggle-cgu':
 			return {...state, cguAccepted: !state.cguAccepted};
-		case 'edit-field':
-			return {...state, form: {...state.form, [action.field]: action.value}, fieldNotes: withoutNote(state.fieldNotes, action.field)};
+		case 'edit-field': {
+			// A refusal that depended on the mobile no longer holds once the mobile changes.
+			const fieldNotes = action.field === 'mobile' ? withoutNote(withoutNote(state.fieldNotes, 'otpChannel'), 'publishMobile') : state.fieldNotes;
+			return {...state, form: {...state.form, [action.field]: action.value}, fieldNotes};
+		}
 		case 'touch':
 			return state.touched[action.field] ? state : {...state, touched: {...state.touched, [action.field]: true}};
 		case 'set-channel':
@@ -174,7 +180,7 @@ export function sessionReducer(state: Session, action: SessionAction): Session {
 		case 'toggle-option':
 			return toggleOption(state, action.field);
 		case 'submit-attempted':
-			return {...state, submitAttempted: true};
+			return {...state, submitAttempted: true, submitAttempts: state.submitAttempts + 1};
 		case 'submit':
 			return {...state, submit: action.request, requestId: action.requestId ?? state.requestId};
 		case 'saved':
