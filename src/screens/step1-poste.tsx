@@ -1,3 +1,4 @@
+import {Spinner} from '@inkjs/ui';
 import {Box, Text} from 'ink';
 import {useKeys} from '../hooks/use-keys.js';
 import {useState} from 'react';
@@ -78,7 +79,7 @@ export function Step1Screen({kiosk}: ScreenProps) {
 						<Text bold={focus === 0}>{t.step1.pinLabel} : </Text>
 						<TextField value={pin} focused={focus === 0 && pinState.phase === 'entry'} secret filter={digitsOnly} onChange={setPin} onSubmit={submit} />
 					</Box>
-					{pinState.phase === 'checking' && <Text>{t.step1.pinChecking}</Text>}
+					{pinState.phase === 'checking' && <Spinner label={t.step1.pinChecking} />}
 					{pinState.phase === 'entry' && pinState.lastAttempt === 'incorrect' && (
 						<Text color={bad} bold>
 							{t.step1.pinIncorrect(pinState.triesLeft)}

@@ -1,3 +1,4 @@
+import {Spinner} from '@inkjs/ui';
 import {Box, Text} from 'ink';
 import {useKeys} from '../hooks/use-keys.js';
 import {useMemo, useState} from 'react';
@@ -77,7 +78,7 @@ export function Step2Screen({kiosk, width, height, lang}: ScreenProps) {
 			{intro.map(line => (
 				<Text key={line}>{line}</Text>
 			))}
-			{availabilityRequest.phase === 'sending' && <Text>{t.step2.checking}</Text>}
+			{availabilityRequest.phase === 'sending' && <Spinner label={t.step2.checking} />}
 			{failed && (
 				<Text color={color ? 'red' : undefined}>
 					{symbols.bad} {availabilityRequest.error}

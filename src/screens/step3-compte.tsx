@@ -1,3 +1,4 @@
+import {Spinner} from '@inkjs/ui';
 import {Box, Text} from 'ink';
 import {useKeys} from '../hooks/use-keys.js';
 import {useEffect, type ReactNode} from 'react';
@@ -228,9 +229,13 @@ export function Step3Screen({kiosk, width, height}: ScreenProps) {
 	return (
 		<Box flexDirection="column" paddingX={1} height={height}>
 			<Viewport rows={rows} focused={focus} height={height - 1} />
-			<Text color={failed || (state.submitAttempted && problemCount > 0) ? bad : undefined} bold wrap="truncate-end">
-				{status || ' '}
-			</Text>
+			{submit.phase === 'sending' ? (
+				<Spinner label={status} />
+			) : (
+				<Text color={failed || (state.submitAttempted && problemCount > 0) ? bad : undefined} bold wrap="truncate-end">
+					{status || ' '}
+				</Text>
+			)}
 		</Box>
 	);
 }
