@@ -6,7 +6,7 @@
 //
 // Each run spawns a fresh process in a real pseudo-terminal (node-pty, 80x24).
 // Cold start = from just before spawn to the first time the output contains
-// the command's marker ("Hello", or "Configuration du poste" for the kiosk,
+// the command's marker ("Hello", or "Créer son compte MSSanté" for the kiosk,
 // the header stepper every kiosk screen shows). Peak RSS = VmHWM of the
 // spawned node process, read 300 ms after the first frame. The two commands
 // are alternated run by run so that machine noise hits both alike.
@@ -88,7 +88,7 @@ const log = (message) => process.stderr.write(`${message}\n`);
 const helloBundle = path.join(root, 'bench/out/hello.js');
 const kioskBin = path.join(root, 'bin/mssante-kiosk.js');
 
-/** @typedef {{name: string, marker: string, args: () => {argv: string[], cleanup?: () => void}}} Command */
+/** @typedef {{name: string, marker: string, args: () => {file?: string, argv: string[], cleanup?: () => void}}} Command */
 
 /** @type {Command} */
 const hello = {
@@ -102,12 +102,14 @@ const kiosk = onlyHello
 	? {name: 'hello (b)', marker: 'Hello', args: () => ({argv: [helloBundle]})}
 	: {
 			name: 'kiosk',
-			marker: 'Configuration du poste',
+			marker: 'Créer son compte MSSanté',
 			args: () => {
 				// A fresh data directory per run: no settings, directory or outbox carried over.
 				const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mssante-bench-'));
+				// Launched through its shebang, as an installed `mssante-kiosk` is (it sets V8 flags).
 				return {
-					argv: [kioskBin, '--demo', '--data-dir', dataDir],
+					file: kioskBin,
+					argv: ['--demo', '--data-dir', dataDir],
 					cleanup: () => rmSync(dataDir, {recursive: true, force: true}),
 				};
 			},
@@ -148,7 +150,7 @@ const visibleText = (raw) => raw.replace(ESCAPES, '').replace(/\s+/g, ' ');
  * @param {Command} command
  */
 function runOnce(command) {
-	const {argv, cleanup} = command.args();
+	const {file, argv, cleanup} = command.args();
 	return new Promise((resolve, reject) => {
 		let output = '';
 		let firstFrameMs;
@@ -160,7 +162,7 @@ function runOnce(command) {
 
 		const env = {...process.env, CI: 'false', TERM: 'xterm-256color', LANG: 'C.UTF-8'};
 		const start = performance.now();
-		const child = pty.spawn(process.execPath, argv, {name: 'xterm-256color', cols: COLS, rows: ROWS, cwd: root, env});
+		const child = pty.spawn(file ?? process.execPath, argv, {name: 'xterm-256color', cols: COLS, rows: ROWS, cwd: root, env});
 		live.set(child, cleanup);
 
 		const stop = (error) => {
@@ -311,7 +313,7 @@ const figures = Object.fromEntries(
 		return [
 			command === hello ? 'hello' : 'kiosk',
 			{
-				command: command === hello ? 'node bench/out/hello.js' : onlyHello ? 'node bench/out/hello.js (--only-hello)' : 'node bin/mssante-kiosk.js --demo --data-dir <tmp>',
+				command: command === hello ? 'node bench/out/hello.js' : onlyHello ? 'node bench/out/hello.js (--only-hello)' : 'bin/mssante-kiosk.js --demo --data-dir <tmp> (shebang: node --max-semi-space-size=1)',
 				marker: command.marker,
 				coldStartMs: {median: round(median(ms)), p90: round(percentile(ms, 90)), min: round(Math.min(...ms)), max: round(Math.max(...ms)), samples: ms.map((x) => round(x))},
 				peakRssMb: {median: round(median(rss)), max: round(Math.max(...rss)), samples: rss.map((x) => round(x))},

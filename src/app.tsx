@@ -33,8 +33,6 @@ export type AppProps = {
 	token: CpsToken;
 	backend: BackendClient;
 	browser: Browser;
-	/** Whether `browser` can open a window here (checked once at start). */
-	browserAvailable: boolean;
 	/** Set when the card is the demo card: F2 inserts or removes it, DEMO is shown. */
 	demoCard?: DemoCard;
 	lang: Lang;
@@ -89,7 +87,7 @@ function Kiosk(props: AppProps) {
 		step4: () => <Step4Screen {...screenProps} />,
 		help: () => <HelpScreen {...screenProps} />,
 		convention: () => <ConventionScreen {...screenProps} />,
-		webmail: () => <WebmailScreen {...screenProps} webmailUrl={settings.webmailUrl} browserAvailable={props.browserAvailable} />,
+		webmail: () => <WebmailScreen {...screenProps} webmailUrl={settings.webmailUrl} />,
 		invite: () => <InviteScreen {...screenProps} />,
 	};
 

@@ -69,7 +69,6 @@ async function main(): Promise<void> {
 	// Until the real card stack is wired (pcscd + PKCS#11), the kiosk runs on the demo card.
 	const demoCard = new DemoCard({latencyMs: 300});
 	const browser = systemBrowser();
-	const browserAvailable = await browser.available();
 	const startupNotice = settingsStore.notice ? t.notices['settings-corrupt'](settingsStore.notice.savedAs) : undefined;
 
 	process.stdout.write(ENTER_ALT_SCREEN);
@@ -96,7 +95,6 @@ async function main(): Promise<void> {
 			demoCard={demoCard}
 			backend={backend}
 			browser={browser}
-			browserAvailable={browserAvailable}
 			lang={lang}
 			theme={detectTheme(process.env)}
 			settings={settings}

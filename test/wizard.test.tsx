@@ -320,8 +320,8 @@ describe('step 3 rules', () => {
 });
 
 describe('after activation', () => {
-	async function activated() {
-		kiosk = await startKiosk();
+	async function activated(options: Parameters<typeof startKiosk>[0] = {}) {
+		kiosk = await startKiosk(options);
 		await toStep3(kiosk.pilot);
 		await fillAccount(kiosk.pilot);
 		await pressActivate(kiosk.pilot);
@@ -368,6 +368,15 @@ describe('after activation', () => {
 		await pilot.waitFor('█');
 		await pilot.press('escape');
 		await pilot.waitFor('Votre compte est désormais activé.');
+	});
+
+	test('"Accéder au Webmail" opens the browser where the workstation has one', async () => {
+		const {pilot, browser} = await activated({browserAvailable: true});
+		await pilot.press('enter');
+		await pilot.waitFor('Ouvrir dans le navigateur');
+		await pilot.press('enter');
+		await pilot.waitFor('Navigateur ouvert.');
+		expect(browser.opened).toEqual(['https://webmail.mssante.fr']);
 	});
 
 	test('"Terminer" ends the session; the same card then finds its account', async () => {

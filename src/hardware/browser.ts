@@ -1,4 +1,3 @@
-import {execa} from 'execa';
 import {access} from 'node:fs/promises';
 import path from 'node:path';
 
@@ -28,7 +27,8 @@ export function systemBrowser(env: NodeJS.ProcessEnv = process.env): Browser {
 			return Boolean(env['DISPLAY'] || env['WAYLAND_DISPLAY']) && (await onPath('xdg-open', env));
 		},
 		async open(url) {
-			// Argument array, no shell: the URL comes from settings.
+			// Loaded on use, off the start-up path. Argument array, no shell: the URL comes from settings.
+			const {execa} = await import('execa');
 			execa('xdg-open', [url], {detached: true, stdio: 'ignore'}).unref();
 		},
 	};

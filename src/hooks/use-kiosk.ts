@@ -36,6 +36,8 @@ export type KioskIntents = {
 	submitAccount: () => void;
 	invite: () => void;
 	openBrowser: (url: string) => void;
+	/** Whether a browser can be opened on this workstation (asked when the webmail screen opens). */
+	browserAvailable: () => Promise<boolean>;
 	finish: () => void;
 	wipe: (notice: NoticeKind | null) => void;
 };
@@ -234,6 +236,7 @@ export function useKiosk({monitor, token, backend, browser, t}: KioskDeps): Kios
 				);
 			},
 			openBrowser: url => void browser.open(url).catch(() => undefined),
+			browserAvailable: () => browser.available().catch(() => false),
 			finish: () => wipe('finished'),
 		}),
 		[backend, token, browser, guarded, wipe, fetchAvailability, t],

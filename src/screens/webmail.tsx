@@ -29,11 +29,19 @@ export function qrLines(modules: {size: number; get: (row: number, column: numbe
 }
 
 /** "Accéder au Webmail": the URL, its QR code (UTF-8 terminals), and the browser where there is one. */
-export function WebmailScreen({kiosk, webmailUrl, browserAvailable}: ScreenProps & {webmailUrl: string; browserAvailable: boolean}) {
+export function WebmailScreen({kiosk, webmailUrl}: ScreenProps & {webmailUrl: string}) {
 	const t = useT();
 	const {unicode} = useTheme();
 	const [qr, setQr] = useState<string[] | null>(null);
 	const [opened, setOpened] = useState(false);
+	const [browserAvailable, setBrowserAvailable] = useState(false);
+	useEffect(() => {
+		let live = true;
+		void kiosk.intents.browserAvailable().then(available => live && setBrowserAvailable(available));
+		return () => {
+			live = false;
+		};
+	}, [kiosk.intents]);
 	useEffect(() => {
 		if (!unicode) return;
 		let live = true;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import {z} from 'zod';
+import * as z from 'zod/mini';
 import type {CardIdentity} from '../hardware/cps-token.js';
 import {addressProposals, splitAddress, withSuffix} from './address-rules.js';
 import {formOptions, optionProblems, type AccountOptions} from './account-rules.js';

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import {z} from 'zod';
+// zod/mini: the same schemas, tree-shaken — full zod would add ~450 kB to start-up.
+import * as z from 'zod/mini';
 import {openJsonStore, type JsonStore} from './json-store.js';
 
 /**
@@ -8,19 +9,19 @@ import {openJsonStore, type JsonStore} from './json-store.js';
  */
 export const settingsSchema = z.object({
 	/** Interface language. */
-	lang: z.enum(['fr', 'en']).catch('fr'),
+	lang: z.catch(z.enum(['fr', 'en']), 'fr'),
 	/** Preferred reader name when several are connected. */
-	reader: z.string().nullable().catch(null),
+	reader: z.catch(z.nullable(z.string()), null),
 	/** Path of the CPS PKCS#11 module. */
-	pkcs11Module: z.string().catch('/opt/santesocial/CPS/lib/libcps3_pkcs11_lux.so'),
+	pkcs11Module: z.catch(z.string(), '/opt/santesocial/CPS/lib/libcps3_pkcs11_lux.so'),
 	/** Activation backend; null = the embedded one. */
-	backendUrl: z.string().nullable().catch(null),
+	backendUrl: z.catch(z.nullable(z.string()), null),
 	/** Inactivity before the session is wiped, countdown included. */
-	idleTimeoutSeconds: z.number().int().min(10).max(3600).catch(180),
+	idleTimeoutSeconds: z.catch(z.number().check(z.int(), z.minimum(10), z.maximum(3600)), 180),
 	/** Length of the visible countdown before the wipe. */
-	idleWarningSeconds: z.number().int().min(5).max(300).catch(30),
+	idleWarningSeconds: z.catch(z.number().check(z.int(), z.minimum(5), z.maximum(300)), 30),
 	/** Webmail shown (and as a QR code) on the summary. */
-	webmailUrl: z.string().catch('https://webmail.mssante.fr'),
+	webmailUrl: z.catch(z.string(), 'https://webmail.mssante.fr'),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

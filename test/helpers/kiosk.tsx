@@ -9,10 +9,10 @@ import {EmbeddedBackend} from '../../src/services/embedded-backend.js';
 import {DEFAULT_SETTINGS} from '../../src/services/settings.js';
 import {Pilot} from './pilot.js';
 
-/** A browser that records what it was asked to open (tests never start a real one). */
-export function recordingBrowser(): Browser & {opened: string[]} {
+/** Stand-in for the workstation's browser (tests never start a real one): records what it opens. */
+export function recordingBrowser(available = false): Browser & {opened: string[]} {
 	const opened: string[] = [];
-	return {opened, available: async () => true, open: async url => void opened.push(url)};
+	return {opened, available: async () => available, open: async url => void opened.push(url)};
 }
 
 /** Options of a test kiosk. */
@@ -21,6 +21,8 @@ export type TestKioskOptions = {
 	/** Wraps the real embedded backend (fault injection). */
 	wrapBackend?: (backend: EmbeddedBackend) => BackendClient;
 	props?: Partial<AppProps>;
+	/** The workstation has a graphical browser. */
+	browserAvailable?: boolean;
 	columns?: number;
 	rows?: number;
 };
@@ -30,7 +32,7 @@ export async function startKiosk(options: TestKioskOptions = {}) {
 	const dataDir = mkdtempSync(path.join(tmpdir(), 'mssante-test-'));
 	const backend = await EmbeddedBackend.open({dataDir});
 	const card = new DemoCard(options.card);
-	const browser = recordingBrowser();
+	const browser = recordingBrowser(options.browserAvailable);
 	const pilot = new Pilot(
 		<App
 			monitor={card}
@@ -38,7 +40,6 @@ export async function startKiosk(options: TestKioskOptions = {}) {
 			demoCard={card}
 			backend={options.wrapBackend ? options.wrapBackend(backend) : backend}
 			browser={browser}
-			browserAvailable={false}
 			lang="fr"
 			theme={{unicode: true, color: false}}
 			settings={DEFAULT_SETTINGS}
