@@ -1,6 +1,7 @@
 import {homedir} from 'node:os';
 import path from 'node:path';
 import {parseArgs} from 'node:util';
+import chalk from 'chalk';
 import {render} from 'ink';
 import {App} from './app.js';
 import {detectTheme} from './components/theme.js';
@@ -71,6 +72,8 @@ async function main(): Promise<void> {
 	const browser = systemBrowser();
 	const startupNotice = settingsStore.notice ? t.notices['settings-corrupt'](settingsStore.notice.savedAs) : undefined;
 
+	// Raw mode before the first frame: a key pressed meanwhile is neither echoed nor line-buffered.
+	process.stdin.setRawMode(true);
 	process.stdout.write(ENTER_ALT_SCREEN);
 	let restored = false;
 	const restoreTerminal = () => {
@@ -96,7 +99,7 @@ async function main(): Promise<void> {
 			backend={backend}
 			browser={browser}
 			lang={lang}
-			theme={detectTheme(process.env)}
+			theme={detectTheme(process.env, chalk.level)}
 			settings={settings}
 			kioskMode={Boolean(args.kiosk)}
 			startupNotice={startupNotice}

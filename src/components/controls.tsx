@@ -27,13 +27,16 @@ export function Checkbox({label, checked, focused}: CheckboxProps) {
 /** Props of a button. */
 export type ButtonProps = {label: string; focused: boolean; disabled?: boolean};
 
-/** A button: `[ label ]`, inverse when focused and colours are allowed, pointer otherwise. */
+/** A button: `[ label ]` with the pointer when focused, and inverse too where colours are drawn. */
 export function Button({label, focused, disabled}: ButtonProps) {
 	const {color} = useTheme();
 	const symbols = useSymbols();
 	return (
-		<Text bold={focused} dimColor={disabled} inverse={focused && color}>
-			{focused && !color ? symbols.pointer : ' '}[ {label} ]{' '}
+		<Text>
+			<Text bold>{focused ? symbols.pointer : ' '}</Text>
+			<Text bold={focused} dimColor={disabled} inverse={focused && color}>
+				[ {label} ]
+			</Text>{' '}
 		</Text>
 	);
 }

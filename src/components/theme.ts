@@ -61,11 +61,14 @@ export function symbolsFor(theme: Theme): Symbols {
 	return theme.unicode && theme.color ? UNICODE : ASCII;
 }
 
-/** Reads the terminal's abilities from the environment (LANG/LC_*, NO_COLOR, TERM). */
-export function detectTheme(env: NodeJS.ProcessEnv): Theme {
+/**
+ * Reads the terminal's abilities: UTF-8 from LANG/LC_*, colour from the level Ink's colour
+ * library settled on (it also turns colour off under CI, FORCE_COLOR=0 — which NO_COLOR maps
+ * to — or a dumb terminal), so that focus never relies on an inverse video that is not drawn.
+ */
+export function detectTheme(env: NodeJS.ProcessEnv, colorLevel: number): Theme {
 	const locale = env['LC_ALL'] || env['LC_CTYPE'] || env['LANG'] || '';
-	const color = !('NO_COLOR' in env) && env['TERM'] !== 'dumb' && env['FORCE_COLOR'] !== '0';
-	return {unicode: /utf-?8/i.test(locale), color};
+	return {unicode: /utf-?8/i.test(locale), color: colorLevel > 0 && !('NO_COLOR' in env)};
 }
 
 export const ThemeContext = createContext<Theme>({unicode: true, color: true});
