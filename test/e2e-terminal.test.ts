@@ -235,6 +235,29 @@ describe('mssante-kiosk in a real terminal (built app, demo card)', () => {
 		expect(result.stderr).toContain('terminal interactif');
 	}, 30_000);
 
+	test('SIGTERM and SIGHUP restore the terminal (alternate screen left, cursor shown)', async () => {
+		for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+			const kiosk = startKiosk(dataDir());
+			await toCardRead(kiosk);
+			process.kill(kiosk.pid, signal);
+			const exit = await kiosk.waitExit(WAIT);
+			expect(exit.exitCode, signal).toBe(128 + (signal === 'SIGTERM' ? 15 : 1));
+			await rawSettles(kiosk, raw => raw.includes(LEAVE_ALT_SCREEN));
+			expect(kiosk.raw.slice(kiosk.raw.lastIndexOf(ENTER_ALT_SCREEN))).toContain(LEAVE_ALT_SCREEN);
+		}
+	}, 60_000);
+
+	test('a second kiosk on the same data directory is refused with a clear message', async () => {
+		const dir = dataDir();
+		const first = startKiosk(dir);
+		await first.waitFor('Créer son compte MSSanté', WAIT);
+		// The second one runs in a pty too (`script`), or it would be refused for having no terminal.
+		const viaPty = spawnSync('script', ['-qec', `${process.execPath} ${BIN} --data-dir ${dir}`, '/dev/null'], {cwd: ROOT, env: kioskEnv(), encoding: 'utf8', timeout: 15_000});
+		expect(viaPty.status, viaPty.stdout).toBe(1);
+		expect(viaPty.stdout).toMatch(/déjà utilisé par un autre processus \(pid \d+\)/);
+		await first.waitFor('Créer son compte MSSanté', WAIT);
+	}, 60_000);
+
 	test('the focused button is visible on screen (brief\'s environment, CI=false)', async () => {
 		// "[ Continuer ]" is the only focusable item once the card is read (Enter activates it).
 		const kiosk = startKiosk(dataDir());
