@@ -79,16 +79,29 @@ async function main(): Promise<void> {
 	const restoreTerminal = () => {
 		if (restored) return;
 		restored = true;
-		if (process.stdin.isTTY) process.stdin.setRawMode(false);
+		process.stdin.setRawMode(false);
 		process.stdout.write(LEAVE_ALT_SCREEN);
 	};
+	// Each step runs even if an earlier one fails (a vanished terminal makes every write throw).
+	const release = async () => {
+		for (const step of [() => instance.unmount(), restoreTerminal, () => demoCard.close(), () => backend.close(), () => settingsStore.close()]) {
+			try {
+				await step();
+			} catch {
+				// Keep releasing: the data files' locks matter more than the screen.
+			}
+		}
+	};
 	const shutdown = async (code: number) => {
-		instance.unmount();
-		restoreTerminal();
-		await demoCard.close();
-		await backend.close();
-		settingsStore.close();
+		await release();
 		process.exit(code);
+	};
+	// On a signal, clean up then die of that same signal, as Unix programs do. Exiting normally
+	// after SIGHUP would make Node restore a terminal that is gone, and abort.
+	const dieOf = async (signal: NodeJS.Signals) => {
+		await release();
+		process.removeAllListeners(signal);
+		process.kill(process.pid, signal);
 	};
 
 	const instance = render(
@@ -107,14 +120,21 @@ async function main(): Promise<void> {
 		/>,
 		{stdin: new KeyByKeyStdin(process.stdin) as unknown as NodeJS.ReadStream, exitOnCtrlC: false, patchConsole: true},
 	);
-	for (const [signal, number] of [['SIGTERM', 15], ['SIGHUP', 1], ['SIGINT', 2]] as const) {
-		process.on(signal, () => void shutdown(128 + number));
-	}
+	for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) process.once(signal, () => void dieOf(signal));
+	// The terminal went away (SSH link cut, window closed): reading it fails with EIO, or input
+	// ends and nothing is left to run. Leave as on a hang-up: a normal exit would make Node 20
+	// restore the vanished terminal's settings and abort (node::ResetStdio assertion).
+	process.stdin.on('error', () => void dieOf('SIGHUP'));
+	process.once('beforeExit', () => void dieOf('SIGHUP'));
 	process.on('uncaughtException', error => {
-		instance.unmount();
-		restoreTerminal();
-		process.stderr.write(`mssante-kiosk : erreur interne (${error.message})\n`);
-		process.exit(70);
+		if (['EIO', 'EPIPE'].includes((error as NodeJS.ErrnoException).code ?? '')) {
+			void dieOf('SIGHUP');
+			return;
+		}
+		void release().then(() => {
+			process.stderr.write(`mssante-kiosk : erreur interne (${error.message})\n`);
+			process.exit(70);
+		});
 	});
 	process.on('exit', restoreTerminal);
 }
