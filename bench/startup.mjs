@@ -21,7 +21,7 @@ import path from 'node:path';
 import {performance} from 'node:perf_hooks';
 import {fileURLToPath} from 'node:url';
 import {parseArgs} from 'node:util';
-import {bundle} from '../scripts/build.mjs';
+import {KIOSK_ENTRIES, bundle} from '../scripts/build.mjs';
 
 const require = createRequire(import.meta.url);
 const pty = require('node-pty');
@@ -130,7 +130,7 @@ if (!onlyHello) {
 			fail('dist/cli.js is missing and there is no src/cli.tsx to bundle.');
 		}
 		log('dist/cli.js missing: bundling src/cli.tsx → dist/ (normally `npm run build`)');
-		await bundle('src/cli.tsx', 'dist');
+		await bundle(KIOSK_ENTRIES, 'dist');
 	}
 }
 

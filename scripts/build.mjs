@@ -27,11 +27,16 @@ export const bundleOptions = {
 	logLevel: 'warning',
 };
 
-/** Bundles `entry` (relative to the repository) into `outdir`. */
-export async function bundle(entry, outdir) {
-	await build({...bundleOptions, entryPoints: [path.join(root, entry)], outdir: path.join(root, outdir)});
+/** Bundles entries (`{outputName: pathInRepository}`, or one path) into `outdir`. */
+export async function bundle(entries, outdir) {
+	const named = typeof entries === 'string' ? {[path.basename(entries).replace(/\.[^.]+$/, '')]: entries} : entries;
+	const entryPoints = Object.fromEntries(Object.entries(named).map(([name, file]) => [name, path.join(root, file)]));
+	await build({...bundleOptions, entryPoints, outdir: path.join(root, outdir)});
 }
 
+/** The kiosk, and the PKCS#11 worker it starts (a separate file: a worker thread loads it by path). */
+export const KIOSK_ENTRIES = {cli: 'src/cli.tsx', 'pkcs11-worker': 'src/hardware/pkcs11-worker.ts'};
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-	await bundle('src/cli.tsx', 'dist');
+	await bundle(KIOSK_ENTRIES, 'dist');
 }

@@ -1,7 +1,7 @@
 import {Box} from 'ink';
 import {KeyRouter, useKeys} from './hooks/use-keys.js';
 import type {ReactNode} from 'react';
-import {Footer} from './components/footer.js';
+import {FOOTER_ROWS, Footer} from './components/footer.js';
 import {Header} from './components/header.js';
 import {ThemeContext, type Theme} from './components/theme.js';
 import type {Browser} from './hardware/browser.js';
@@ -24,23 +24,33 @@ import {Step4Screen} from './screens/step4-recapitulatif.js';
 import {WebmailScreen} from './screens/webmail.js';
 import {WelcomeScreen} from './screens/welcome.js';
 import type {BackendClient} from './services/backend-client.js';
+import type {Texts} from './services/assets.js';
 import type {Settings} from './services/settings.js';
 import {isPristine, stepOf, type ScreenName} from './state/session.js';
 
 /** Everything the kiosk is wired to, and how it presents itself. */
 export type AppProps = {
+	/** Readers and card, live. */
 	monitor: ReaderMonitor;
+	/** The card's PKCS#11 token (or the demo card). */
 	token: CpsToken;
+	/** The activation backend. */
 	backend: BackendClient;
+	/** The workstation's browser, for the webmail. */
 	browser: Browser;
 	/** Set when the card is the demo card: F2 inserts or removes it, DEMO is shown. */
 	demoCard?: DemoCard;
+	/** Language of the screens. */
 	lang: Lang;
+	/** What the terminal can draw. */
 	theme: Theme;
+	/** Kiosk settings (timeouts, webmail URL). */
 	settings: Settings;
+	/** CGU and convention de preuve in `lang`. */
+	texts: Texts;
 	/** `--kiosk`: Ctrl+C does not quit; Ctrl+Q (administrator) does. */
 	kioskMode: boolean;
-	/** Shown on the status line until the first key (e.g. settings file set aside). */
+	/** Shown on the status line while the session is untouched (settings set aside, why DEMO). */
 	startupNotice?: string;
 	/** Called once the session is wiped, to leave the program. */
 	onExit: () => void;
@@ -77,8 +87,9 @@ function Kiosk(props: AppProps) {
 		else if (demoCard) demoCard.toggleCard();
 	});
 
-	const height = Math.max(rows - 5, 10);
-	const screenProps: ScreenProps = {kiosk, width: columns, height, demo: Boolean(demoCard), lang};
+	// Header (3 rows) and footer.
+	const height = Math.max(rows - 3 - FOOTER_ROWS, 10);
+	const screenProps: ScreenProps = {kiosk, width: columns, height, demo: Boolean(demoCard), lang, texts: props.texts};
 	const screens: Record<ScreenName, () => ReactNode> = {
 		welcome: () => <WelcomeScreen {...screenProps} />,
 		step1: () => <Step1Screen {...screenProps} />,
@@ -94,7 +105,7 @@ function Kiosk(props: AppProps) {
 	const keys = [t.keys.move, t.keys.enter];
 	if (['step2', 'step3'].includes(state.screen)) keys.push(t.keys.toggle);
 	if (['step2', 'convention'].includes(state.screen)) keys.push(t.keys.scroll);
-	if (state.screen !== 'welcome') keys.push(t.keys.back);
+	if (state.screen !== 'welcome' && state.screen !== 'step4') keys.push(t.keys.back);
 	keys.push(t.keys.help);
 	if (demoCard) keys.push(t.keys.demoCard);
 	if (!kioskMode) keys.push(t.keys.quit);

@@ -6,12 +6,13 @@ import {render} from 'ink';
 import {App} from './app.js';
 import {detectTheme} from './components/theme.js';
 import {systemBrowser} from './hardware/browser.js';
-import {DemoCard} from './hardware/demo-card.js';
+import {openCardStack, resolveModulePath} from './hardware/card-stack.js';
 import {catalogues, type Lang} from './i18n/index.js';
+import {loadTexts} from './services/assets.js';
 import {EmbeddedBackend} from './services/embedded-backend.js';
 import {FileInUseError} from './services/file-lock.js';
 import {CorruptStoreError} from './services/json-store.js';
-import {openSettings} from './services/settings.js';
+import {openSettings, readSettings} from './services/settings.js';
 import {KeyByKeyStdin} from './terminal/key-by-key-stdin.js';
 
 const ENTER_ALT_SCREEN = '\u001B[?1049h\u001B[H';
@@ -30,18 +31,27 @@ function fail(message: string, code = 1): never {
 
 async function main(): Promise<void> {
 	let args;
+	let command: string | undefined;
 	try {
-		args = parseArgs({
+		const parsed = parseArgs({
 			options: {
 				demo: {type: 'boolean'},
 				'no-demo': {type: 'boolean'},
 				kiosk: {type: 'boolean'},
 				lang: {type: 'string'},
 				'data-dir': {type: 'string'},
+				'pkcs11-module': {type: 'string'},
+				'pkcs11-token-label': {type: 'string'},
+				json: {type: 'boolean'},
 				help: {type: 'boolean', short: 'h'},
 			},
 			strict: true,
-		}).values;
+			allowPositionals: true,
+		});
+		args = parsed.values;
+		command = parsed.positionals[0];
+		if (parsed.positionals.length > 1 || (command !== undefined && command !== 'doctor')) throw new Error(`commande inconnue : ${parsed.positionals.join(' ')}`);
+		if (args.demo && args['no-demo']) throw new Error('--demo et --no-demo s’excluent');
 	} catch (error) {
 		fail(`${(error as Error).message}\n${catalogues.fr.cli.usage}`, 2);
 	}
@@ -51,9 +61,21 @@ async function main(): Promise<void> {
 		process.stdout.write(`${catalogues[(langFlag as Lang | undefined) ?? 'fr'].cli.usage}\n`);
 		return;
 	}
+	const dataDir = path.resolve(args['data-dir'] ?? defaultDataDir(process.env));
+	if (command === 'doctor') {
+		// Read-only: a helpdesk runs it over SSH while the kiosk holds the settings.
+		const settings = readSettings(dataDir);
+		const {doctor} = await import('./doctor.js');
+		process.exitCode = await doctor({
+			modulePath: resolveModulePath(args['pkcs11-module'], settings.pkcs11Module),
+			json: Boolean(args.json),
+			lang: (langFlag as Lang | undefined) ?? settings.lang,
+			stdout: process.stdout,
+		});
+		return;
+	}
 	if (!process.stdin.isTTY || !process.stdout.isTTY) fail(catalogues[(langFlag as Lang | undefined) ?? 'fr'].cli.notATerminal, 2);
 
-	const dataDir = path.resolve(args['data-dir'] ?? defaultDataDir(process.env));
 	let settingsStore;
 	let backend;
 	try {
@@ -61,16 +83,31 @@ async function main(): Promise<void> {
 		backend = await EmbeddedBackend.open({dataDir});
 	} catch (error) {
 		settingsStore?.close();
-		if (error instanceof FileInUseError || error instanceof CorruptStoreError) fail(catalogues.fr.cli.settingsInUse(error.message));
+		const t = catalogues[(langFlag as Lang | undefined) ?? 'fr'].cli;
+		if (error instanceof FileInUseError) fail(t.inUse(error.path, error.pid));
+		if (error instanceof CorruptStoreError) fail(t.corrupt(error.path));
 		throw error;
 	}
 	const settings = settingsStore.db.data;
 	const lang: Lang = (langFlag as Lang | undefined) ?? settings.lang;
 	const t = catalogues[lang];
-	// Until the real card stack is wired (pcscd + PKCS#11), the kiosk runs on the demo card.
-	const demoCard = new DemoCard({latencyMs: 300});
+	const stack = await openCardStack({
+		mode: args.demo ? 'demo' : args['no-demo'] ? 'real' : 'auto',
+		modulePath: args['pkcs11-module'],
+		settingsModulePath: settings.pkcs11Module,
+		tokenLabel: args['pkcs11-token-label'],
+		demoLatencyMs: 300,
+	});
+	if (args['pkcs11-module'] && !stack.demoCard && stack.modulePath !== settings.pkcs11Module) {
+		// Remembered for the next start (SPEC §10: the module path is a kiosk setting).
+		settings.pkcs11Module = stack.modulePath;
+		await settingsStore.db.write();
+	}
 	const browser = systemBrowser();
-	const startupNotice = settingsStore.notice ? t.notices['settings-corrupt'](settingsStore.notice.savedAs) : undefined;
+	const startupNotice =
+		[settingsStore.notice ? t.notices['settings-corrupt'](settingsStore.notice.savedAs) : undefined, stack.demoReason ? t.notices.demo(stack.demoReason, stack.modulePath) : undefined]
+			.filter(Boolean)
+			.join(' · ') || undefined;
 
 	// Raw mode before the first frame: a key pressed meanwhile is neither echoed nor line-buffered.
 	process.stdin.setRawMode(true);
@@ -84,7 +121,7 @@ async function main(): Promise<void> {
 	};
 	// Each step runs even if an earlier one fails (a vanished terminal makes every write throw).
 	const release = async () => {
-		for (const step of [() => instance.unmount(), restoreTerminal, () => demoCard.close(), () => backend.close(), () => settingsStore.close()]) {
+		for (const step of [() => instance.unmount(), restoreTerminal, () => stack.close(), () => backend.close(), () => settingsStore.close()]) {
 			try {
 				await step();
 			} catch {
@@ -106,14 +143,15 @@ async function main(): Promise<void> {
 
 	const instance = render(
 		<App
-			monitor={demoCard}
-			token={demoCard}
-			demoCard={demoCard}
+			monitor={stack.monitor}
+			token={stack.token}
+			demoCard={stack.demoCard}
 			backend={backend}
 			browser={browser}
 			lang={lang}
 			theme={detectTheme(process.env, chalk.level)}
 			settings={settings}
+			texts={loadTexts(lang)}
 			kioskMode={Boolean(args.kiosk)}
 			startupNotice={startupNotice}
 			onExit={() => void shutdown(0)}
@@ -139,4 +177,11 @@ async function main(): Promise<void> {
 	process.on('exit', restoreTerminal);
 }
 
-await main();
+// Files created by the kiosk (settings, accounts, outbox) are for its own user only.
+process.umask(0o077);
+try {
+	await main();
+} catch (error) {
+	// Never a stack trace on a practitioner's screen: one line, and a code for scripts.
+	fail(`mssante-kiosk : ${(error as Error).message}`, 70);
+}

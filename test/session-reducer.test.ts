@@ -143,8 +143,23 @@ describe('navigation', () => {
 		expect(help.helpTopic).toBe('no-card');
 		expect(stepOf(help)).toBe(3);
 		const nested = run(help, {type: 'open-help', topic: 'red-icon'});
-		expect(nested.returnTo).toBe('step3');
+		expect(nested.helpReturn).toBe('step3');
 		expect(run(nested, {type: 'back'}).screen).toBe('step3');
+	});
+
+	test('help opened over an overlay returns to it, and the overlay then to its step', () => {
+		const convention = run(STEP3, {type: 'open-overlay', screen: 'convention'});
+		const help = run(convention, {type: 'open-help', topic: 'general'});
+		expect(stepOf(help)).toBe(3);
+		const back = run(help, {type: 'back'});
+		expect(back.screen).toBe('convention');
+		expect(run(back, {type: 'back'}).screen).toBe('step3');
+	});
+
+	test('"Modifier mon compte" starts from the stored account, not from what the session typed', () => {
+		const fresh = run(INITIAL_SESSION, {type: 'saved', account: ACCOUNT}, {type: 'edit-account'});
+		expect(fresh.form.email).toBe(ACCOUNT.options.email);
+		expect(fresh.form.password).toBe('');
 	});
 
 	test('back from step 3 in edit mode returns to step 4', () => {

@@ -1,6 +1,7 @@
 import {Text} from 'ink';
 import {useRef, useState} from 'react';
 import {useKeys} from '../hooks/use-keys.js';
+import {stripControl} from '../services/sanitize.js';
 import {useSymbols, useTheme} from './theme.js';
 
 /** Marks the focused line: a pointer and bold text, so focus is visible without colour. */
@@ -55,9 +56,6 @@ export type TextFieldProps = {
 	placeholder?: string;
 };
 
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001F\u007F-\u009F]/g;
-
 /**
  * One-line input: typing inserts at the cursor, ←/→/Home/End move it, Backspace deletes, Ctrl+U
  * clears. Written for the kiosk rather than taken from ink-text-input, whose handler reads its
@@ -95,7 +93,7 @@ export function TextField({value, focused, onChange, onSubmit, secret, filter, p
 				if (at > 0) change(now.slice(0, at - 1) + now.slice(at), at - 1);
 			} else if (key.ctrl && input === 'u') change('', 0);
 			else if (!key.ctrl && !key.meta && !key.tab && !key.upArrow && !key.downArrow) {
-				const text = input.replace(CONTROL, '');
+				const text = stripControl(input);
 				if (text) change(now.slice(0, at) + text + now.slice(at), at + text.length);
 			}
 		},

@@ -57,7 +57,7 @@ const ASCII: Symbols = {
 };
 
 /** The symbol set: ASCII when the terminal is not UTF-8 or has no colour. */
-export function symbolsFor(theme: Theme): Symbols {
+function symbolsFor(theme: Theme): Symbols {
 	return theme.unicode && theme.color ? UNICODE : ASCII;
 }
 
@@ -68,7 +68,7 @@ export function symbolsFor(theme: Theme): Symbols {
  */
 export function detectTheme(env: NodeJS.ProcessEnv, colorLevel: number): Theme {
 	const locale = env['LC_ALL'] || env['LC_CTYPE'] || env['LANG'] || '';
-	return {unicode: /utf-?8/i.test(locale), color: colorLevel > 0 && !('NO_COLOR' in env)};
+	return {unicode: /utf-?8/i.test(locale), color: colorLevel > 0 && !env['NO_COLOR']};
 }
 
 export const ThemeContext = createContext<Theme>({unicode: true, color: true});

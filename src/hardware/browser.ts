@@ -29,7 +29,10 @@ export function systemBrowser(env: NodeJS.ProcessEnv = process.env): Browser {
 		async open(url) {
 			// Loaded on use, off the start-up path. Argument array, no shell: the URL comes from settings.
 			const {execa} = await import('execa');
-			execa('xdg-open', [url], {detached: true, stdio: 'ignore'}).unref();
+			const opener = execa('xdg-open', [url], {detached: true, stdio: 'ignore'});
+			opener.unref();
+			// xdg-open failing (no default browser) must not take the kiosk down: the QR code remains.
+			opener.catch(() => undefined);
 		},
 	};
 }

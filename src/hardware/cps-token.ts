@@ -1,3 +1,5 @@
+import {stripControl} from '../services/sanitize.js';
+
 /** The practitioner's identity as read from the card's authentication certificate. */
 export type CardIdentity = {
 	/** Civilité d'exercice ("Dr", "M.", "Mme"), when the card carries one. */
@@ -12,6 +14,11 @@ export type CardIdentity = {
 	nationalId: string;
 	idType: 'RPPS' | 'ADELI';
 };
+
+/** "Dr Marie-Hélène LEFÈVRE-DURAND": civilité, given name, surname in capitals, control characters removed. */
+export function holderName(identity: CardIdentity): string {
+	return stripControl([identity.civilite, identity.givenName, identity.surname.toUpperCase()].filter(Boolean).join(' '));
+}
 
 /** PIN state as the token's flags report it before a login attempt. */
 export type PinStatus =

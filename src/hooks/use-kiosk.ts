@@ -8,6 +8,7 @@ import {addressProposals} from '../services/address-rules.js';
 import {formOptions, formProblems, type AccountField} from '../services/account-rules.js';
 import {BackendError, type BackendClient} from '../services/backend-client.js';
 import {assessPassword, loadPasswordDictionaries, type PasswordAssessment} from '../services/password-policy.js';
+import {stripControl} from '../services/sanitize.js';
 import {checkEmail} from '../services/validation.js';
 import {createStore} from '../state/store.js';
 import {INITIAL_SESSION, isPristine, sessionReducer, type HelpTopic, type NoticeKind, type Session, type SessionAction} from '../state/session.js';
@@ -99,13 +100,16 @@ export function useKiosk({monitor, token, backend, browser, t}: KioskDeps): Kios
 		);
 	}, []);
 
-	// Removing the card ends the session at once (SPEC §10).
-	const hadCard = useRef(snapshot.card !== null);
+	// Removing the card ends the session at once (SPEC §10). Listened to on the monitor itself,
+	// not on rendered snapshots: a card pulled and pushed back between two renders is a removal.
 	useEffect(() => {
-		const hasCard = snapshot.card !== null;
-		if (hadCard.current && !hasCard && !isPristine(store.get())) wipe('card-removed');
-		hadCard.current = hasCard;
-	}, [snapshot, wipe]);
+		let hadCard = monitor.current().card !== null;
+		return monitor.subscribe(snapshot => {
+			const hasCard = snapshot.card !== null;
+			if (hadCard && !hasCard && !isPristine(store.get())) wipe('card-removed');
+			hadCard = hasCard;
+		});
+	}, [monitor, store, wipe]);
 
 	// The token's flags tell the PIN state before any attempt (final try, locked).
 	const ready = readyForPin(snapshot);
@@ -212,7 +216,7 @@ export function useKiosk({monitor, token, backend, browser, t}: KioskDeps): Kios
 							error => dispatch({type: 'submit', request: {phase: 'failed', error: describe(error, t), code: error instanceof BackendError ? error.code : undefined}}),
 						);
 					},
-					error => dispatch({type: 'submit', request: {phase: 'failed', error: (error as Error).message}}),
+					error => dispatch({type: 'submit', request: {phase: 'failed', error: stripControl((error as Error).message)}}),
 				);
 			},
 			invite() {

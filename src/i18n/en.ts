@@ -35,6 +35,12 @@ export const en: Catalogue = {
 		'ctrl-c-disabled': 'Kiosk mode: Ctrl+C is disabled. Ask the administrator to exit.',
 		'not-available': 'This service will come in a future kiosk version.',
 		'settings-corrupt': (savedAs: string) => `Unreadable settings: set aside as ${savedAs}, using defaults.`,
+		demo: (reason: 'forced' | 'pcscd-down' | 'module-missing', modulePath: string) =>
+			reason === 'forced'
+				? 'Demo card (--demo).'
+				: reason === 'pcscd-down'
+					? 'Demo card: the smart-card service (pcscd) does not answer.'
+					: `Demo card: CPS module not found (${modulePath}).`,
 	},
 	idleCountdown: (seconds: number) => `Inactivity: the session closes in ${seconds} s — press any key to continue.`,
 	welcome: {
@@ -71,6 +77,7 @@ export const en: Catalogue = {
 		pinNeedsFour: 'The PIN has 4 digits.',
 		pinIncorrect: (tries?: number) =>
 			tries === undefined ? 'Incorrect PIN.' : `Incorrect PIN — ${tries} attempt(s) left`,
+		pinCountLow: 'Careful: wrong PINs were already entered with this card. The 3rd one blocks it.',
 		pinFinalTry:
 			'Warning: last attempt. One more wrong PIN will lock the card. If unsure, get the letter that came with your CPS card.',
 		pinLocked: [
@@ -265,7 +272,9 @@ export const en: Catalogue = {
 	cli: {
 		notATerminal:
 			'mssante-kiosk must be run in an interactive terminal (over SSH: ssh -t host mssante-kiosk).',
-		settingsInUse: (detail: string) => `Cannot start: ${detail}. Is another mssante-kiosk already running?`,
-		usage: 'Usage: mssante-kiosk [--demo] [--kiosk] [--lang fr|en] [--data-dir DIR]',
+		inUse: (file: string, pid: number) => `Cannot start: ${file} is already in use by another process (pid ${pid}). Is another mssante-kiosk running on this folder?`,
+		corrupt: (file: string) => `Cannot start: ${file} cannot be read. No account was changed: fix or move this file.`,
+		usage:
+			'Usage: mssante-kiosk [--demo | --no-demo] [--kiosk] [--lang fr|en] [--data-dir DIR] [--pkcs11-module FILE]\n       mssante-kiosk doctor [--json] [--pkcs11-module FILE]',
 	},
 };

@@ -34,6 +34,12 @@ export const fr = {
 		'ctrl-c-disabled': 'Borne : Ctrl+C est désactivé. Appelez l’administrateur pour quitter.',
 		'not-available': 'Ce service arrive dans une prochaine version du poste.',
 		'settings-corrupt': (savedAs: string) => `Réglages illisibles : mis de côté sous ${savedAs}, valeurs par défaut utilisées.`,
+		demo: (reason: 'forced' | 'pcscd-down' | 'module-missing', modulePath: string) =>
+			reason === 'forced'
+				? 'Carte de démonstration (--demo).'
+				: reason === 'pcscd-down'
+					? 'Carte de démonstration : le service carte à puce (pcscd) ne répond pas.'
+					: `Carte de démonstration : module CPS introuvable (${modulePath}).`,
 	},
 	idleCountdown: (seconds: number) => `Inactivité : la session se ferme dans ${seconds} s — appuyez sur une touche pour continuer.`,
 	welcome: {
@@ -70,6 +76,7 @@ export const fr = {
 		pinNeedsFour: 'Le code porteur comporte 4 chiffres.',
 		pinIncorrect: (tries?: number) =>
 			tries === undefined ? 'Code incorrect' : `Code incorrect — il vous reste ${tries} essai(s)`,
+		pinCountLow: 'Attention : des codes faux ont déjà été saisis avec cette carte. Au 3e, elle se bloque.',
 		pinFinalTry:
 			'Attention : dernier essai. Un code faux de plus bloque la carte. En cas de doute, munissez-vous de votre courrier CPS.',
 		pinLocked: [
@@ -264,8 +271,10 @@ export const fr = {
 	cli: {
 		notATerminal:
 			'mssante-kiosk doit être lancé dans un terminal interactif (par SSH : ssh -t poste mssante-kiosk).',
-		settingsInUse: (detail: string) => `Impossible de démarrer : ${detail}. Un autre mssante-kiosk tourne-t-il déjà ?`,
-		usage: 'Usage : mssante-kiosk [--demo] [--kiosk] [--lang fr|en] [--data-dir DOSSIER]',
+		inUse: (file: string, pid: number) => `Impossible de démarrer : ${file} est déjà utilisé par un autre processus (pid ${pid}). Un autre mssante-kiosk tourne-t-il sur ce dossier ?`,
+		corrupt: (file: string) => `Impossible de démarrer : ${file} est illisible. Les comptes n’ont pas été modifiés : corrigez ou déplacez ce fichier.`,
+		usage:
+			'Utilisation : mssante-kiosk [--demo | --no-demo] [--kiosk] [--lang fr|en] [--data-dir DOSSIER] [--pkcs11-module FICHIER]\n              mssante-kiosk doctor [--json] [--pkcs11-module FICHIER]',
 	},
 };
 

@@ -3,18 +3,13 @@ import {useKeys} from '../hooks/use-keys.js';
 import {useMemo, useState} from 'react';
 import {ScrollPane, clampOffset} from '../components/viewport.js';
 import {useT} from '../i18n/index.js';
-import {readAsset} from '../services/assets.js';
-import {stripControl} from '../services/sanitize.js';
-import {wrapText} from '../services/text.js';
+import {textLines} from '../services/assets.js';
 import type {ScreenProps} from './screen-props.js';
 
 /** "En savoir plus": the convention de preuve behind the Dématérialisation option. */
-export function ConventionScreen({width, height, lang, kiosk}: ScreenProps) {
+export function ConventionScreen({width, height, texts, kiosk}: ScreenProps) {
 	const t = useT();
-	const lines = useMemo(
-		() => readAsset(`convention-preuve.${lang}.txt`).trimEnd().split('\n').flatMap(line => wrapText(stripControl(line), width - 6)),
-		[lang, width],
-	);
+	const lines = useMemo(() => textLines(texts.convention, width - 6), [texts.convention, width]);
 	const paneHeight = height - 4;
 	const [offset, setOffset] = useState(0);
 	useKeys((_input, key) => {

@@ -1,5 +1,6 @@
 import type {Kiosk} from '../hooks/use-kiosk.js';
 import type {Lang} from '../i18n/index.js';
+import type {Texts} from '../services/assets.js';
 
 /** What every screen receives: the session to render and the intents to emit. */
 export type ScreenProps = {
@@ -10,6 +11,8 @@ export type ScreenProps = {
 	height: number;
 	/** The card is the in-process demo card. */
 	demo: boolean;
-	/** Language of the session, for texts read from `data/`. */
+	/** Language of the session. */
 	lang: Lang;
+	/** CGU and convention de preuve, loaded at start. */
+	texts: Texts;
 };

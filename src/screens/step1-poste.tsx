@@ -6,6 +6,7 @@ import {Checklist} from '../components/checklist.js';
 import {Button, FocusMark, TextField} from '../components/controls.js';
 import {Menu} from '../components/menu.js';
 import {useTheme} from '../components/theme.js';
+import {holderName} from '../hardware/cps-token.js';
 import {readyForPin} from '../hardware/reader-monitor.js';
 import {focusStep, useFocusIndex} from '../hooks/use-focus-index.js';
 import {useT} from '../i18n/index.js';
@@ -43,6 +44,8 @@ export function Step1Screen({kiosk}: ScreenProps) {
 		move(focusStep(key));
 		const focus = current();
 		const now = layout(kiosk.now(), ready);
+		// `?` is a character of nothing typed here but the PIN, which only takes digits.
+		if (input === '?') intents.openHelp('general');
 		if (!key.return && !(input === ' ' && focus >= now.lead)) return;
 		if (focus < now.lead) {
 			if (now.loggedIn) intents.continueAfterLogin();
@@ -69,6 +72,9 @@ export function Step1Screen({kiosk}: ScreenProps) {
 			{askPin && (
 				<Box flexDirection="column">
 					<Text bold>{t.step1.pinPrompt}</Text>
+					{pinState.phase === 'entry' && pinState.status?.state === 'count-low' && !pinState.lastAttempt && (
+						<Text color={warn}>{t.step1.pinCountLow}</Text>
+					)}
 					{pinState.phase === 'entry' && pinState.status?.state === 'final-try' && (
 						<Text color={warn} bold wrap="wrap">
 							{t.step1.pinFinalTry}
@@ -99,7 +105,7 @@ export function Step1Screen({kiosk}: ScreenProps) {
 			{loggedIn && identity && (
 				<Box flexDirection="column">
 					<Text color={color ? 'green' : undefined} bold>
-						{t.step1.identityTitle} : {[identity.civilite, identity.givenName, identity.surname.toUpperCase()].filter(Boolean).map(part => stripControl(part ?? '')).join(' ')}
+						{t.step1.identityTitle} : {holderName(identity)}
 					</Text>
 					<Text>
 						{t.step1.profession} : {stripControl(identity.profession)}
@@ -107,7 +113,7 @@ export function Step1Screen({kiosk}: ScreenProps) {
 					<Text>
 						{t.step1.nationalId} : {identity.idType} {stripControl(identity.nationalId)}
 					</Text>
-					{state.account && <Text wrap="truncate-end">{t.step1.alreadyActive(state.account.address)}</Text>}
+					{state.account && <Text wrap="truncate-end">{t.step1.alreadyActive(stripControl(state.account.address))}</Text>}
 					<Button label={state.account ? t.step1.seeAccount : t.step1.continue} focused={focus === 0} />
 				</Box>
 			)}

@@ -8,28 +8,23 @@ import {ScrollPane, clampOffset} from '../components/viewport.js';
 import {focusStep, useFocusIndex} from '../hooks/use-focus-index.js';
 import {useT} from '../i18n/index.js';
 import {addressProposals, splitAddress} from '../services/address-rules.js';
-import {readAsset} from '../services/assets.js';
+import {textLines} from '../services/assets.js';
 import {stripControl} from '../services/sanitize.js';
 import {wrapText} from '../services/text.js';
 import type {ScreenProps} from './screen-props.js';
-
-/** Lines of the CGU in the session's language, read once from `data/`. */
-function useCguLines(lang: 'fr' | 'en', width: number): string[] {
-	return useMemo(() => readAsset(`cgu.${lang}.txt`).trimEnd().split('\n').flatMap(line => wrapText(stripControl(line), width)), [lang, width]);
-}
 
 /**
  * Step 2 — Choix de l'adresse: the proposals with their availability (suffix explained), the
  * CGU in a scrollable pane, the required acceptance, then Précédent / Suivant.
  */
-export function Step2Screen({kiosk, width, height, lang}: ScreenProps) {
+export function Step2Screen({kiosk, width, height, texts}: ScreenProps) {
 	const t = useT();
 	const symbols = useSymbols();
 	const {color} = useTheme();
 	const {state, intents} = kiosk;
 	const {availability, availabilityRequest, identity} = state;
 	const proposals = useMemo(() => (identity ? addressProposals(identity) : []), [identity]);
-	const cgu = useCguLines(lang, width - 6);
+	const cgu = useMemo(() => textLines(texts.cgu, width - 6), [texts.cgu, width]);
 	const [offset, setOffset] = useState(0);
 	const [refused, setRefused] = useState(false);
 	const choices = availability ?? [];

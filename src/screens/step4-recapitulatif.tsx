@@ -3,6 +3,7 @@ import {useKeys} from '../hooks/use-keys.js';
 import {Menu} from '../components/menu.js';
 import {useTheme} from '../components/theme.js';
 import {focusStep, useFocusIndex} from '../hooks/use-focus-index.js';
+import {holderName} from '../hardware/cps-token.js';
 import {useT} from '../i18n/index.js';
 import {stripControl} from '../services/sanitize.js';
 import {wrapText} from '../services/text.js';
@@ -31,7 +32,7 @@ export function Step4Screen({kiosk, width}: ScreenProps) {
 	const yesNo = (value: boolean) => (value ? t.step4.yes : t.step4.no);
 	const summary: Array<[string, string]> = [
 		[t.step4.address, account.address],
-		[t.step4.holder, `${[identity.civilite, identity.givenName, identity.surname.toUpperCase()].filter(Boolean).join(' ')} — ${identity.profession} — ${identity.idType} ${identity.nationalId}`],
+		[t.step4.holder, `${holderName(identity)} — ${identity.profession} — ${identity.idType} ${identity.nationalId}`],
 		[t.step4.email, options.email],
 		[t.step4.mobile, options.mobile ? formatMobile(options.mobile) : t.step4.none],
 		[t.step4.otp, options.otpChannel === 'sms' ? t.step3.sms : t.step3.mail],
@@ -47,7 +48,6 @@ export function Step4Screen({kiosk, width}: ScreenProps) {
 			<Text bold color={color ? 'green' : undefined}>
 				{title}
 			</Text>
-			<Text> </Text>
 			{summary.map(([label, value]) => (
 				<Text key={label} wrap="truncate-end">
 					<Text dimColor>{label} : </Text>

@@ -8,7 +8,7 @@ import {stripControl} from '../services/sanitize.js';
 import type {ScreenProps} from './screen-props.js';
 
 /** Renders a QR matrix with half blocks, two modules per character row; light modules drawn. */
-export function qrLines(modules: {size: number; get: (row: number, column: number) => number}, margin = 2): string[] {
+function qrLines(modules: {size: number; get: (row: number, column: number) => number}, margin = 2): string[] {
 	const size = modules.size + margin * 2;
 	const dark = (row: number, column: number) => {
 		const r = row - margin;
@@ -45,9 +45,12 @@ export function WebmailScreen({kiosk, webmailUrl}: ScreenProps & {webmailUrl: st
 	useEffect(() => {
 		if (!unicode) return;
 		let live = true;
-		void import('qrcode').then(({default: qrcode}) => {
-			if (live) setQr(qrLines(qrcode.create(webmailUrl, {errorCorrectionLevel: 'L'}).modules));
-		});
+		import('qrcode')
+			.then(({default: qrcode}) => {
+				if (live) setQr(qrLines(qrcode.create(webmailUrl, {errorCorrectionLevel: 'L'}).modules));
+			})
+			// A URL too long for a QR code: the address alone is shown.
+			.catch(() => undefined);
 		return () => {
 			live = false;
 		};

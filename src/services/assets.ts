@@ -1,6 +1,8 @@
 import {existsSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {stripControl} from './sanitize.js';
+import {wrapText} from './text.js';
 
 let assetsDir: string | undefined;
 
@@ -20,4 +22,21 @@ function findAssetsDir(): string {
 export function readAsset(name: string): string {
 	assetsDir ??= findAssetsDir();
 	return readFileSync(path.join(assetsDir, name), 'utf8');
+}
+
+/** Long texts the screens show, read once at start in the session's language. */
+export type Texts = {
+	/** Conditions générales d'utilisation (step 2). */
+	cgu: string;
+	/** Convention de preuve ("En savoir plus", step 3). */
+	convention: string;
+};
+
+export function loadTexts(lang: 'fr' | 'en'): Texts {
+	return {cgu: readAsset(`cgu.${lang}.txt`), convention: readAsset(`convention-preuve.${lang}.txt`)};
+}
+
+/** A shipped text as screen lines: control characters removed, wrapped to `width`. */
+export function textLines(text: string, width: number): string[] {
+	return text.trimEnd().split('\n').flatMap(line => wrapText(stripControl(line), width));
 }

@@ -1,9 +1,9 @@
 /**
- * Removes C0/C1 control characters (ESC included) from text that comes from a card, a file or
- * the backend: Ink passes SGR and OSC 8 sequences through `<Text>`, so an unfiltered string
- * could repaint or hyperlink the kiosk's screen.
+ * Removes C0/C1 control characters (ESC included) and bidirectional overrides from text that
+ * comes from a card, a file, the backend or the keyboard: Ink passes SGR and OSC 8 sequences
+ * through `<Text>`, so an unfiltered string could repaint or hyperlink the kiosk's screen, and
+ * a bidi override could make an address read differently from what it is.
  */
 export function stripControl(text: string): string {
-	// eslint-disable-next-line no-control-regex
-	return text.replace(/[\u0000-\u001F\u007F-\u009F]/g, '');
+	return text.replace(/[\u0000-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, '');
 }

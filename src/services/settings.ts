@@ -1,3 +1,4 @@
+import {readFileSync} from 'node:fs';
 import path from 'node:path';
 // zod/mini: the same schemas, tree-shaken — full zod would add ~450 kB to start-up.
 import * as z from 'zod/mini';
@@ -45,4 +46,13 @@ export function openSettings(dataDir: string): Promise<JsonStore<Settings>> {
 		parse: parseSettings,
 		onCorrupt: 'set-aside',
 	});
+}
+
+/** The settings as they are, without taking the file (for `doctor`): defaults when unreadable. */
+export function readSettings(dataDir: string): Settings {
+	try {
+		return parseSettings(JSON.parse(readFileSync(path.join(dataDir, SETTINGS_FILE), 'utf8')) as unknown);
+	} catch {
+		return DEFAULT_SETTINGS;
+	}
 }

@@ -1,5 +1,5 @@
 /** `Hérouville` → `Herouville`: drops combining marks after canonical decomposition. */
-export function stripDiacritics(text: string): string {
+function stripDiacritics(text: string): string {
 	return text.normalize('NFD').replace(/\p{M}/gu, '');
 }
 
@@ -14,7 +14,9 @@ export function foldLatin(text: string): string {
  * Greedy word wrap to `width` columns; long words are cut. Screens use it to know how many
  * lines a block takes, so a viewport can keep the focused field on screen at 24 rows.
  */
-export function wrapText(text: string, width: number): string[] {
+export function wrapText(text: string, columns: number): string[] {
+	// A terminal resized to almost nothing still gets readable (if narrow) lines, never a hang.
+	const width = Math.max(columns, 8);
 	const lines: string[] = [];
 	for (const paragraph of text.split('\n')) {
 		let line = '';

@@ -1,7 +1,7 @@
 import type {CardIdentity, PinStatus} from '../hardware/cps-token.js';
-import {EMPTY_ACCOUNT_FORM, type AccountField, type AccountForm} from '../services/account-rules.js';
+import {EMPTY_ACCOUNT_FORM, formFromOptions, type AccountField, type AccountForm} from '../services/account-rules.js';
 import type {AccountView, AddressAvailability} from '../services/backend-client.js';
-import {checkMobile} from '../services/validation.js';
+import {checkMobile, formatMobile} from '../services/validation.js';
 
 /** Every screen of the kiosk. */
 export type ScreenName = 'welcome' | 'step1' | 'step2' | 'step3' | 'step4' | 'help' | 'convention' | 'webmail' | 'invite';
@@ -28,7 +28,9 @@ export type FieldNote = 'liste-rouge-turned-off-publish' | 'publish-turned-off-l
 export type Session = {
 	screen: ScreenName;
 	helpTopic: HelpTopic;
-	/** Screen that Esc returns to from help, convention, webmail, invite. */
+	/** Screen that Esc returns to from help (which may open over an overlay). */
+	helpReturn: ScreenName;
+	/** Screen that Esc returns to from an overlay (convention, webmail, invite). */
 	returnTo: ScreenName;
 	notice: NoticeKind | null;
 	pin: PinState;
@@ -60,6 +62,7 @@ export type Session = {
 export const INITIAL_SESSION: Session = {
 	screen: 'welcome',
 	helpTopic: 'general',
+	helpReturn: 'welcome',
 	returnTo: 'welcome',
 	notice: null,
 	pin: {phase: 'entry', status: null},
@@ -112,6 +115,9 @@ export type SessionAction =
 
 const BACK: Partial<Record<ScreenName, ScreenName>> = {step1: 'welcome', step2: 'step1', step3: 'step2'};
 
+/** Screens shown over a step, that Esc closes. */
+const OVERLAYS: ReadonlySet<ScreenName> = new Set(['convention', 'webmail', 'invite']);
+
 function hasMobile(form: AccountForm): boolean {
 	const mobile = checkMobile(form.mobile);
 	return mobile.ok && mobile.value !== undefined;
@@ -127,15 +133,14 @@ export function sessionReducer(state: Session, action: SessionAction): Session {
 		case 'go':
 			return {...state, screen: action.screen, notice: null};
 		case 'back': {
-			if (state.screen === 'help' || state.screen === 'convention' || state.screen === 'webmail' || state.screen === 'invite') {
-				return {...state, screen: state.returnTo};
-			}
+			if (state.screen === 'help') return {...state, screen: state.helpReturn};
+			if (OVERLAYS.has(state.screen)) return {...state, screen: state.returnTo};
 			if (state.screen === 'step3' && state.mode === 'edit') return {...state, screen: 'step4'};
 			const previous = BACK[state.screen];
 			return previous ? {...state, screen: previous, notice: null} : state;
 		}
 		case 'open-help':
-			return {...state, screen: 'help', helpTopic: action.topic, returnTo: state.screen === 'help' ? state.returnTo : state.screen};
+			return {...state, screen: 'help', helpTopic: action.topic, helpReturn: state.screen === 'help' ? state.helpReturn : state.screen};
 		case 'open-overlay':
 			return {...state, screen: action.screen, returnTo: state.screen};
 		case 'notice':
@@ -182,6 +187,10 @@ export function sessionReducer(state: Session, action: SessionAction): Session {
 		case 'submit-attempted':
 			return {...state, submitAttempted: true, submitAttempts: state.submitAttempts + 1};
 		case 'submit':
+			// The chosen address went to someone else meanwhile: step 2 asks for availability again.
+			if (action.request.phase === 'failed' && action.request.code === 'address-taken') {
+				return {...state, submit: action.request, availability: null, availabilityRequest: {phase: 'idle'}, chosenAddress: 0};
+			}
 			return {...state, submit: action.request, requestId: action.requestId ?? state.requestId};
 		case 'saved':
 			return {
@@ -196,7 +205,17 @@ export function sessionReducer(state: Session, action: SessionAction): Session {
 				touched: {},
 			};
 		case 'edit-account':
-			return {...state, mode: 'edit', screen: 'step3', submit: {phase: 'idle'}, submitAttempted: false, touched: {}, fieldNotes: {}};
+			return {
+				...state,
+				mode: 'edit',
+				screen: 'step3',
+				// Start from the account as stored, not from what this session typed (it may have typed nothing).
+				form: state.account ? formFromOptions(state.account.options, formatMobile) : state.form,
+				submit: {phase: 'idle'},
+				submitAttempted: false,
+				touched: {},
+				fieldNotes: {},
+			};
 		case 'invite-input':
 			return {...state, invite: {...state.invite, input: action.value, request: {phase: 'idle'}}};
 		case 'invite':
@@ -239,7 +258,8 @@ export function isPristine(state: Session): boolean {
 
 /** The wizard step (1–4) a screen belongs to, for the stepper. */
 export function stepOf(state: Session): number | null {
-	const screen = ['help', 'convention', 'webmail', 'invite'].includes(state.screen) ? state.returnTo : state.screen;
+	let screen = state.screen === 'help' ? state.helpReturn : state.screen;
+	if (OVERLAYS.has(screen)) screen = state.returnTo;
 	const steps: Partial<Record<ScreenName, number>> = {step1: 1, step2: 2, step3: 3, step4: 4};
 	return steps[screen] ?? null;
 }

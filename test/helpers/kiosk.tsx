@@ -6,6 +6,7 @@ import type {Browser} from '../../src/hardware/browser.js';
 import {DemoCard, type DemoCardOptions} from '../../src/hardware/demo-card.js';
 import type {BackendClient} from '../../src/services/backend-client.js';
 import {EmbeddedBackend} from '../../src/services/embedded-backend.js';
+import {loadTexts} from '../../src/services/assets.js';
 import {DEFAULT_SETTINGS} from '../../src/services/settings.js';
 import {Pilot} from './pilot.js';
 
@@ -43,6 +44,7 @@ export async function startKiosk(options: TestKioskOptions = {}) {
 			lang="fr"
 			theme={{unicode: true, color: false}}
 			settings={DEFAULT_SETTINGS}
+			texts={loadTexts(options.props?.lang ?? 'fr')}
 			kioskMode={false}
 			onExit={() => undefined}
 			{...options.props}

@@ -119,6 +119,17 @@ export class Pilot {
 		}
 	}
 
+	/** Waits until the screen no longer contains `text`, or fails after `timeoutMs`. */
+	async waitForNo(text: string | RegExp, timeoutMs = 3000): Promise<string> {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const frame = this.frame();
+			if (!(typeof text === 'string' ? frame.includes(text) : text.test(frame))) return frame;
+			if (Date.now() > deadline) throw new Error(`Screen still shows ${String(text)}:\n${frame}`);
+			await settle(10);
+		}
+	}
+
 	/** Resizes the terminal as a window manager would. */
 	resize(columns: number, rows: number): void {
 		this.stdout.columns = columns;

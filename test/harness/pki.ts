@@ -1,0 +1,113 @@
+import {webcrypto} from 'node:crypto';
+import type * as X509 from '@peculiar/x509';
+import {x509} from '../../src/hardware/cps-certificate.js';
+
+// @peculiar/x509 signs and exports through whatever WebCrypto it is given; Node's is complete.
+x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+
+/** The subject attributes of a CPS-like authentication certificate. */
+export type TestIdentity = {cn: string; sn: string; gn: string; title: string};
+
+/** The identity of the default test certificate: a médecin with an RPPS number. */
+export const DEFAULT_TEST_IDENTITY: TestIdentity = {
+	cn: '810001234567',
+	sn: 'DUPONT-LAJOIE',
+	gn: 'MARIE-HÉLÈNE',
+	title: 'Médecin',
+};
+
+/** Subject of the test CA; distinct from the production `AC IGC-SANTE FORT PERSONNES`. */
+export const TEST_CA_SUBJECT = 'CN=AC TEST MSSANTE KIOSK, O=mssante-kiosk tests, C=FR';
+
+/** What `createTestPki` issues: a CA, a CPS-like certificate and the certificate's key. */
+export type TestPki = {
+	identity: TestIdentity;
+	caCertificate: X509.X509Certificate;
+	caDer: Uint8Array<ArrayBuffer>;
+	caKeys: CryptoKeyPair;
+	certificate: X509.X509Certificate;
+	certificateDer: Uint8Array<ArrayBuffer>;
+	/** The end-entity private key, PKCS#8 DER (what `pkcs11-tool --type privkey` imports). */
+	privateKeyPkcs8: Uint8Array<ArrayBuffer>;
+	privateKey: CryptoKey;
+	publicKey: CryptoKey;
+};
+
+/** RSASSA-PKCS1-v1_5 with SHA-256: what CKM_SHA256_RSA_PKCS produces on a token. */
+export const RSA_SIGNING: RsaHashedKeyGenParams = {
+	name: 'RSASSA-PKCS1-v1_5',
+	hash: 'SHA-256',
+	publicExponent: new Uint8Array([1, 0, 1]),
+	modulusLength: 2048,
+};
+
+/**
+ * Builds the subject of a CPS authentication certificate exactly as the cards carry it: one
+ * multi-valued RDN CN+SN+GN, then title, then C. @peculiar/x509's JSON name format makes one
+ * RDN per array item and one attribute per key, so `{CN, SN, GN}` in one item is the
+ * multi-valued RDN. GN and title are not in the library's default name table ("G" and "T"),
+ * hence the extra names.
+ */
+export function cpsSubject(identity: TestIdentity): X509.Name {
+	return new x509.Name(
+		[{CN: [identity.cn], SN: [identity.sn], GN: [identity.gn]}, {title: [identity.title]}, {C: ['FR']}],
+		{GN: '2.5.4.42', title: '2.5.4.12'},
+	);
+}
+
+/**
+ * Creates a throw-away PKI shaped like the CPS one: a self-signed test CA and an RSA 2048
+ * authentication certificate it signed (digitalSignature only), whose key is exportable so the
+ * SoftHSM harness can import it into a token. RSA because real CPS keys are RSA and the token
+ * tests sign with CKM_SHA256_RSA_PKCS.
+ */
+export async function createTestPki(identity: TestIdentity = DEFAULT_TEST_IDENTITY): Promise<TestPki> {
+	const crypto = webcrypto as unknown as Crypto;
+	const notBefore = new Date(Date.now() - 60_000);
+	const notAfter = new Date(Date.now() + 365 * 24 * 3600_000);
+
+	const caKeys = await crypto.subtle.generateKey(RSA_SIGNING, true, ['sign', 'verify']);
+	const caCertificate = await x509.X509CertificateGenerator.createSelfSigned({
+		serialNumber: '01',
+		name: TEST_CA_SUBJECT,
+		notBefore,
+		notAfter,
+		keys: caKeys,
+		signingAlgorithm: RSA_SIGNING,
+		extensions: [
+			new x509.BasicConstraintsExtension(true, 0, true),
+			new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+			await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
+		],
+	});
+
+	const keys = await crypto.subtle.generateKey(RSA_SIGNING, true, ['sign', 'verify']);
+	const certificate = await x509.X509CertificateGenerator.create({
+		serialNumber: '1001',
+		subject: cpsSubject(identity),
+		issuer: caCertificate.subjectName,
+		notBefore,
+		notAfter,
+		publicKey: keys.publicKey,
+		signingKey: caKeys.privateKey,
+		signingAlgorithm: RSA_SIGNING,
+		extensions: [
+			new x509.BasicConstraintsExtension(false, undefined, true),
+			new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+			await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+			await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey),
+		],
+	});
+
+	return {
+		identity,
+		caCertificate,
+		caDer: new Uint8Array(caCertificate.rawData),
+		caKeys,
+		certificate,
+		certificateDer: new Uint8Array(certificate.rawData),
+		privateKeyPkcs8: new Uint8Array(await crypto.subtle.exportKey('pkcs8', keys.privateKey)),
+		privateKey: keys.privateKey,
+		publicKey: keys.publicKey,
+	};
+}
