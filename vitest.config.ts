@@ -8,6 +8,9 @@ export default defineConfig({
 		hookTimeout: 20_000,
 		// Ink and the embedded backend are single-process resources per test file.
 		pool: 'forks',
+		// One file at a time: the hardware tests share one pcscd and its two virtual readers, and
+		// some of them stop and restart the daemon.
+		fileParallelism: false,
 		env: {FORCE_COLOR: '0'},
 	},
 });

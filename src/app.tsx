@@ -52,6 +52,8 @@ export type AppProps = {
 	kioskMode: boolean;
 	/** Shown on the status line while the session is untouched (settings set aside, why DEMO). */
 	startupNotice?: string;
+	/** Saves the reader chosen among several (settings), for the next start. */
+	rememberReader?: (name: string) => void;
 	/** Called once the session is wiped, to leave the program. */
 	onExit: () => void;
 };
@@ -60,7 +62,7 @@ function Kiosk(props: AppProps) {
 	const {lang, demoCard, kioskMode, settings} = props;
 	const t = catalogues[lang];
 	const {columns, rows} = useTerminalSize();
-	const kiosk = useKiosk({monitor: props.monitor, token: props.token, backend: props.backend, browser: props.browser, t});
+	const kiosk = useKiosk({monitor: props.monitor, token: props.token, backend: props.backend, browser: props.browser, t, rememberReader: props.rememberReader});
 	const {state, snapshot, intents} = kiosk;
 	const idle = useIdleTimer({
 		enabled: !isPristine(state),

@@ -96,6 +96,7 @@ async function main(): Promise<void> {
 		modulePath: args['pkcs11-module'],
 		settingsModulePath: settings.pkcs11Module,
 		tokenLabel: args['pkcs11-token-label'],
+		preferredReader: settings.reader,
 		demoLatencyMs: 300,
 	});
 	if (args['pkcs11-module'] && !stack.demoCard && stack.modulePath !== settings.pkcs11Module) {
@@ -154,6 +155,10 @@ async function main(): Promise<void> {
 			texts={loadTexts(lang)}
 			kioskMode={Boolean(args.kiosk)}
 			startupNotice={startupNotice}
+			rememberReader={name => {
+				settings.reader = name;
+				void settingsStore.db.write().catch(() => undefined);
+			}}
 			onExit={() => void shutdown(0)}
 		/>,
 		{stdin: new KeyByKeyStdin(process.stdin) as unknown as NodeJS.ReadStream, exitOnCtrlC: false, patchConsole: true},

@@ -30,6 +30,8 @@ export type CardStackOptions = {
 	settingsModulePath: string;
 	/** Token label to use (SoftHSM in tests); the first initialised token otherwise. */
 	tokenLabel?: string;
+	/** Reader read first when several hold a card (remembered in the settings). */
+	preferredReader?: string | null;
 	/** Delay of each demo-card call, so spinners are seen as with a real card. */
 	demoLatencyMs?: number;
 };
@@ -61,7 +63,7 @@ function demoStack(reason: DemoReason, modulePath: string, latencyMs?: number): 
 export async function openCardStack(options: CardStackOptions): Promise<CardStack> {
 	const modulePath = resolveModulePath(options.modulePath, options.settingsModulePath);
 	if (options.mode === 'demo') return demoStack('forced', modulePath, options.demoLatencyMs);
-	const monitor = new PcscReaderMonitor({module: {path: modulePath, loaded: false, problem: 'chargement…'}});
+	const monitor = new PcscReaderMonitor({module: {path: modulePath, loaded: false, problem: 'chargement…'}, preferredReader: options.preferredReader});
 	if (options.mode === 'auto') {
 		const reason = monitor.current().service === 'down' ? 'pcscd-down' : existsSync(modulePath) ? undefined : 'module-missing';
 		if (reason) {
@@ -80,9 +82,9 @@ export async function openCardStack(options: CardStackOptions): Promise<CardStac
 			await pkcs11.close();
 		};
 	} catch (error) {
-		const problem = error instanceof ModuleLoadError ? error.message : `Module PKCS#11 ${modulePath} : ${(error as Error).message}`;
-		monitor.setModule({path: modulePath, loaded: false, problem});
-		token = unavailableToken(problem);
+		const reason = error instanceof ModuleLoadError ? error.reason : (error as Error).message;
+		monitor.setModule({path: modulePath, loaded: false, problem: reason});
+		token = unavailableToken(`Module PKCS#11 ${modulePath} : ${reason}`);
 	}
 	return {monitor, token, modulePath, close};
 }

@@ -65,6 +65,9 @@ export class DemoCard implements ReaderMonitor, CpsToken {
 		return () => this.listeners.delete(listener);
 	}
 
+	/** The demo has a single reader: nothing to choose. */
+	preferReader(): void {}
+
 	async close(): Promise<void> {
 		this.listeners.clear();
 	}

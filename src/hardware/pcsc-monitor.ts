@@ -18,6 +18,8 @@ export type PcscMonitorOptions = {
 	module: ReaderSnapshot['module'];
 	/** Delay between attempts to reach pcscd while it is down (default 500 ms). */
 	retryMs?: number;
+	/** Reader whose card is read first when several hold one (from the settings). */
+	preferredReader?: string | null;
 };
 
 /**
@@ -35,9 +37,11 @@ export class PcscReaderMonitor implements ReaderMonitor {
 	private closed = false;
 	private readonly retryMs: number;
 	private readonly factory: PcscFactory;
+	private preferred: string | null;
 
 	constructor(options: PcscMonitorOptions) {
 		this.retryMs = options.retryMs ?? 500;
+		this.preferred = options.preferredReader ?? null;
 		// A native addon: loaded at run time, never bundled.
 		this.factory = createRequire(import.meta.url)('pcsclite') as PcscFactory;
 		this.snapshot = {service: 'down', readers: [], card: null, module: options.module};
@@ -51,6 +55,11 @@ export class PcscReaderMonitor implements ReaderMonitor {
 	subscribe(listener: (snapshot: ReaderSnapshot) => void): () => void {
 		this.listeners.add(listener);
 		return () => this.listeners.delete(listener);
+	}
+
+	preferReader(name: string | null): void {
+		this.preferred = name;
+		if (this.pcsc) this.refresh();
 	}
 
 	/** Reports a change of the PKCS#11 module's state (loaded, or why not). */
@@ -110,10 +119,10 @@ export class PcscReaderMonitor implements ReaderMonitor {
 		this.refresh();
 	}
 
-	/** The card shown: a CPS first, else any card, from the readers in the order pcscd lists them. */
+	/** The card shown: the preferred reader's, else a CPS, else any card, in pcscd's reader order. */
 	private refresh(): void {
 		const cards = [...this.cards.values()].filter(card => card !== null);
-		const card = cards.find(candidate => candidate?.cpsKind) ?? cards[0] ?? null;
+		const card = cards.find(candidate => candidate?.reader === this.preferred) ?? cards.find(candidate => candidate?.cpsKind) ?? cards[0] ?? null;
 		this.publish({...this.snapshot, service: 'up', readers: [...this.cards.keys()], card});
 	}
 

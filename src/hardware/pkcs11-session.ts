@@ -155,7 +155,9 @@ export class CpsPkcs11Session {
 		]);
 		if (!key) throw new Error('Clé d’authentification introuvable sur la carte');
 		const keyType = this.api.C_GetAttributeValue(this.session, key, [{type: CKA_KEY_TYPE}])[0]?.value;
-		const mechanism = Number(Buffer.isBuffer(keyType) ? keyType.readUIntLE(0, keyType.length) : keyType) === CKK_EC ? CKM_ECDSA_SHA256 : CKM_SHA256_RSA_PKCS;
+		// CK_ULONG, native byte order, 8 bytes here; key types are small numbers.
+		const type = Buffer.isBuffer(keyType) ? keyType.readUInt32LE(0) : Number(keyType);
+		const mechanism = type === CKK_EC ? CKM_ECDSA_SHA256 : CKM_SHA256_RSA_PKCS;
 		this.api.C_SignInit(this.session, {mechanism}, key);
 		return new Uint8Array(this.api.C_Sign(this.session, Buffer.from(challenge), Buffer.alloc(1024)));
 	}

@@ -13,7 +13,8 @@ export const CPS_MODULE_PATHS = ['/opt/santesocial/CPS/lib/libcps3_pkcs11_lux.so
 export class ModuleLoadError extends Error {
 	constructor(
 		readonly modulePath: string,
-		reason: string,
+		/** Why, without the path: "fichier introuvable", the module's own error… */
+		readonly reason: string,
 	) {
 		super(`Module PKCS#11 ${modulePath} : ${reason}`);
 		this.name = 'ModuleLoadError';
@@ -36,10 +37,12 @@ type RequestBody = WorkerRequest extends infer R ? (R extends {id: number} ? Omi
 export type Pkcs11TokenOptions = {
 	/** Path of the PKCS#11 module (the Cryptolib CPS, or SoftHSM in tests). */
 	modulePath: string;
-	/** Label of the token to use; the first token present when absent. */
+	/**
+	 * Label of the token to use; the first initialised token when absent. (The module reads
+	 * its own configuration, e.g. SOFTHSM2_CONF, from the process environment: a worker's `env`
+	 * option would not reach it.)
+	 */
 	tokenLabel?: string;
-	/** Environment of the worker (SoftHSM reads SOFTHSM2_CONF). */
-	env?: NodeJS.ProcessEnv;
 };
 
 /**
@@ -67,7 +70,7 @@ export class Pkcs11Token implements CpsToken {
 	/** Starts the worker and loads the module; rejects with ModuleLoadError when it cannot. */
 	static async open(options: Pkcs11TokenOptions): Promise<Pkcs11Token> {
 		if (!existsSync(options.modulePath)) throw new ModuleLoadError(options.modulePath, 'fichier introuvable');
-		const token = new Pkcs11Token(new Worker(workerFile(), {env: options.env ?? process.env}));
+		const token = new Pkcs11Token(new Worker(workerFile()));
 		try {
 			await token.call({op: 'open', modulePath: options.modulePath, tokenLabel: options.tokenLabel});
 		} catch (error) {

@@ -20,7 +20,13 @@ type Pkcs11Module = {PKCS11: new () => Pkcs11Api & {load(path: string): void}};
 
 let session: CpsPkcs11Session | null = null;
 
+// Benchmarks only: makes every call block this thread as a slow card would (a CPS login takes
+// hundreds of milliseconds; SoftHSM answers at once), to show the UI keeps rendering meanwhile.
+const simulatedDelayMs = Number(process.env['MSSANTE_PKCS11_DELAY_MS'] ?? 0);
+const blocker = new Int32Array(new SharedArrayBuffer(4));
+
 function handle(request: WorkerRequest): unknown {
+	if (simulatedDelayMs > 0) Atomics.wait(blocker, 0, 0, simulatedDelayMs);
 	if (request.op === 'open') {
 		const {PKCS11} = createRequire(import.meta.url)('pkcs11js') as Pkcs11Module;
 		const module = new PKCS11();

@@ -15,7 +15,7 @@ export type ReaderSnapshot = {
 	service: 'up' | 'down';
 	readers: string[];
 	card: CardState | null;
-	/** The CPS PKCS#11 module: where it is looked for, and whether it loads. */
+	/** The CPS PKCS#11 module: where it is looked for, whether it loads, and if not why (without the path). */
 	module: {path: string; loaded: boolean; problem?: string};
 };
 
@@ -23,6 +23,8 @@ export type ReaderSnapshot = {
 export interface ReaderMonitor {
 	current(): ReaderSnapshot;
 	subscribe(listener: (snapshot: ReaderSnapshot) => void): () => void;
+	/** Reads the card of this reader first (several readers); null: the one holding a CPS. */
+	preferReader(name: string | null): void;
 	close(): Promise<void>;
 }
 

@@ -21,6 +21,8 @@ export type KioskDeps = {
 	backend: BackendClient;
 	browser: Browser;
 	t: Catalogue;
+	/** Saves the reader chosen among several, for the next start. */
+	rememberReader?: (name: string) => void;
 };
 
 /** The password as last assessed by the full policy (dictionaries), for the strength meter. */
@@ -37,6 +39,8 @@ export type KioskIntents = {
 	submitAccount: () => void;
 	invite: () => void;
 	openBrowser: (url: string) => void;
+	/** Reads the next reader's card (several readers), and remembers the choice. */
+	nextReader: () => void;
 	/** Whether a browser can be opened on this workstation (asked when the webmail screen opens). */
 	browserAvailable: () => Promise<boolean>;
 	finish: () => void;
@@ -72,7 +76,7 @@ export function accountProblems(state: Session, check: PasswordCheck | null): Pa
  * `state` and call `intents`; asynchronous results are dropped when the session they belong
  * to was wiped meanwhile (card removed, idle, Terminer).
  */
-export function useKiosk({monitor, token, backend, browser, t}: KioskDeps): Kiosk {
+export function useKiosk({monitor, token, backend, browser, t, rememberReader}: KioskDeps): Kiosk {
 	const [store] = useState(() => createStore(sessionReducer, INITIAL_SESSION));
 	const state = useSyncExternalStore(store.subscribe, store.get);
 	const {dispatch} = store;
@@ -241,9 +245,16 @@ export function useKiosk({monitor, token, backend, browser, t}: KioskDeps): Kios
 			},
 			openBrowser: url => void browser.open(url).catch(() => undefined),
 			browserAvailable: () => browser.available().catch(() => false),
+			nextReader() {
+				const {readers, card} = monitor.current();
+				if (readers.length < 2) return;
+				const next = readers[(readers.indexOf(card?.reader ?? '') + 1) % readers.length] as string;
+				monitor.preferReader(next);
+				rememberReader?.(next);
+			},
 			finish: () => wipe('finished'),
 		}),
-		[backend, token, browser, guarded, wipe, fetchAvailability, t],
+		[backend, token, browser, monitor, rememberReader, guarded, wipe, fetchAvailability, t],
 	);
 
 	return {state, now: store.get, snapshot, passwordCheck, intents};

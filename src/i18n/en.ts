@@ -71,6 +71,7 @@ export const en: Catalogue = {
 			module: 'CPS module (PKCS#11)',
 			moduleLoaded: 'loaded',
 		},
+		otherReader: (count: number) => `   ${count} readers: L reads the card of the next reader`,
 		pinPrompt: 'Enter the 4-digit PIN of your CPS card',
 		pinLabel: 'PIN',
 		pinChecking: 'Checking the PIN…',

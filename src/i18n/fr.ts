@@ -70,6 +70,7 @@ export const fr = {
 			module: 'Module CPS (PKCS#11)',
 			moduleLoaded: 'chargé',
 		},
+		otherReader: (count: number) => `   ${count} lecteurs : L pour lire la carte du lecteur suivant`,
 		pinPrompt: 'Entrez le code porteur à 4 chiffres de votre carte CPS',
 		pinLabel: 'Code porteur',
 		pinChecking: 'Vérification du code…',

@@ -44,8 +44,9 @@ export function Step1Screen({kiosk}: ScreenProps) {
 		move(focusStep(key));
 		const focus = current();
 		const now = layout(kiosk.now(), ready);
-		// `?` is a character of nothing typed here but the PIN, which only takes digits.
+		// `?` and `l` are typed nowhere here: the PIN field only takes digits.
 		if (input === '?') intents.openHelp('general');
+		if (input === 'l' || input === 'L') intents.nextReader();
 		if (!key.return && !(input === ' ' && focus >= now.lead)) return;
 		if (focus < now.lead) {
 			if (now.loggedIn) intents.continueAfterLogin();
@@ -67,6 +68,7 @@ export function Step1Screen({kiosk}: ScreenProps) {
 		<Box flexDirection="column" paddingX={1}>
 			<Text>{t.step1.intro}</Text>
 			<Checklist snapshot={snapshot} />
+			{snapshot.readers.length > 1 && <Text dimColor>{t.step1.otherReader(snapshot.readers.length)}</Text>}
 			<Text> </Text>
 			{!ready && pinState.phase !== 'locked' && !loggedIn && <Text dimColor>{t.step1.waiting}</Text>}
 			{askPin && (
