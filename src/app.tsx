@@ -62,7 +62,7 @@ function Kiosk(props: AppProps) {
 	const {lang, demoCard, kioskMode, settings} = props;
 	const t = catalogues[lang];
 	const {columns, rows} = useTerminalSize();
-	const kiosk = useKiosk({monitor: props.monitor, token: props.token, backend: props.backend, browser: props.browser, t, rememberReader: props.rememberReader});
+	const kiosk = useKiosk({monitor: props.monitor, token: props.token, backend: props.backend, browser: props.browser, t, rememberReader: props.rememberReader, lang});
 	const {state, snapshot, intents} = kiosk;
 	const idle = useIdleTimer({
 		enabled: !isPristine(state),

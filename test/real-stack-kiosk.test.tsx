@@ -11,6 +11,7 @@ import {createTestPki} from './harness/pki.js';
 import {provisionSoftHsm, type SoftHsmToken} from './harness/softhsm.js';
 import {VirtualCard} from './harness/virtual-card.js';
 import {startKiosk} from './helpers/kiosk.js';
+import {focusLine} from './helpers/walk.js';
 
 const CPS3 = '3B AC 00 40 2A 00 12 25 00 64 80 00 03 10 00 90 00';
 const CPS4 = '3B DC 18 FF 00 00 12 25 00 64 80 00 04 01 00 90 00';
@@ -163,6 +164,16 @@ describe('kiosk on pcscd + SoftHSM2', () => {
 		} finally {
 			await other.remove();
 		}
+	});
+
+	test('the help screens add the workstation diagnostics: what is wrong and what to do', async () => {
+		const pilot = await realKiosk('/nonexistent/libcps3_pkcs11_lux.so');
+		await pilot.press('enter');
+		await pilot.waitFor('Mon icône est rouge');
+		await focusLine(pilot, 'Mon icône est rouge');
+		await pilot.press('enter');
+		await pilot.waitFor('Diagnostic automatique de ce poste');
+		await pilot.waitFor(/> .*module CPS.*introuvable/i, 10_000);
 	});
 
 	test('a wrong module path: step 1 says which file and why', async () => {

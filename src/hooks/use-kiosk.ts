@@ -23,6 +23,8 @@ export type KioskDeps = {
 	t: Catalogue;
 	/** Saves the reader chosen among several, for the next start. */
 	rememberReader?: (name: string) => void;
+	/** Language of the diagnostics' sentences. */
+	lang: 'fr' | 'en';
 };
 
 /** The password as last assessed by the full policy (dictionaries), for the strength meter. */
@@ -39,6 +41,8 @@ export type KioskIntents = {
 	submitAccount: () => void;
 	invite: () => void;
 	openBrowser: (url: string) => void;
+	/** Runs the workstation diagnostics (pcscd, readers, module) in the background, for help screens. */
+	diagnose: () => void;
 	/** Reads the next reader's card (several readers), and remembers the choice. */
 	nextReader: () => void;
 	/** Whether a browser can be opened on this workstation (asked when the webmail screen opens). */
@@ -47,7 +51,11 @@ export type KioskIntents = {
 	wipe: (notice: NoticeKind | null) => void;
 };
 
+/** The last diagnostics of the workstation: what the help screens add to the live checklist. */
+export type Diagnosis = {phase: 'idle'} | {phase: 'running'} | {phase: 'done'; problems: string[]};
+
 export type Kiosk = {
+	diagnosis: Diagnosis;
 	/** The session as of this render. */
 	state: Session;
 	/** The session as of now: what key handlers read (see createStore). */
@@ -76,12 +84,13 @@ export function accountProblems(state: Session, check: PasswordCheck | null): Pa
  * `state` and call `intents`; asynchronous results are dropped when the session they belong
  * to was wiped meanwhile (card removed, idle, Terminer).
  */
-export function useKiosk({monitor, token, backend, browser, t, rememberReader}: KioskDeps): Kiosk {
+export function useKiosk({monitor, token, backend, browser, t, rememberReader, lang}: KioskDeps): Kiosk {
 	const [store] = useState(() => createStore(sessionReducer, INITIAL_SESSION));
 	const state = useSyncExternalStore(store.subscribe, store.get);
 	const {dispatch} = store;
 	const snapshot = useReaderSnapshot(monitor);
 	const [passwordCheck, setPasswordCheck] = useState<PasswordCheck | null>(null);
+	const [diagnosis, setDiagnosis] = useState<Diagnosis>({phase: 'idle'});
 
 	const generation = useRef(0);
 
@@ -245,6 +254,17 @@ export function useKiosk({monitor, token, backend, browser, t, rememberReader}: 
 			},
 			openBrowser: url => void browser.open(url).catch(() => undefined),
 			browserAvailable: () => browser.available().catch(() => false),
+			diagnose() {
+				setDiagnosis(current => {
+					if (current.phase === 'running') return current;
+					// Child processes and a module load: off the start-up path, and never awaited by a render.
+					void import('../hardware/diagnostics.js')
+						.then(({runDiagnostics}) => runDiagnostics({modulePath: monitor.current().module.path, lang}))
+						.then(report => setDiagnosis({phase: 'done', problems: report.verdict.problems}))
+						.catch(() => setDiagnosis({phase: 'idle'}));
+					return {phase: 'running'};
+				});
+			},
 			nextReader() {
 				const {readers, card} = monitor.current();
 				if (readers.length < 2) return;
@@ -254,8 +274,8 @@ export function useKiosk({monitor, token, backend, browser, t, rememberReader}: 
 			},
 			finish: () => wipe('finished'),
 		}),
-		[backend, token, browser, monitor, rememberReader, guarded, wipe, fetchAvailability, t],
+		[backend, token, browser, monitor, rememberReader, lang, guarded, wipe, fetchAvailability, t],
 	);
 
-	return {state, now: store.get, snapshot, passwordCheck, intents};
+	return {state, now: store.get, snapshot, passwordCheck, diagnosis, intents};
 }

@@ -130,6 +130,8 @@ export const en: Catalogue = {
 			],
 		},
 		demo: 'Demo card: PIN 1234; F2 inserts or removes the card.',
+		diagnosing: 'Checking this workstation…',
+		noProblem: 'No problem found on this workstation.',
 		diagnostic: 'Automatic check of this computer',
 		back: 'Esc: back',
 	},

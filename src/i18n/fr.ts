@@ -129,6 +129,8 @@ export const fr = {
 			],
 		},
 		demo: 'Carte de démonstration : code porteur 1234 ; F2 insère ou retire la carte.',
+		diagnosing: 'Diagnostic du poste en cours…',
+		noProblem: 'Aucun problème détecté sur ce poste.',
 		diagnostic: 'Diagnostic automatique de ce poste',
 		back: 'Échap : revenir',
 	},

@@ -1,8 +1,11 @@
+import {Spinner} from '@inkjs/ui';
 import {Box, Text} from 'ink';
+import {useEffect} from 'react';
 import {useKeys} from '../hooks/use-keys.js';
 import {Checklist} from '../components/checklist.js';
 import {useSymbols} from '../components/theme.js';
 import {useT} from '../i18n/index.js';
+import {stripControl} from '../services/sanitize.js';
 import {wrapText} from '../services/text.js';
 import type {ScreenProps} from './screen-props.js';
 
@@ -10,15 +13,18 @@ import type {ScreenProps} from './screen-props.js';
 export function HelpScreen({kiosk, width, demo}: ScreenProps) {
 	const t = useT();
 	const symbols = useSymbols();
-	const {state, snapshot, intents} = kiosk;
+	const {state, snapshot, intents, diagnosis} = kiosk;
 	const topic = state.helpTopic;
+	// The demo card has no workstation to diagnose: its checklist is all there is.
+	useEffect(() => {
+		if (!demo) intents.diagnose();
+	}, [demo, intents]);
 	useKeys((_input, key) => {
 		if (key.return) intents.dispatch({type: 'back'});
 	});
 	return (
 		<Box flexDirection="column" paddingX={1}>
 			<Text bold>{t.help.title[topic]}</Text>
-			<Text> </Text>
 			{t.help.steps[topic].flatMap((step, index) =>
 				wrapText(step, width - 6).map((line, lineIndex) => (
 					<Text key={`${index}-${lineIndex}`}>
@@ -31,6 +37,12 @@ export function HelpScreen({kiosk, width, demo}: ScreenProps) {
 			<Text> </Text>
 			<Text bold>{t.help.diagnostic}</Text>
 			<Checklist snapshot={snapshot} />
+			{!demo && diagnosis.phase === 'running' && <Spinner label={t.help.diagnosing} />}
+			{!demo && diagnosis.phase === 'done' && (
+				<Text wrap="truncate-end" bold>
+					{diagnosis.problems[0] ? `${symbols.pointer} ${stripControl(diagnosis.problems[0])}` : `${symbols.ok} ${t.help.noProblem}`}
+				</Text>
+			)}
 			<Text> </Text>
 			<Text dimColor>{t.help.back}</Text>
 		</Box>
