@@ -19,7 +19,7 @@ const ENTER_ALT_SCREEN = '\u001B[?1049h\u001B[H';
 const LEAVE_ALT_SCREEN = '\u001B[?25h\u001B[?1049l';
 
 /** `$MSSANTE_KIOSK_DATA`, else `$XDG_DATA_HOME/mssante-kiosk`, else `~/.local/share/mssante-kiosk`. */
-export function defaultDataDir(env: NodeJS.ProcessEnv): string {
+function defaultDataDir(env: NodeJS.ProcessEnv): string {
 	if (env['MSSANTE_KIOSK_DATA']) return env['MSSANTE_KIOSK_DATA'];
 	return path.join(env['XDG_DATA_HOME'] || path.join(homedir(), '.local', 'share'), 'mssante-kiosk');
 }

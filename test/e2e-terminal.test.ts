@@ -17,7 +17,6 @@ const WAIT = 10_000;
 
 const ENTER_ALT_SCREEN = '\u001B[?1049h';
 const LEAVE_ALT_SCREEN = '\u001B[?1049l';
-// eslint-disable-next-line no-control-regex
 const ANSI = /\u001B(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001B]*(?:\u0007|\u001B\\)|[@-Z\\-_])/g;
 
 const kiosks: PtyKiosk[] = [];
@@ -71,7 +70,6 @@ function filesUnder(dir: string): string[] {
 /** The SGR sequences of `raw` that set a colour (fg 30–38, 90–97; bg 40–48, 100–107). */
 function colourSequences(raw: string): string[] {
 	const found: string[] = [];
-	// eslint-disable-next-line no-control-regex
 	for (const match of raw.matchAll(/\u001B\[([0-9;:]*)m/g)) {
 		const params = (match[1] ?? '').split(';').map(param => Number(param.split(':')[0] || '0'));
 		const colour = params.some(code => (code >= 30 && code <= 38) || (code >= 40 && code <= 48) || (code >= 90 && code <= 97) || (code >= 100 && code <= 107));

@@ -11,7 +11,14 @@ export function FocusMark({focused}: {focused: boolean}) {
 }
 
 /** Props of a checkbox line. */
-export type CheckboxProps = {label: string; checked: boolean; focused: boolean};
+export type CheckboxProps = {
+	/** Text after the box. */
+	label: string;
+	/** Ticked. */
+	checked: boolean;
+	/** Has the keyboard focus (pointer, bold). */
+	focused: boolean;
+};
 
 export function Checkbox({label, checked, focused}: CheckboxProps) {
 	const symbols = useSymbols();
@@ -26,7 +33,14 @@ export function Checkbox({label, checked, focused}: CheckboxProps) {
 }
 
 /** Props of a button. */
-export type ButtonProps = {label: string; focused: boolean; disabled?: boolean};
+export type ButtonProps = {
+	/** Text inside the brackets. */
+	label: string;
+	/** Has the keyboard focus (pointer, inverse where colours are drawn). */
+	focused: boolean;
+	/** Drawn dim: pressing it would be refused with a reason. */
+	disabled?: boolean;
+};
 
 /** A button: `[ label ]` with the pointer when focused, and inverse too where colours are drawn. */
 export function Button({label, focused, disabled}: ButtonProps) {
@@ -44,8 +58,11 @@ export function Button({label, focused, disabled}: ButtonProps) {
 
 /** Props of a text field. */
 export type TextFieldProps = {
+	/** Current text (the field keeps its own copy between renders, see below). */
 	value: string;
+	/** Receives the keys. */
 	focused: boolean;
+	/** Called with the new text after each edit. */
 	onChange: (value: string) => void;
 	/** Enter pressed, with the value as typed. */
 	onSubmit?: (value: string) => void;
@@ -53,6 +70,7 @@ export type TextFieldProps = {
 	secret?: boolean;
 	/** Keeps only what this returns (e.g. digits), so refused characters never appear. */
 	filter?: (value: string) => string;
+	/** Shown dim while empty and not focused. */
 	placeholder?: string;
 };
 

@@ -10,11 +10,12 @@ export type HeaderProps = {
 	snapshot: ReaderSnapshot;
 	/** Shows the DEMO label: the card is simulated. */
 	demo: boolean;
+	/** Columns available; the stepper shows full labels from 120. */
 	width: number;
 };
 
 /** The live reader badge: symbol and words, never colour alone. */
-export function ReaderBadge({snapshot}: {snapshot: ReaderSnapshot}) {
+function ReaderBadge({snapshot}: {snapshot: ReaderSnapshot}) {
 	const t = useT();
 	const symbols = useSymbols();
 	const {color} = useTheme();

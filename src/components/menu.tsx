@@ -2,7 +2,13 @@ import {Box, Text} from 'ink';
 import {FocusMark} from './controls.js';
 
 /** One entry of a menu. */
-export type MenuItem = {key: string; label: string; note?: string};
+export type MenuItem = {
+	/** React key. */
+	key: string;
+	label: string;
+	/** Dim text after the label, e.g. "(prochaine version)". */
+	note?: string;
+};
 
 /** A vertical list of actions; the focused one carries the pointer (input handled by the screen). */
 export function Menu({items, focus, offset = 0}: {items: MenuItem[]; focus: number; /** Index of the first item in the screen's focus order. */ offset?: number}) {

@@ -66,9 +66,13 @@ export function Viewport({rows, focused, height}: ViewportProps) {
 
 /** Props of a scrollable text pane. */
 export type ScrollPaneProps = {
+	/** The whole text, one screen line each. */
 	lines: string[];
+	/** First line shown. */
 	offset: number;
+	/** Lines shown, borders excluded. */
 	height: number;
+	/** Double border when it has the focus (arrows scroll it). */
 	focused: boolean;
 };
 
@@ -77,7 +81,7 @@ export function ScrollPane({lines, offset, height, focused}: ScrollPaneProps) {
 	return (
 		<Box flexDirection="column" borderStyle={focused ? 'double' : 'single'} paddingX={1} height={height + 2} flexShrink={0}>
 			{lines.slice(offset, offset + height).map((line, index) => (
-				// eslint-disable-next-line react/no-array-index-key -- lines of a static text
+				// Lines of a static text: their index is their identity.
 				<Text key={`${offset + index}`} wrap="truncate-end">
 					{line || ' '}
 				</Text>

@@ -8,6 +8,7 @@ export type IdleTimerOptions = {
 	timeoutMs: number;
 	/** Length of the visible countdown at the end of the timeout. */
 	warningMs: number;
+	/** Called once when the time is up (the session is then wiped). */
 	onExpire: () => void;
 };
 

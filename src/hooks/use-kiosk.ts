@@ -16,10 +16,15 @@ import {useReaderSnapshot} from './use-reader-snapshot.js';
 
 /** What the kiosk is wired to. */
 export type KioskDeps = {
+	/** Readers and card. */
 	monitor: ReaderMonitor;
+	/** The card's token (PIN, identity, signature). */
 	token: CpsToken;
+	/** The activation backend. */
 	backend: BackendClient;
+	/** The workstation's browser. */
 	browser: Browser;
+	/** Messages of the session's language (backend errors are translated here). */
 	t: Catalogue;
 	/** Saves the reader chosen among several, for the next start. */
 	rememberReader?: (name: string) => void;

@@ -12,7 +12,7 @@ export function useTerminalSize(): {columns: number; rows: number} {
 		return () => {
 			stdout.off('resize', onResize);
 		};
-		// eslint-disable-next-line react-hooks/exhaustive-deps -- `read` only reads stdout
+		// `read` only reads stdout: subscribing again per render would be pointless.
 	}, [stdout]);
 	return size;
 }

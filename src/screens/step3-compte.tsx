@@ -40,7 +40,7 @@ export function Step3Screen({kiosk, width, height}: ScreenProps) {
 	const firstInvalid = ITEMS.findIndex(item => item in problems);
 	useEffect(() => {
 		if (state.submitAttempts > 0 && firstInvalid >= 0) setFocus(firstInvalid);
-		// eslint-disable-next-line react-hooks/exhaustive-deps -- only when a submission is attempted
+		// Only when a submission is attempted, not whenever the problems change.
 	}, [state.submitAttempts]);
 
 	const leave = () => {

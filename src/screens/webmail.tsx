@@ -72,7 +72,7 @@ export function WebmailScreen({kiosk, webmailUrl}: ScreenProps & {webmailUrl: st
 			{qr && (
 				<Box flexDirection="column" paddingLeft={2}>
 					{qr.map((line, index) => (
-						// eslint-disable-next-line react/no-array-index-key -- rows of a fixed picture
+						// Rows of a fixed picture: their index is their identity.
 						<Text key={index}>{line}</Text>
 					))}
 				</Box>

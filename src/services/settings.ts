@@ -8,7 +8,7 @@ import {openJsonStore, type JsonStore} from './json-store.js';
  * Kiosk settings: never anything secret (SPEC §10). Each key has a default, so a file written by
  * an older version gains new keys, and a key with an invalid value falls back to its default.
  */
-export const settingsSchema = z.object({
+const settingsSchema = z.object({
 	/** Interface language. */
 	lang: z.catch(z.enum(['fr', 'en']), 'fr'),
 	/** Preferred reader name when several are connected. */
@@ -33,7 +33,7 @@ export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});
 export const SETTINGS_FILE = 'settings.json';
 
 /** Parses a settings file: must be a JSON object; unknown keys dropped, missing or bad ones defaulted. */
-export function parseSettings(raw: unknown): Settings {
+function parseSettings(raw: unknown): Settings {
 	if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('not a JSON object');
 	return settingsSchema.parse(raw);
 }

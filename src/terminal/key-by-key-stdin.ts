@@ -4,7 +4,7 @@ import {EventEmitter} from 'node:events';
 const KEY = /\u001B(?:\[[0-?]*[ -/]*[@-~]|O.|\[\[.|[^[O])|\u001B|[\s\S]/gu;
 
 /** Splits a chunk of terminal input into single keys: `"12\t\r"` → `["1", "2", "\t", "\r"]`. */
-export function splitKeys(chunk: string): string[] {
+function splitKeys(chunk: string): string[] {
 	return chunk.match(KEY) ?? [];
 }
 
