@@ -26,25 +26,21 @@
 // "Virtual PCD 00 00" when it starts (vpcd serves one card per reader). Figures are printed,
 // never asserted: the exit code is 0 unless a measurement cannot be made.
 import {spawn, execFile} from 'node:child_process';
-import {existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync, openSync, closeSync} from 'node:fs';
+import {existsSync, rmSync, writeFileSync, mkdirSync, openSync, closeSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import {Socket, createConnection} from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {performance} from 'node:perf_hooks';
 import {setTimeout as sleep} from 'node:timers/promises';
-import {fileURLToPath} from 'node:url';
-import {parseArgs, promisify} from 'node:util';
+import {promisify} from 'node:util';
 import {execa} from 'execa';
+import {COLS, ROWS, integerOption, log, makeTempDir, median, onInterrupt, parseCommandLine, percentile, removeDir, root, spawnPty, tableLines, terminate} from './lib.mjs';
 
 const require = createRequire(import.meta.url);
-const pty = require('node-pty');
 const {Terminal} = require('@xterm/headless');
 
-const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const KIOSK_BIN = path.join(root, 'bin/mssante-kiosk.js');
-const COLS = 80;
-const ROWS = 24;
 const READER = 'Virtual PCD 00 00';
 const VPCD_PORT = 35963;
 const PCSCD_SOCKET = '/run/pcscd/pcscd.comm';
@@ -71,41 +67,19 @@ const usage = `Usage: node bench/card-stack.mjs [options]   (after \`npm run bui
   --json           print the figures as JSON instead of tables
   -h, --help       this text`;
 
-let args;
-try {
-	({values: args} = parseArgs({
-		options: {
-			insertions: {type: 'string', default: '20'},
-			logins: {type: 'string', default: '10'},
-			'delay-ms': {type: 'string', default: '400'},
-			json: {type: 'boolean', default: false},
-			help: {type: 'boolean', short: 'h', default: false},
-		},
-		strict: true,
-	}));
-} catch (error) {
-	console.error(`${error.message}\n\n${usage}`);
-	process.exit(2);
-}
-if (args.help) {
-	console.log(usage);
-	process.exit(0);
-}
-const insertions = integer(args.insertions, '--insertions', 1);
-const logins = integer(args.logins, '--logins', 1);
-const delayMs = integer(args['delay-ms'], '--delay-ms', 0);
-
-function integer(text, name, min) {
-	const n = Number(text);
-	if (!Number.isInteger(n) || n < min) {
-		console.error(`${name} must be an integer ≥ ${min}, got "${text}"`);
-		process.exit(2);
-	}
-	return n;
-}
-
-/** Progress goes to stderr so that `--json` output stays clean. */
-const log = (message) => process.stderr.write(`${message}\n`);
+const args = parseCommandLine(
+	{
+		insertions: {type: 'string', default: '20'},
+		logins: {type: 'string', default: '10'},
+		'delay-ms': {type: 'string', default: '400'},
+		json: {type: 'boolean', default: false},
+		help: {type: 'boolean', short: 'h', default: false},
+	},
+	usage,
+);
+const insertions = integerOption(args.insertions, '--insertions', 1);
+const logins = integerOption(args.logins, '--logins', 1);
+const delayMs = integerOption(args['delay-ms'], '--delay-ms', 0);
 
 /** Stops the benchmark: the top level prints the message, cleans up and exits 1. */
 function fail(message) {
@@ -123,11 +97,7 @@ async function cleanupAll() {
 		} catch {}
 	}
 }
-for (const signal of ['SIGINT', 'SIGTERM']) {
-	process.on(signal, () => {
-		cleanupAll().finally(() => process.exit(130));
-	});
-}
+onInterrupt(cleanupAll);
 
 // ---------------------------------------------------------- prerequisites
 
@@ -284,8 +254,8 @@ class VirtualCard {
  * subject with the multi-valued RDN CN+SN+GN, title, C), PIN 1234, under the CPS label.
  */
 async function provisionSoftHsm() {
-	const dir = mkdtempSync(path.join(os.tmpdir(), 'mssante-bench-softhsm-'));
-	cleanups.push(async () => rmSync(dir, {recursive: true, force: true}));
+	const dir = makeTempDir('mssante-bench-softhsm-');
+	cleanups.push(async () => removeDir(dir));
 	const tokens = path.join(dir, 'tokens');
 	mkdirSync(tokens, {mode: 0o700});
 	const conf = path.join(dir, 'softhsm2.conf');
@@ -320,7 +290,7 @@ class Kiosk {
 			env[name] = value;
 		}
 		Object.assign(env, {TERM: 'xterm-256color', LANG: 'C.UTF-8'}, extraEnv);
-		this.dataDir = mkdtempSync(path.join(os.tmpdir(), 'mssante-bench-data-'));
+		this.dataDir = makeTempDir('mssante-bench-data-');
 		this.term = new Terminal({cols: COLS, rows: ROWS, allowProposedApi: true, scrollback: 0});
 		/** Arrival time of each output chunk, while `recording`. */
 		this.chunks = [];
@@ -328,11 +298,7 @@ class Kiosk {
 		this.watchers = new Set();
 		this.exit = null;
 		// Through its shebang, as an installed `mssante-kiosk` runs.
-		this.proc = pty.spawn(
-			KIOSK_BIN,
-			['--no-demo', '--pkcs11-module', SOFTHSM_MODULE, '--pkcs11-token-label', TOKEN_LABEL, '--data-dir', this.dataDir],
-			{name: 'xterm-256color', cols: COLS, rows: ROWS, cwd: root, env},
-		);
+		this.proc = spawnPty(KIOSK_BIN, ['--no-demo', '--pkcs11-module', SOFTHSM_MODULE, '--pkcs11-token-label', TOKEN_LABEL, '--data-dir', this.dataDir], env);
 		this.proc.onData((data) => {
 			const at = performance.now();
 			if (this.recording) this.chunks.push(at);
@@ -413,19 +379,12 @@ class Kiosk {
 
 	async dispose() {
 		if (!this.exit) {
-			try {
-				this.proc.kill('SIGTERM');
-			} catch {}
-			const timer = setTimeout(() => {
-				try {
-					process.kill(-this.proc.pid, 'SIGKILL');
-				} catch {}
-			}, 2000);
+			const timer = terminate(this.proc, 2000);
 			await Promise.race([this.closed, sleep(3000)]);
 			clearTimeout(timer);
 		}
 		this.term.dispose();
-		rmSync(this.dataDir, {recursive: true, force: true});
+		removeDir(this.dataDir);
 	}
 }
 
@@ -433,17 +392,6 @@ class Kiosk {
 
 /** The first screen line holds the title and the reader badge. */
 const badge = (screen) => screen.split('\n')[0] ?? '';
-const sorted = (values) => [...values].sort((a, b) => a - b);
-function median(values) {
-	const s = sorted(values);
-	const mid = s.length >> 1;
-	return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-/** Nearest-rank percentile. */
-function percentile(values, p) {
-	const s = sorted(values);
-	return s[Math.max(0, Math.ceil((p / 100) * s.length) - 1)];
-}
 const round = (x) => Math.round(x * 10) / 10;
 function stats(values) {
 	return {n: values.length, median: round(median(values)), p95: round(percentile(values, 95)), min: round(Math.min(...values)), max: round(Math.max(...values)), samples: values.map(round)};
@@ -631,16 +579,12 @@ if (args.json) {
 		row('    Enter → first output (spinner)', r.enterToFirstOutputMs);
 		row('    outputs during the login', r.outputsPerLogin, (x) => x.toFixed(0));
 	}
-	const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-	const line = (r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
 	console.log(
 		[
 			'',
 			`Card stack: built kiosk in a ${COLS}x${ROWS} pty, pcscd + vpcd "${READER}", SoftHSM2 token, Node ${process.version}`,
 			'',
-			line(rows[0]),
-			widths.map((w) => '-'.repeat(w)).join('  '),
-			...rows.slice(1).map(line),
+			...tableLines(rows),
 			'',
 			`Targets (issue 3): badge within ${BADGE_TARGET_MS} ms of the insertion; no render gap above ${GAP_TARGET_MS} ms during a login.`,
 			`The spinner draws a frame every ${SPINNER_FRAME_MS} ms, so a kiosk that keeps rendering shows gaps of about ${SPINNER_FRAME_MS} ms`,

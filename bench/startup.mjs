@@ -14,21 +14,12 @@
 // --only-hello points the second command at the hello bundle as well: it
 // checks the benchmark itself when the kiosk does not exist (yet).
 // Figures are printed, never asserted: the exit code is 0 unless a run fails.
-import {createRequire} from 'node:module';
-import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
-import os from 'node:os';
+import {existsSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {performance} from 'node:perf_hooks';
-import {fileURLToPath} from 'node:url';
-import {parseArgs} from 'node:util';
 import {KIOSK_ENTRIES, bundle} from '../scripts/build.mjs';
+import {COLS, ROWS, integerOption, killGroup, log, makeTempDir, median, onInterrupt, parseCommandLine, percentile, removeDir, root, spawnPty, tableLines, terminate} from './lib.mjs';
 
-const require = createRequire(import.meta.url);
-const pty = require('node-pty');
-
-const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const COLS = 80;
-const ROWS = 24;
 const SETTLE_MS = 300; // wait after the first frame before reading VmHWM
 const KILL_GRACE_MS = 1000; // SIGTERM, then SIGKILL after this
 const RUN_TIMEOUT_MS = 10_000;
@@ -47,41 +38,19 @@ const usage = `Usage: node bench/startup.mjs [options]
                  (tests the benchmark while the kiosk does not exist)
   -h, --help     this text`;
 
-let args;
-try {
-	({values: args} = parseArgs({
-		options: {
-			runs: {type: 'string', default: '15'},
-			warmup: {type: 'string', default: '1'},
-			json: {type: 'boolean', default: false},
-			'only-hello': {type: 'boolean', default: false},
-			help: {type: 'boolean', short: 'h', default: false},
-		},
-		strict: true,
-	}));
-} catch (error) {
-	console.error(`${error.message}\n\n${usage}`);
-	process.exit(2);
-}
-if (args.help) {
-	console.log(usage);
-	process.exit(0);
-}
-const runs = positiveInt(args.runs, '--runs', 1);
-const warmup = positiveInt(args.warmup, '--warmup', 0);
+const args = parseCommandLine(
+	{
+		runs: {type: 'string', default: '15'},
+		warmup: {type: 'string', default: '1'},
+		json: {type: 'boolean', default: false},
+		'only-hello': {type: 'boolean', default: false},
+		help: {type: 'boolean', short: 'h', default: false},
+	},
+	usage,
+);
+const runs = integerOption(args.runs, '--runs', 1);
+const warmup = integerOption(args.warmup, '--warmup', 0);
 const onlyHello = args['only-hello'];
-
-function positiveInt(text, name, min) {
-	const n = Number(text);
-	if (!Number.isInteger(n) || n < min) {
-		console.error(`${name} must be an integer ≥ ${min}, got "${text}"`);
-		process.exit(2);
-	}
-	return n;
-}
-
-/** Progress goes to stderr so that `--json` output stays clean. */
-const log = (message) => process.stderr.write(`${message}\n`);
 
 // ------------------------------------------------------------- the commands
 
@@ -105,12 +74,12 @@ const kiosk = onlyHello
 			marker: 'Créer son compte MSSanté',
 			args: () => {
 				// A fresh data directory per run: no settings, directory or outbox carried over.
-				const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mssante-bench-'));
+				const dataDir = makeTempDir('mssante-bench-');
 				// Launched through its shebang, as an installed `mssante-kiosk` is (it sets V8 flags).
 				return {
 					file: kioskBin,
 					argv: ['--demo', '--data-dir', dataDir],
-					cleanup: () => rmSync(dataDir, {recursive: true, force: true}),
+					cleanup: () => removeDir(dataDir),
 				};
 			},
 		};
@@ -162,17 +131,14 @@ function runOnce(command) {
 
 		const env = {...process.env, CI: 'false', TERM: 'xterm-256color', LANG: 'C.UTF-8'};
 		const start = performance.now();
-		const child = pty.spawn(file ?? process.execPath, argv, {name: 'xterm-256color', cols: COLS, rows: ROWS, cwd: root, env});
+		const child = spawnPty(file ?? process.execPath, argv, env);
 		live.set(child, cleanup);
 
 		const stop = (error) => {
 			failure ??= error;
 			clearTimeout(timeout);
 			if (exited || killTimer) return;
-			try {
-				child.kill('SIGTERM');
-			} catch {}
-			killTimer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS);
+			killTimer = terminate(child, KILL_GRACE_MS);
 		};
 
 		child.onData((data) => {
@@ -234,13 +200,6 @@ function readPeakKb(pid) {
 	return Number(match[1]);
 }
 
-/** node-pty makes the child a session and process-group leader: -pid is its group only. */
-function killGroup(pid, signal) {
-	try {
-		process.kill(-pid, signal);
-	} catch {}
-}
-
 function tail(raw) {
 	const text = raw.replace(ESCAPES, '').trim();
 	if (!text) return 'It printed nothing.';
@@ -252,17 +211,14 @@ function fail(message) {
 	process.exit(1);
 }
 
-for (const signal of ['SIGINT', 'SIGTERM']) {
-	process.on(signal, () => {
-		for (const [child, cleanup] of live) {
-			killGroup(child.pid, 'SIGKILL');
-			try {
-				cleanup?.();
-			} catch {}
-		}
-		process.exit(130);
-	});
-}
+onInterrupt(() => {
+	for (const [child, cleanup] of live) {
+		killGroup(child.pid, 'SIGKILL');
+		try {
+			cleanup?.();
+		} catch {}
+	}
+});
 
 // ------------------------------------------------------------------ measure
 
@@ -290,19 +246,6 @@ try {
 
 function mb(kb) {
 	return kb / 1024;
-}
-function sorted(values) {
-	return [...values].sort((a, b) => a - b);
-}
-function median(values) {
-	const s = sorted(values);
-	const mid = s.length >> 1;
-	return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-/** Nearest-rank percentile. */
-function percentile(values, p) {
-	const s = sorted(values);
-	return s[Math.max(0, Math.ceil((p / 100) * s.length) - 1)];
 }
 const round = (x, digits = 1) => Number(x.toFixed(digits));
 
@@ -356,8 +299,6 @@ if (args.json) {
 			`${f.peakRssMb.max.toFixed(1)} MB`,
 		]),
 	];
-	const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-	const line = (r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
 	const ok = (met) => (met ? 'met' : 'NOT met');
 	console.log(
 		[
@@ -365,9 +306,7 @@ if (args.json) {
 			`Start-up to first frame, ${COLS}x${ROWS} pty, Node ${process.version}, ${runs} runs per command (+${warmup} warm-up), alternated`,
 			`(peak RSS = VmHWM ${SETTLE_MS} ms after the first frame; MB = MiB)`,
 			'',
-			line(rows[0]),
-			widths.map((w) => '-'.repeat(w)).join('  '),
-			...rows.slice(1).map(line),
+			...tableLines(rows),
 			'',
 			`ratio median(${commands[1].name}) / median(hello): ${ratio.toFixed(2)}x`,
 			onlyHello

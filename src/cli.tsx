@@ -10,6 +10,8 @@ import {openCardStack, resolveModulePath} from './hardware/card-stack.js';
 import {catalogues, type Lang} from './i18n/index.js';
 import {loadTexts} from './services/assets.js';
 import {EmbeddedBackend} from './services/embedded-backend.js';
+import {HttpBackendClient} from './services/http-backend-client.js';
+import {BackendServer} from './server/http-server.js';
 import {FileInUseError} from './services/file-lock.js';
 import {CorruptStoreError} from './services/json-store.js';
 import {openSettings, readSettings} from './services/settings.js';
@@ -43,6 +45,9 @@ async function main(): Promise<void> {
 				'pkcs11-module': {type: 'string'},
 				'pkcs11-token-label': {type: 'string'},
 				json: {type: 'boolean'},
+				backend: {type: 'string'},
+				port: {type: 'string'},
+				host: {type: 'string'},
 				help: {type: 'boolean', short: 'h'},
 			},
 			strict: true,
@@ -50,7 +55,9 @@ async function main(): Promise<void> {
 		});
 		args = parsed.values;
 		command = parsed.positionals[0];
-		if (parsed.positionals.length > 1 || (command !== undefined && command !== 'doctor')) throw new Error(`commande inconnue : ${parsed.positionals.join(' ')}`);
+		if (parsed.positionals.length > 1 || (command !== undefined && command !== 'doctor' && command !== 'serve')) throw new Error(`commande inconnue : ${parsed.positionals.join(' ')}`);
+		if (args.backend !== undefined && !/^https?:\/\/[^\s]+$/.test(args.backend)) throw new Error(`--backend : URL http(s) attendue, pas « ${args.backend} »`);
+		if (args.port !== undefined && !(/^\d+$/.test(args.port) && Number(args.port) < 65_536)) throw new Error(`--port : numéro de port attendu, pas « ${args.port} »`);
 		if (args.demo && args['no-demo']) throw new Error('--demo et --no-demo s’excluent');
 	} catch (error) {
 		fail(`${(error as Error).message}\n${catalogues.fr.cli.usage}`, 2);
@@ -74,15 +81,37 @@ async function main(): Promise<void> {
 		});
 		return;
 	}
+	if (command === 'serve') {
+		const {serve} = await import('./serve.js');
+		try {
+			await serve({dataDir, port: Number(args.port ?? 8080), host: args.host ?? '127.0.0.1', log: line => process.stdout.write(`${line}\n`)});
+		} catch (error) {
+			const t = catalogues[(langFlag as Lang | undefined) ?? 'fr'].cli;
+			if (error instanceof FileInUseError) fail(t.inUse(error.path, error.pid));
+			if (error instanceof CorruptStoreError) fail(t.corrupt(error.path));
+			throw error;
+		}
+		return;
+	}
 	if (!process.stdin.isTTY || !process.stdout.isTTY) fail(catalogues[(langFlag as Lang | undefined) ?? 'fr'].cli.notATerminal, 2);
 
 	let settingsStore;
-	let backend;
+	let embedded: {backend: EmbeddedBackend; server: BackendServer} | undefined;
+	let backend: HttpBackendClient;
 	try {
 		settingsStore = await openSettings(dataDir);
-		backend = await EmbeddedBackend.open({dataDir});
+		const backendUrl = args.backend ?? settingsStore.db.data.backendUrl;
+		if (backendUrl) backend = new HttpBackendClient(backendUrl);
+		else {
+			// Embedded: the same HTTP service, in this process, on loopback with an ephemeral port.
+			const store = await EmbeddedBackend.open({dataDir});
+			const server = new BackendServer(store);
+			embedded = {backend: store, server};
+			backend = new HttpBackendClient(await server.listen(0, '127.0.0.1'));
+		}
 	} catch (error) {
 		settingsStore?.close();
+		await embedded?.backend.close();
 		const t = catalogues[(langFlag as Lang | undefined) ?? 'fr'].cli;
 		if (error instanceof FileInUseError) fail(t.inUse(error.path, error.pid));
 		if (error instanceof CorruptStoreError) fail(t.corrupt(error.path));
@@ -122,7 +151,7 @@ async function main(): Promise<void> {
 	};
 	// Each step runs even if an earlier one fails (a vanished terminal makes every write throw).
 	const release = async () => {
-		for (const step of [() => instance.unmount(), restoreTerminal, () => stack.close(), () => backend.close(), () => settingsStore.close()]) {
+		for (const step of [() => instance.unmount(), restoreTerminal, () => stack.close(), () => embedded?.server.close(), () => embedded?.backend.close(), () => settingsStore.close()]) {
 			try {
 				await step();
 			} catch {

@@ -1,6 +1,6 @@
 import {afterEach, describe, expect, test} from 'vitest';
 import {BackendError, type BackendClient} from '../src/services/backend-client.js';
-import type {EmbeddedBackend} from '../src/services/embedded-backend.js';
+import {BackendServer} from '../src/server/http-server.js';
 import {startKiosk} from './helpers/kiosk.js';
 import {settle} from './helpers/pilot.js';
 import {PASSWORD, fillAccount, focusLine, pressActivate, toIdentity, toStep2, toStep3} from './helpers/walk.js';
@@ -320,10 +320,10 @@ describe('step 3 rules', () => {
 		let failures = 1;
 		// Fault injection at the backend boundary (the real backend cannot lose a response): the
 		// first activation is carried out, then its answer is lost, as on a network cut.
-		const losingFirstAnswer = (backend: EmbeddedBackend): BackendClient =>
-			Object.assign(Object.create(backend) as BackendClient, {
+		const losingFirstAnswer = (client: BackendClient): BackendClient =>
+			Object.assign(Object.create(client) as BackendClient, {
 				async activate(request: Parameters<BackendClient['activate']>[0]) {
-					const account = await backend.activate(request);
+					const account = await client.activate(request);
 					if (failures-- > 0) throw new BackendError('unavailable', 'connexion perdue');
 					return account;
 				},
@@ -343,6 +343,31 @@ describe('step 3 rules', () => {
 		await pilot.press('enter');
 		await pilot.waitFor('Votre compte est désormais activé.');
 		expect(backend.accounts()).toHaveLength(1);
+	});
+});
+
+describe('backend over HTTP', () => {
+	test('the service unreachable at "J\'active mon compte !": a clear message, every value kept; back up, "Réessayer" activates once', async () => {
+		kiosk = await startKiosk();
+		const {pilot, backend, server, url} = kiosk;
+		await toStep3(pilot);
+		await fillAccount(pilot);
+		await server.close();
+		await pressActivate(pilot);
+		await pilot.waitFor('Échec : service d’activation injoignable. Vos saisies sont conservées.');
+		expect(pilot.frame()).toContain('>[ Réessayer ]');
+		const back = new BackendServer(backend);
+		await back.listen(Number(new URL(url).port));
+		try {
+			await pilot.press('up', 'up', 'up', 'up', 'up', 'up', 'up', 'up', 'up');
+			expect(pilot.frame()).toContain('m.lefevre@exemple.fr');
+			await focusLine(pilot, 'Réessayer');
+			await pilot.press('enter');
+			await pilot.waitFor('Votre compte est désormais activé.');
+			expect(backend.accounts()).toHaveLength(1);
+		} finally {
+			await back.close();
+		}
 	});
 });
 

@@ -6,6 +6,8 @@ import type {Browser} from '../../src/hardware/browser.js';
 import {DemoCard, type DemoCardOptions} from '../../src/hardware/demo-card.js';
 import type {BackendClient} from '../../src/services/backend-client.js';
 import {EmbeddedBackend} from '../../src/services/embedded-backend.js';
+import {HttpBackendClient} from '../../src/services/http-backend-client.js';
+import {BackendServer} from '../../src/server/http-server.js';
 import {loadTexts} from '../../src/services/assets.js';
 import {DEFAULT_SETTINGS} from '../../src/services/settings.js';
 import {Pilot} from './pilot.js';
@@ -19,8 +21,8 @@ export function recordingBrowser(available = false): Browser & {opened: string[]
 /** Options of a test kiosk. */
 export type TestKioskOptions = {
 	card?: DemoCardOptions;
-	/** Wraps the real embedded backend (fault injection). */
-	wrapBackend?: (backend: EmbeddedBackend) => BackendClient;
+	/** Wraps the kiosk's HTTP client (fault injection). */
+	wrapBackend?: (client: BackendClient) => BackendClient;
 	props?: Partial<AppProps>;
 	/** The workstation has a graphical browser. */
 	browserAvailable?: boolean;
@@ -32,6 +34,10 @@ export type TestKioskOptions = {
 export async function startKiosk(options: TestKioskOptions = {}) {
 	const dataDir = mkdtempSync(path.join(tmpdir(), 'mssante-test-'));
 	const backend = await EmbeddedBackend.open({dataDir});
+	// The kiosk talks to the backend over real HTTP on loopback, as in the program.
+	const server = new BackendServer(backend);
+	const url = await server.listen(0);
+	const client = new HttpBackendClient(url, {retryDelayMs: 50});
 	const card = new DemoCard(options.card);
 	const browser = recordingBrowser(options.browserAvailable);
 	const pilot = new Pilot(
@@ -39,7 +45,7 @@ export async function startKiosk(options: TestKioskOptions = {}) {
 			monitor={card}
 			token={card}
 			demoCard={card}
-			backend={options.wrapBackend ? options.wrapBackend(backend) : backend}
+			backend={options.wrapBackend ? options.wrapBackend(client) : client}
 			browser={browser}
 			lang="fr"
 			theme={{unicode: true, color: false}}
@@ -55,11 +61,16 @@ export async function startKiosk(options: TestKioskOptions = {}) {
 	return {
 		pilot,
 		card,
+		/** The embedded backend behind the HTTP server, for inspection. */
 		backend,
+		server,
+		/** Base URL of the server. */
+		url,
 		browser,
 		dataDir,
 		async stop() {
 			pilot.unmount();
+			await server.close();
 			await backend.close();
 			rmSync(dataDir, {recursive: true, force: true});
 		},

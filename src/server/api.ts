@@ -1,0 +1,69 @@
+import * as z from 'zod/mini';
+import type {BackendErrorCode} from '../services/backend-client.js';
+
+// Schemas of the activation API, shared by the server (validation) and the kiosk's client.
+// zod/mini: the embedded server starts with the kiosk, before its first frame.
+
+const identitySchema = z.object({
+	civilite: z.optional(z.string().check(z.maxLength(20))),
+	givenName: z.string().check(z.minLength(1), z.maxLength(100)),
+	surname: z.string().check(z.minLength(1), z.maxLength(100)),
+	profession: z.string().check(z.minLength(1), z.maxLength(100)),
+	professionCode: z.optional(z.string().check(z.maxLength(4))),
+	nationalId: z.string().check(z.regex(/^[0-9A-Z]{6,20}$/)),
+	idType: z.enum(['RPPS', 'ADELI']),
+});
+
+const optionsSchema = z.object({
+	email: z.string().check(z.maxLength(254)),
+	mobile: z.optional(z.string().check(z.maxLength(32))),
+	otpChannel: z.enum(['sms', 'mail']),
+	notify: z.boolean(),
+	publishMobile: z.boolean(),
+	listeRouge: z.boolean(),
+	paperless: z.boolean(),
+});
+
+const address = z.string().check(z.maxLength(320), z.regex(/^[^\s@]+@[a-z0-9.-]+$/));
+// The policy's own limit is 128 characters; a longer body is refused by the policy, not cut.
+const password = z.string().check(z.maxLength(1024));
+
+/** Request bodies, by operation. */
+export const requestSchemas = {
+	availability: z.object({addresses: z.array(address).check(z.minLength(1), z.maxLength(8))}),
+	activate: z.object({requestId: z.string().check(z.regex(/^[0-9a-f-]{36}$/)), identity: identitySchema, address, password, options: optionsSchema}),
+	update: z.object({identity: identitySchema, options: optionsSchema, password: z.optional(password)}),
+	invite: z.object({from: address, emails: z.array(z.string().check(z.maxLength(254))).check(z.minLength(1), z.maxLength(20))}),
+};
+
+/** Answers, checked by the kiosk: a backend answering nonsense is "unavailable", never a crash. */
+export const responseSchemas = {
+	account: z.object({address, identity: identitySchema, options: optionsSchema, createdAt: z.string(), updatedAt: z.string()}),
+	availability: z.object({results: z.array(z.object({requested: address, available: address}))}),
+	invite: z.object({sent: z.number().check(z.int(), z.minimum(0))}),
+	error: z.object({code: z.string(), message: z.string(), details: z.optional(z.record(z.string(), z.array(z.string())))}),
+};
+
+/** HTTP status of each stable error code. */
+export const STATUS_OF: Record<BackendErrorCode, number> = {
+	'invalid-request': 400,
+	'password-policy': 422,
+	'address-taken': 409,
+	'address-not-allowed': 403,
+	'already-activated': 409,
+	'not-found': 404,
+	unavailable: 503,
+};
+
+/** Route table: method, path pattern (`:name` parameters), operation. The OpenAPI document follows it. */
+export const ROUTES = [
+	{method: 'GET', path: '/v1/health', operation: 'health', summary: 'Le service répond.'},
+	{method: 'GET', path: '/v1/openapi.json', operation: 'openapi', summary: 'Ce document.'},
+	{method: 'POST', path: '/v1/addresses/availability', operation: 'availability', summary: 'Disponibilité des adresses proposées (suffixe numérique le plus petit libre).'},
+	{method: 'GET', path: '/v1/accounts/by-national-id/:nationalId', operation: 'accountFor', summary: 'Compte déjà activé pour un identifiant national.'},
+	{method: 'POST', path: '/v1/activations', operation: 'activate', summary: 'Activation, idempotente par requestId.'},
+	{method: 'PUT', path: '/v1/accounts/:address', operation: 'update', summary: 'Modification du compte.'},
+	{method: 'POST', path: '/v1/invitations', operation: 'invite', summary: 'Invitations envoyées aux confrères.'},
+] as const;
+
+export type Operation = (typeof ROUTES)[number]['operation'];

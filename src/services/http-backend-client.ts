@@ -1,0 +1,115 @@
+import type * as z from 'zod/mini';
+import type {CardIdentity} from '../hardware/cps-token.js';
+import {STATUS_OF, responseSchemas} from '../server/api.js';
+import {
+	BackendError,
+	type AccountUpdate,
+	type AccountView,
+	type ActivationRequest,
+	type AddressAvailability,
+	type BackendClient,
+	type BackendErrorCode,
+} from './backend-client.js';
+
+/** Options of the HTTP client. */
+export type HttpBackendOptions = {
+	/** Time allowed for one attempt (default 10 s). */
+	timeoutMs?: number;
+	/** Extra attempts of a request that is safe to repeat, after a network error or a 503 (default 2). */
+	retries?: number;
+	/** Delay before the first retry, doubled each time (default 300 ms). */
+	retryDelayMs?: number;
+};
+
+const CODES = new Set(Object.keys(STATUS_OF));
+
+/**
+ * The kiosk's side of the activation API. Requests that are safe to repeat (reads, and the
+ * activation, idempotent by its requestId) are retried after a network failure; every answer is
+ * checked, and any failure becomes a BackendError the screens translate — never a crash.
+ */
+export class HttpBackendClient implements BackendClient {
+	private readonly timeoutMs: number;
+	private readonly retries: number;
+	private readonly retryDelayMs: number;
+
+	constructor(
+		/** Base URL, e.g. `http://127.0.0.1:8080`. */
+		readonly baseUrl: string,
+		options: HttpBackendOptions = {},
+	) {
+		this.timeoutMs = options.timeoutMs ?? 10_000;
+		this.retries = options.retries ?? 2;
+		this.retryDelayMs = options.retryDelayMs ?? 300;
+	}
+
+	async availability(addresses: string[]): Promise<AddressAvailability[]> {
+		return (await this.call('POST', '/v1/addresses/availability', {addresses}, responseSchemas.availability, true)).results;
+	}
+
+	async accountFor(nationalId: string): Promise<AccountView | null> {
+		try {
+			return await this.call('GET', `/v1/accounts/by-national-id/${encodeURIComponent(nationalId)}`, undefined, responseSchemas.account, true);
+		} catch (error) {
+			if (error instanceof BackendError && error.code === 'not-found') return null;
+			throw error;
+		}
+	}
+
+	activate(request: ActivationRequest): Promise<AccountView> {
+		return this.call('POST', '/v1/activations', request, responseSchemas.account, true);
+	}
+
+	update(address: string, identity: CardIdentity, update: AccountUpdate): Promise<AccountView> {
+		return this.call('PUT', `/v1/accounts/${encodeURIComponent(address)}`, {identity, ...update}, responseSchemas.account, true);
+	}
+
+	invite(fromAddress: string, emails: string[]): Promise<{sent: number}> {
+		// Not repeated: a lost answer must not send the invitations twice.
+		return this.call('POST', '/v1/invitations', {from: fromAddress, emails}, responseSchemas.invite, false);
+	}
+
+	async close(): Promise<void> {
+		// Nothing held: fetch's connections close on their own.
+	}
+
+	private async call<S extends z.ZodMiniType>(method: string, path: string, body: unknown, schema: S, repeatable: boolean): Promise<z.infer<S>> {
+		for (let attempt = 0; ; attempt++) {
+			try {
+				return await this.attempt(method, path, body, schema);
+			} catch (error) {
+				const transient = error instanceof BackendError && error.code === 'unavailable';
+				if (!repeatable || !transient || attempt >= this.retries) throw error;
+				await new Promise(resolve => setTimeout(resolve, this.retryDelayMs * 2 ** attempt));
+			}
+		}
+	}
+
+	private async attempt<S extends z.ZodMiniType>(method: string, path: string, body: unknown, schema: S): Promise<z.infer<S>> {
+		let response: Response;
+		try {
+			response = await fetch(new URL(path, this.baseUrl), {
+				method,
+				headers: body === undefined ? {} : {'content-type': 'application/json'},
+				body: body === undefined ? undefined : JSON.stringify(body),
+				signal: AbortSignal.timeout(this.timeoutMs),
+			});
+		} catch (error) {
+			throw new BackendError('unavailable', `Service d’activation injoignable (${(error as Error).message})`);
+		}
+		let json: unknown;
+		try {
+			json = await response.json();
+		} catch {
+			throw new BackendError('unavailable', `Réponse illisible du service d’activation (HTTP ${response.status})`);
+		}
+		if (!response.ok) {
+			const problem = responseSchemas.error.safeParse(json);
+			if (problem.success && CODES.has(problem.data.code)) throw new BackendError(problem.data.code as BackendErrorCode, problem.data.message, problem.data.details);
+			throw new BackendError('unavailable', `Erreur du service d’activation (HTTP ${response.status})`);
+		}
+		const parsed = schema.safeParse(json);
+		if (!parsed.success) throw new BackendError('unavailable', 'Réponse inattendue du service d’activation');
+		return parsed.data as z.infer<S>;
+	}
+}
