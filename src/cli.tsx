@@ -1,3 +1,4 @@
+import {readFileSync} from 'node:fs';
 import {homedir} from 'node:os';
 import path from 'node:path';
 import {parseArgs} from 'node:util';
@@ -8,7 +9,7 @@ import {detectTheme} from './components/theme.js';
 import {systemBrowser} from './hardware/browser.js';
 import {openCardStack, resolveModulePath} from './hardware/card-stack.js';
 import {catalogues, type Lang} from './i18n/index.js';
-import {loadTexts} from './services/assets.js';
+import {loadTexts, readAsset} from './services/assets.js';
 import {EmbeddedBackend} from './services/embedded-backend.js';
 import {HttpBackendClient} from './services/http-backend-client.js';
 import {BackendServer} from './server/http-server.js';
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
 				'pkcs11-token-label': {type: 'string'},
 				json: {type: 'boolean'},
 				backend: {type: 'string'},
+				'trust-anchors': {type: 'string'},
 				port: {type: 'string'},
 				host: {type: 'string'},
 				help: {type: 'boolean', short: 'h'},
@@ -84,7 +86,13 @@ async function main(): Promise<void> {
 	if (command === 'serve') {
 		const {serve} = await import('./serve.js');
 		try {
-			await serve({dataDir, port: Number(args.port ?? 8080), host: args.host ?? '127.0.0.1', log: line => process.stdout.write(`${line}\n`)});
+			await serve({
+				dataDir,
+				port: Number(args.port ?? 8080),
+				host: args.host ?? '127.0.0.1',
+				trustAnchorsPem: args['trust-anchors'] ? readFileSync(args['trust-anchors'], 'utf8') : '',
+				log: line => process.stdout.write(`${line}\n`),
+			});
 		} catch (error) {
 			const t = catalogues[(langFlag as Lang | undefined) ?? 'fr'].cli;
 			if (error instanceof FileInUseError) fail(t.inUse(error.path, error.pid));
@@ -96,25 +104,11 @@ async function main(): Promise<void> {
 	if (!process.stdin.isTTY || !process.stdout.isTTY) fail(catalogues[(langFlag as Lang | undefined) ?? 'fr'].cli.notATerminal, 2);
 
 	let settingsStore;
-	let embedded: {backend: EmbeddedBackend; server: BackendServer} | undefined;
-	let backend: HttpBackendClient;
 	try {
 		settingsStore = await openSettings(dataDir);
-		const backendUrl = args.backend ?? settingsStore.db.data.backendUrl;
-		if (backendUrl) backend = new HttpBackendClient(backendUrl);
-		else {
-			// Embedded: the same HTTP service, in this process, on loopback with an ephemeral port.
-			const store = await EmbeddedBackend.open({dataDir});
-			const server = new BackendServer(store);
-			embedded = {backend: store, server};
-			backend = new HttpBackendClient(await server.listen(0, '127.0.0.1'));
-		}
 	} catch (error) {
-		settingsStore?.close();
-		await embedded?.backend.close();
 		const t = catalogues[(langFlag as Lang | undefined) ?? 'fr'].cli;
 		if (error instanceof FileInUseError) fail(t.inUse(error.path, error.pid));
-		if (error instanceof CorruptStoreError) fail(t.corrupt(error.path));
 		throw error;
 	}
 	const settings = settingsStore.db.data;
@@ -128,6 +122,30 @@ async function main(): Promise<void> {
 		preferredReader: settings.reader,
 		demoLatencyMs: 300,
 	});
+	let embedded: {backend: EmbeddedBackend; server: BackendServer} | undefined;
+	let backend: HttpBackendClient;
+	try {
+		const backendUrl = args.backend ?? settings.backendUrl;
+		if (backendUrl) backend = new HttpBackendClient(backendUrl);
+		else {
+			// Embedded: the same HTTP service, in this process, on loopback with an ephemeral port. It
+			// trusts the demo CA only on the demo card; real cards need the configured authorities.
+			const anchorsFile = args['trust-anchors'] ?? settings.trustAnchors;
+			const trustAnchorsPem = stack.demoCard ? readAsset('demo-pki/ca.pem') : anchorsFile ? readFileSync(anchorsFile, 'utf8') : '';
+			const store = await EmbeddedBackend.open({dataDir});
+			const server = new BackendServer(store, {trustAnchorsPem});
+			embedded = {backend: store, server};
+			backend = new HttpBackendClient(await server.listen(0, '127.0.0.1'));
+		}
+	} catch (error) {
+		settingsStore.close();
+		await embedded?.backend.close();
+		await stack.close();
+		const t = catalogues[lang].cli;
+		if (error instanceof FileInUseError) fail(t.inUse(error.path, error.pid));
+		if (error instanceof CorruptStoreError) fail(t.corrupt(error.path));
+		throw error;
+	}
 	if (args['pkcs11-module'] && !stack.demoCard && stack.modulePath !== settings.pkcs11Module) {
 		// Remembered for the next start (SPEC §10: the module path is a kiosk setting).
 		settings.pkcs11Module = stack.modulePath;

@@ -8,6 +8,8 @@ export type ServeOptions = {
 	port: number;
 	/** Address to listen on; 127.0.0.1 unless kiosks on other machines must reach it. */
 	host: string;
+	/** PEM certificates of the authorities whose cards are accepted. */
+	trustAnchorsPem: string;
 	/** Where the one-line start and stop messages go. */
 	log: (line: string) => void;
 };
@@ -19,7 +21,8 @@ export type ServeOptions = {
  */
 export async function serve(options: ServeOptions): Promise<void> {
 	const backend = await EmbeddedBackend.open({dataDir: options.dataDir});
-	const server = new BackendServer(backend);
+	const server = new BackendServer(backend, {trustAnchorsPem: options.trustAnchorsPem});
+	if (!options.trustAnchorsPem.includes('BEGIN CERTIFICATE')) options.log('mssante-kiosk serve : aucune autorité de confiance (--trust-anchors) : aucune carte ne pourra être activée');
 	const url = await server.listen(options.port, options.host);
 	options.log(`mssante-kiosk serve : service d’activation sur ${url}/v1 (données : ${options.dataDir})`);
 	await new Promise<void>(resolve => {

@@ -111,11 +111,12 @@ describe('DemoCard sign', () => {
 		await expect(card.sign(challenge)).rejects.toThrow();
 		await card.login(DEMO_PIN);
 		const signature = await card.sign(challenge);
-		expect(signature).toBeInstanceOf(Uint8Array);
-		// ECDSA P-256 DER: SEQUENCE of two INTEGERs, 70–72 bytes.
-		expect(signature[0]).toBe(0x30);
-		expect(signature.length).toBeGreaterThanOrEqual(8);
-		expect(signature.length).toBeLessThanOrEqual(72);
+		// RSASSA-PKCS1-v1_5 / SHA-256 with the demo certificate's key: verifiable with that certificate.
+		const {X509Certificate, verify} = await import('node:crypto');
+		const certificate = new X509Certificate(Buffer.from(await card.certificate()));
+		expect(certificate.subject).toContain('810003816529');
+		expect(verify('sha256', challenge, certificate.publicKey, signature)).toBe(true);
+		expect(verify('sha256', new Uint8Array(32).fill(8), certificate.publicKey, signature)).toBe(false);
 	});
 
 	test('removing the card or logging out ends the authenticated session', async () => {

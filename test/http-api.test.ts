@@ -3,26 +3,40 @@ import {spawn} from 'node:child_process';
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
-import {afterEach, beforeEach, describe, expect, test} from 'vitest';
-import type {CardIdentity} from '../src/hardware/cps-token.js';
+import {afterEach, beforeAll, beforeEach, describe, expect, test} from 'vitest';
+import {webcrypto} from 'node:crypto';
 import {ROUTES} from '../src/server/api.js';
 import {BackendServer} from '../src/server/http-server.js';
-import {BackendError} from '../src/services/backend-client.js';
+import {BackendError, type CardProof} from '../src/services/backend-client.js';
 import {EmbeddedBackend} from '../src/services/embedded-backend.js';
 import {HttpBackendClient} from '../src/services/http-backend-client.js';
+import {RSA_SIGNING, createTestPki, type TestPki} from './harness/pki.js';
 
-const IDENTITY: CardIdentity = {givenName: 'Jeanne', surname: 'MARTIN', profession: 'Médecin', professionCode: '10', nationalId: '10000000001', idType: 'RPPS'};
+const ADDRESS = 'marie-helene.dupont-lajoie@medecin.mssante.fr';
 const OPTIONS = {email: 'j.martin@exemple.fr', otpChannel: 'mail' as const, notify: false, publishMobile: false, listeRouge: false, paperless: false};
 const PASSWORD = 'Kiosque#Sante2026';
+
+let pki: TestPki;
+let twin: TestPki;
+let stranger: TestPki;
+beforeAll(async () => {
+	pki = await createTestPki();
+	// The same name on another card, from the same CA.
+	twin = await createTestPki({...pki.identity, cn: '810009999999'}, pki);
+	// A card from a CA the service does not trust.
+	stranger = await createTestPki();
+});
 
 let dataDir: string;
 let backend: EmbeddedBackend;
 let server: BackendServer;
 let url: string;
+let clock = 0;
 beforeEach(async () => {
 	dataDir = mkdtempSync(path.join(tmpdir(), 'mssante-api-'));
 	backend = await EmbeddedBackend.open({dataDir, takenAddresses: []});
-	server = new BackendServer(backend);
+	clock = Date.now();
+	server = new BackendServer(backend, {trustAnchorsPem: pki.caCertificate.toString('pem'), now: () => clock});
 	url = await server.listen(0);
 });
 afterEach(async () => {
@@ -32,7 +46,15 @@ afterEach(async () => {
 });
 
 const post = (route: string, body: unknown) => fetch(`${url}${route}`, {method: 'POST', headers: {'content-type': 'application/json'}, body: typeof body === 'string' ? body : JSON.stringify(body)});
-const activation = (identity = IDENTITY, address = 'jeanne.martin@medecin.mssante.fr', requestId = crypto.randomUUID()) => ({requestId, identity, address, password: PASSWORD, options: OPTIONS});
+
+/** A fresh challenge signed by `card`'s key, with `card`'s certificate (or another key's signature). */
+async function proof(card: TestPki = pki, signer: CryptoKey = card.privateKey): Promise<CardProof> {
+	const {challengeId, challenge} = (await (await post('/v1/challenges', {})).json()) as {challengeId: string; challenge: string};
+	const signature = await webcrypto.subtle.sign(RSA_SIGNING, signer, Buffer.from(challenge, 'base64'));
+	return {challengeId, signature: Buffer.from(signature).toString('base64'), certificate: Buffer.from(card.certificateDer).toString('base64')};
+}
+
+const activation = async (card: TestPki = pki, address = ADDRESS, requestId: string = crypto.randomUUID()) => ({requestId, proof: await proof(card), address, password: PASSWORD, options: OPTIONS});
 
 describe('HTTP API', () => {
 	test('health', async () => {
@@ -71,37 +93,60 @@ describe('HTTP API', () => {
 	});
 
 	test('the password policy is enforced by the server even when the kiosk is bypassed', async () => {
-		const response = await post('/v1/activations', {...activation(), password: 'Azerty123'});
+		const response = await post('/v1/activations', {...(await activation()), password: 'Azerty123'});
 		expect(response.status).toBe(422);
 		expect(await response.json()).toMatchObject({code: 'password-policy', details: {password: ['common']}});
 		expect(backend.accounts()).toHaveLength(0);
 	});
 
-	test('an activation retried with the same requestId creates one account', async () => {
-		const request = activation();
-		const first = await post('/v1/activations', request);
-		const second = await post('/v1/activations', request);
+	test('an activation retried with the same requestId (and a new proof) creates one account', async () => {
+		const requestId = crypto.randomUUID();
+		const first = await post('/v1/activations', await activation(pki, ADDRESS, requestId));
+		const second = await post('/v1/activations', await activation(pki, ADDRESS, requestId));
 		expect(first.status).toBe(201);
 		expect(second.status).toBe(201);
-		expect(await second.json()).toMatchObject({address: 'jeanne.martin@medecin.mssante.fr'});
+		expect(await second.json()).toMatchObject({address: ADDRESS});
 		expect(backend.accounts()).toHaveLength(1);
 	});
 
+	test('the identity is the certificate\'s: fields a client adds are ignored', async () => {
+		const response = await post('/v1/activations', {...(await activation()), identity: {givenName: 'Intrus', surname: 'X', profession: 'Médecin', nationalId: '10000000000', idType: 'RPPS'}});
+		expect(response.status).toBe(201);
+		expect(backend.accounts()[0]?.identity).toMatchObject({givenName: 'Marie-Hélène', surname: 'DUPONT-LAJOIE', nationalId: '10001234567'});
+	});
+
+	test('card proofs refused: replayed or expired challenge, another key, an untrusted CA', async () => {
+		const used = await proof();
+		expect((await post('/v1/accounts/lookup', {proof: used})).status).toBe(404);
+		const replayed = await post('/v1/accounts/lookup', {proof: used});
+		expect(replayed.status).toBe(401);
+		expect(await replayed.json()).toMatchObject({code: 'card-proof', message: 'Défi inconnu, déjà utilisé ou expiré : recommencez'});
+		const late = await proof();
+		clock += 3 * 60 * 1000;
+		expect(await (await post('/v1/accounts/lookup', {proof: late})).json()).toMatchObject({code: 'card-proof', message: 'Défi inconnu, déjà utilisé ou expiré : recommencez'});
+		const otherKey = await proof(pki, stranger.privateKey);
+		expect(await (await post('/v1/accounts/lookup', {proof: otherKey})).json()).toMatchObject({code: 'card-proof', message: 'Signature du défi invalide : la carte ne correspond pas au certificat'});
+		const untrusted = await proof(stranger);
+		expect(await (await post('/v1/accounts/lookup', {proof: untrusted})).json()).toMatchObject({code: 'card-proof', message: 'Certificat de carte non émis par une autorité reconnue'});
+		expect((await post('/v1/activations', await activation(stranger))).status).toBe(401);
+		expect(backend.accounts()).toHaveLength(0);
+	});
+
 	test('two concurrent activations of the same name get two distinct addresses', async () => {
-		const twin = {...IDENTITY, nationalId: '10000000002'};
 		const client = new HttpBackendClient(url);
 		const [one, two] = await Promise.allSettled([
-			client.activate(activation()),
-			client.activate(activation(twin)),
+			client.activate(await activation()),
+			client.activate(await activation(twin)),
 		]);
 		// The second one, allocated meanwhile, is told which address is free now.
 		const refused = [one, two].find(result => result.status === 'rejected') as PromiseRejectedResult | undefined;
 		expect(refused?.reason).toBeInstanceOf(BackendError);
 		expect((refused?.reason as BackendError).code).toBe('address-taken');
 		const suggestion = (refused?.reason as BackendError).details?.['address']?.[0];
-		expect(suggestion).toBe('jeanne.martin2@medecin.mssante.fr');
-		await client.activate(activation(one.status === 'rejected' ? IDENTITY : twin, suggestion));
-		expect(backend.accounts().map(account => account.address).sort()).toEqual(['jeanne.martin2@medecin.mssante.fr', 'jeanne.martin@medecin.mssante.fr']);
+		expect(suggestion).toBe('marie-helene.dupont-lajoie2@medecin.mssante.fr');
+		await client.activate(await activation(one.status === 'rejected' ? pki : twin, suggestion));
+		expect(backend.accounts().map(account => account.address).sort()).toEqual(['marie-helene.dupont-lajoie2@medecin.mssante.fr', ADDRESS]);
+		expect(two.status === 'rejected' || one.status === 'rejected').toBe(true);
 	});
 });
 

@@ -74,6 +74,9 @@ function inThreadToken(session: CpsPkcs11Session): CpsToken {
 			return {kind: 'ok', identity: identityFromCertificate(result.certificate)};
 		},
 		sign: async challenge => session.sign(challenge),
+		certificate: async () => {
+			throw new Error('the fake module is only used for PIN states');
+		},
 		logout: async () => session.close(),
 	};
 }

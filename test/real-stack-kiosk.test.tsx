@@ -7,11 +7,11 @@ import path from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
 import {openCardStack, type CardStack} from '../src/hardware/card-stack.js';
 import {ensurePcscd, killPcscd, startPcscd, waitForPcscdSocket, type PcscdHandle} from './harness/pcscd.js';
-import {createTestPki} from './harness/pki.js';
+import {createTestPki, type TestPki} from './harness/pki.js';
 import {provisionSoftHsm, type SoftHsmToken} from './harness/softhsm.js';
 import {VirtualCard} from './harness/virtual-card.js';
 import {startKiosk} from './helpers/kiosk.js';
-import {focusLine} from './helpers/walk.js';
+import {fillAccount, focusLine, pressActivate} from './helpers/walk.js';
 
 const CPS3 = '3B AC 00 40 2A 00 12 25 00 64 80 00 03 10 00 90 00';
 const CPS4 = '3B DC 18 FF 00 00 12 25 00 64 80 00 04 01 00 90 00';
@@ -19,9 +19,11 @@ const NOT_CPS = '3B 6E 00 00 80 31 80 66 B0 84 0C 01 6E 01 83 00 90 00';
 
 let pcscd: PcscdHandle;
 let softhsm: SoftHsmToken;
+let pki: TestPki;
 beforeAll(async () => {
 	pcscd = await ensurePcscd();
-	softhsm = await provisionSoftHsm(await createTestPki());
+	pki = await createTestPki();
+	softhsm = await provisionSoftHsm(pki);
 	process.env['SOFTHSM2_CONF'] = softhsm.env.SOFTHSM2_CONF;
 });
 afterAll(async () => {
@@ -48,7 +50,7 @@ afterEach(async () => {
 
 async function realKiosk(modulePath = softhsm.modulePath, rememberReader?: (name: string) => void) {
 	stack = await openCardStack({mode: 'real', modulePath, settingsModulePath: modulePath, tokenLabel: softhsm.tokenLabel});
-	kiosk = await startKiosk({props: {monitor: stack.monitor, token: stack.token, demoCard: undefined, rememberReader}});
+	kiosk = await startKiosk({trustAnchorsPem: pki.caCertificate.toString('pem'), props: {monitor: stack.monitor, token: stack.token, demoCard: undefined, rememberReader}});
 	return kiosk.pilot;
 }
 
@@ -94,6 +96,13 @@ describe('kiosk on pcscd + SoftHSM2', () => {
 		await pilot.press('enter');
 		await pilot.waitFor('marie-helene.dupont-lajoie@medecin.mssante.fr');
 		expect(pilot.frame()).toContain('dupont-lajoie.marie-helene@pro.mssante.fr');
+		// Activation with the card's proof: the SoftHSM key signs the backend's challenge.
+		await pilot.press('tab', 'tab', 'tab', 'tab', 'tab', 'space', 'tab', 'tab', 'enter');
+		await pilot.waitFor('Choisissez votre mot de passe');
+		await fillAccount(pilot);
+		await pressActivate(pilot);
+		await pilot.waitFor('Votre compte est désormais activé.');
+		expect(kiosk?.backend.accounts()[0]?.identity.nationalId).toBe('10001234567');
 	});
 
 	test('a card that is not a CPS', async () => {

@@ -1,6 +1,7 @@
 import {afterEach, describe, expect, test} from 'vitest';
 import {BackendError, type BackendClient} from '../src/services/backend-client.js';
 import {BackendServer} from '../src/server/http-server.js';
+import {readAsset} from '../src/services/assets.js';
 import {startKiosk} from './helpers/kiosk.js';
 import {settle} from './helpers/pilot.js';
 import {PASSWORD, fillAccount, focusLine, pressActivate, toIdentity, toStep2, toStep3} from './helpers/walk.js';
@@ -17,7 +18,7 @@ describe('the wizard on the demo card and the embedded backend', () => {
 		const {pilot, backend} = kiosk;
 		expect(pilot.frame()).toContain('Créer / activer mon compte MSSanté');
 		await toIdentity(pilot);
-		expect(pilot.frame()).toContain('Dr Marie-Hélène LEFÈVRE-DURAND');
+		expect(pilot.frame()).toContain('Carte lue : Marie-Hélène LEFÈVRE-DURAND');
 		expect(pilot.frame()).toContain('RPPS 10003816529');
 		await pilot.press('enter');
 		await pilot.waitFor('forme nom.prenom');
@@ -356,7 +357,7 @@ describe('backend over HTTP', () => {
 		await pressActivate(pilot);
 		await pilot.waitFor('Échec : service d’activation injoignable. Vos saisies sont conservées.');
 		expect(pilot.frame()).toContain('>[ Réessayer ]');
-		const back = new BackendServer(backend);
+		const back = new BackendServer(backend, {trustAnchorsPem: readAsset('demo-pki/ca.pem')});
 		await back.listen(Number(new URL(url).port));
 		try {
 			await pilot.press('up', 'up', 'up', 'up', 'up', 'up', 'up', 'up', 'up');

@@ -50,6 +50,9 @@ function unavailableToken(problem: string): CpsToken {
 		sign: async () => {
 			throw new Error(problem);
 		},
+		certificate: async () => {
+			throw new Error(problem);
+		},
 		logout: async () => undefined,
 	};
 }

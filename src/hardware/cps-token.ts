@@ -45,5 +45,7 @@ export interface CpsToken {
 	login(pin: string): Promise<LoginResult>;
 	/** Signs a backend challenge with the card's authentication key (after a successful login). */
 	sign(challenge: Uint8Array): Promise<Uint8Array>;
+	/** The authentication certificate, DER (after a successful login): sent with each signature. */
+	certificate(): Promise<Uint8Array>;
 	logout(): Promise<void>;
 }

@@ -1,4 +1,5 @@
-import {generateKeyPairSync, sign as signData, type KeyObject} from 'node:crypto';
+import {X509Certificate, createPrivateKey, sign as signData, type KeyObject} from 'node:crypto';
+import {readAsset} from '../services/assets.js';
 import {normaliseAtr, cpsKindOf} from './atr.js';
 import type {CardIdentity, CpsToken, LoginResult, PinStatus} from './cps-token.js';
 import type {ReaderMonitor, ReaderSnapshot} from './reader-monitor.js';
@@ -6,9 +7,8 @@ import type {ReaderMonitor, ReaderSnapshot} from './reader-monitor.js';
 /** The demo card's PIN, printed in the README and on the DEMO banner's help. */
 export const DEMO_PIN = '1234';
 
-/** The demo card's holder: a médecin with an accented, hyphenated name. */
+/** The demo card's holder, as in its certificate (`data/demo-pki/card.pem`): a médecin with an accented, hyphenated name. */
 export const DEMO_IDENTITY: CardIdentity = {
-	civilite: 'Dr',
 	givenName: 'Marie-Hélène',
 	surname: 'LEFÈVRE-DURAND',
 	profession: 'Médecin',
@@ -40,14 +40,13 @@ export class DemoCard implements ReaderMonitor, CpsToken {
 	private readonly listeners = new Set<(snapshot: ReaderSnapshot) => void>();
 	private triesLeft = MAX_TRIES;
 	private loggedIn = false;
-	private readonly key: KeyObject;
+	private key: {privateKey: KeyObject; certificate: Uint8Array} | undefined;
 	private readonly latencyMs: number;
 	private readonly identity: CardIdentity;
 
 	constructor(options: DemoCardOptions = {}) {
 		this.latencyMs = options.latencyMs ?? 0;
 		this.identity = options.identity ?? DEMO_IDENTITY;
-		this.key = generateKeyPairSync('ec', {namedCurve: 'P-256'}).privateKey;
 		this.snapshot = {
 			service: 'up',
 			readers: [DEMO_READER],
@@ -102,7 +101,22 @@ export class DemoCard implements ReaderMonitor, CpsToken {
 	async sign(challenge: Uint8Array): Promise<Uint8Array> {
 		await this.delay();
 		if (!this.loggedIn) throw new Error('Carte non authentifiée');
-		return signData('sha256', challenge, this.key);
+		// RSASSA-PKCS1-v1_5 with SHA-256, as CKM_SHA256_RSA_PKCS on a CPS.
+		return signData('sha256', challenge, this.demoKey().privateKey);
+	}
+
+	async certificate(): Promise<Uint8Array> {
+		if (!this.loggedIn) throw new Error('Carte non authentifiée');
+		return this.demoKey().certificate;
+	}
+
+	/** The demo PKI's card key and certificate, read on first use (off the start-up path). */
+	private demoKey() {
+		this.key ??= {
+			privateKey: createPrivateKey(readAsset('demo-pki/card.key.pem')),
+			certificate: new Uint8Array(new X509Certificate(readAsset('demo-pki/card.pem')).raw),
+		};
+		return this.key;
 	}
 
 	async logout(): Promise<void> {

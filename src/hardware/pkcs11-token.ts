@@ -51,6 +51,7 @@ export type Pkcs11TokenOptions = {
  */
 export class Pkcs11Token implements CpsToken {
 	private nextId = 1;
+	private authenticationCertificate: Uint8Array | null = null;
 	private readonly pending = new Map<number, {resolve: (value: unknown) => void; reject: (error: Error) => void}>();
 
 	private constructor(private readonly worker: Worker) {
@@ -87,6 +88,7 @@ export class Pkcs11Token implements CpsToken {
 	async login(pin: string): Promise<LoginResult> {
 		const result = (await this.call({op: 'login', pin})) as SessionLoginResult;
 		if (result.kind !== 'ok') return result;
+		this.authenticationCertificate = result.certificate;
 		try {
 			// The X.509 library is loaded on the first login, off the start-up path.
 			const {identityFromCertificate} = await import('./cps-certificate.js');
@@ -100,7 +102,13 @@ export class Pkcs11Token implements CpsToken {
 		return (await this.call({op: 'sign', challenge})) as Uint8Array;
 	}
 
+	async certificate(): Promise<Uint8Array> {
+		if (!this.authenticationCertificate) throw new Error('Carte non authentifiée');
+		return this.authenticationCertificate;
+	}
+
 	async logout(): Promise<void> {
+		this.authenticationCertificate = null;
 		await this.call({op: 'logout'});
 	}
 

@@ -6,7 +6,7 @@ import {readyForPin, type ReaderMonitor, type ReaderSnapshot} from '../hardware/
 import type {Catalogue} from '../i18n/index.js';
 import {addressProposals} from '../services/address-rules.js';
 import {formOptions, formProblems, type AccountField} from '../services/account-rules.js';
-import {BackendError, type BackendClient} from '../services/backend-client.js';
+import {BackendError, type BackendClient, type CardProof} from '../services/backend-client.js';
 import {assessPassword, loadPasswordDictionaries, type PasswordAssessment} from '../services/password-policy.js';
 import {stripControl} from '../services/sanitize.js';
 import {checkEmail} from '../services/validation.js';
@@ -169,6 +169,13 @@ export function useKiosk({monitor, token, backend, browser, t, rememberReader, l
 		return () => clearTimeout(timer);
 	}, [password, guarded]);
 
+	/** Signs a fresh backend challenge with the card: what every request about this practitioner carries. */
+	const proveCard = useCallback(async (): Promise<CardProof> => {
+		const {challengeId, challenge} = await backend.challenge();
+		const [signature, certificate] = await Promise.all([token.sign(challenge), token.certificate()]);
+		return {challengeId, signature: Buffer.from(signature).toString('base64'), certificate: Buffer.from(certificate).toString('base64')};
+	}, [backend, token]);
+
 	const intents = useMemo<KioskIntents>(
 		() => ({
 			dispatch,
@@ -184,7 +191,9 @@ export function useKiosk({monitor, token, backend, browser, t, rememberReader, l
 				guarded(
 					token.login(pin).then(async result => {
 						if (result.kind !== 'ok') return {result, account: null};
-						const account = await backend.accountFor(result.identity.nationalId).catch(() => null);
+						const account = await proveCard()
+							.then(proof => backend.accountFor(proof))
+							.catch(() => null);
 						return {result, account};
 					}),
 					({result, account}) => {
@@ -218,16 +227,19 @@ export function useKiosk({monitor, token, backend, browser, t, rememberReader, l
 						dispatch({type: 'submit', request: {phase: 'sending'}, requestId});
 						const options = formOptions(now.form);
 						const password = now.form.password || undefined;
-						const saving =
-							now.mode === 'edit' && now.account
-								? backend.update(now.account.address, identity, {options, password})
+						const account = now.mode === 'edit' ? now.account : null;
+						// A new proof for each attempt: "Réessayer" signs again, with the same requestId.
+						const saving = proveCard().then(proof =>
+							account
+								? backend.update(account.address, proof, {options, password})
 								: backend.activate({
 										requestId,
-										identity,
+										proof,
 										address: availability?.[now.chosenAddress]?.available ?? '',
 										password: now.form.password,
 										options,
-									});
+									}),
+						);
 						guarded(
 							saving,
 							account => dispatch({type: 'saved', account}),
@@ -252,7 +264,7 @@ export function useKiosk({monitor, token, backend, browser, t, rememberReader, l
 				}
 				dispatch({type: 'invite', request: {phase: 'sending'}});
 				guarded(
-					backend.invite(account.address, emails),
+					proveCard().then(proof => backend.invite(proof, emails)),
 					({sent}) => dispatch({type: 'invite', request: {phase: 'idle'}, sent}),
 					error => dispatch({type: 'invite', request: {phase: 'failed', error: describe(error, t)}}),
 				);
@@ -279,7 +291,7 @@ export function useKiosk({monitor, token, backend, browser, t, rememberReader, l
 			},
 			finish: () => wipe('finished'),
 		}),
-		[backend, token, browser, monitor, rememberReader, lang, guarded, wipe, fetchAvailability, t],
+		[backend, token, browser, monitor, rememberReader, lang, guarded, wipe, fetchAvailability, proveCard, t],
 	);
 
 	return {state, now: store.get, snapshot, passwordCheck, diagnosis, intents};

@@ -223,6 +223,7 @@ export const en: Catalogue = {
 		'address-not-allowed': 'address not allowed for this card',
 		'already-activated': 'an account is already active for this card',
 		'not-found': 'account not found',
+		'card-proof': 'the card could not prove its presence; remove it and start again',
 		unavailable: 'activation service unreachable',
 	} satisfies Record<BackendErrorCode, string>,
 	convention: {
@@ -278,6 +279,6 @@ export const en: Catalogue = {
 		inUse: (file: string, pid: number) => `Cannot start: ${file} is already in use by another process (pid ${pid}). Is another mssante-kiosk running on this folder?`,
 		corrupt: (file: string) => `Cannot start: ${file} cannot be read. No account was changed: fix or move this file.`,
 		usage:
-			'Usage: mssante-kiosk [--demo | --no-demo] [--kiosk] [--lang fr|en] [--data-dir DIR] [--pkcs11-module FILE]\n       [--backend URL]\n       mssante-kiosk doctor [--json] [--pkcs11-module FILE]\n       mssante-kiosk serve [--port 8080] [--host 127.0.0.1] [--data-dir DIR]',
+			'Usage: mssante-kiosk [--demo | --no-demo] [--kiosk] [--lang fr|en] [--data-dir DIR] [--pkcs11-module FILE]\n       [--backend URL] [--trust-anchors FILE.pem]\n       mssante-kiosk doctor [--json] [--pkcs11-module FILE]\n       mssante-kiosk serve [--port 8080] [--host 127.0.0.1] [--data-dir DIR] [--trust-anchors FILE.pem]',
 	},
 };

@@ -222,6 +222,7 @@ export const fr = {
 		'address-not-allowed': 'adresse non autorisée pour cette carte',
 		'already-activated': 'un compte est déjà activé pour cette carte',
 		'not-found': 'compte introuvable',
+		'card-proof': 'la carte n’a pas pu prouver sa présence ; retirez-la et recommencez',
 		unavailable: 'service d’activation injoignable',
 	} satisfies Record<BackendErrorCode, string>,
 	convention: {
@@ -277,7 +278,7 @@ export const fr = {
 		inUse: (file: string, pid: number) => `Impossible de démarrer : ${file} est déjà utilisé par un autre processus (pid ${pid}). Un autre mssante-kiosk tourne-t-il sur ce dossier ?`,
 		corrupt: (file: string) => `Impossible de démarrer : ${file} est illisible. Les comptes n’ont pas été modifiés : corrigez ou déplacez ce fichier.`,
 		usage:
-			'Utilisation : mssante-kiosk [--demo | --no-demo] [--kiosk] [--lang fr|en] [--data-dir DOSSIER] [--pkcs11-module FICHIER]\n              [--backend URL]\n              mssante-kiosk doctor [--json] [--pkcs11-module FICHIER]\n              mssante-kiosk serve [--port 8080] [--host 127.0.0.1] [--data-dir DOSSIER]',
+			'Utilisation : mssante-kiosk [--demo | --no-demo] [--kiosk] [--lang fr|en] [--data-dir DOSSIER] [--pkcs11-module FICHIER]\n              [--backend URL] [--trust-anchors FICHIER.pem]\n              mssante-kiosk doctor [--json] [--pkcs11-module FICHIER]\n              mssante-kiosk serve [--port 8080] [--host 127.0.0.1] [--data-dir DOSSIER] [--trust-anchors FICHIER.pem]',
 	},
 };
 

@@ -24,6 +24,12 @@ const optionsSchema = z.object({
 	paperless: z.boolean(),
 });
 
+const proofSchema = z.object({
+	challengeId: z.string().check(z.regex(/^[0-9a-f-]{36}$/)),
+	signature: z.string().check(z.maxLength(2048), z.regex(/^[A-Za-z0-9+/=]+$/)),
+	certificate: z.string().check(z.maxLength(16_384), z.regex(/^[A-Za-z0-9+/=]+$/)),
+});
+
 const address = z.string().check(z.maxLength(320), z.regex(/^[^\s@]+@[a-z0-9.-]+$/));
 // The policy's own limit is 128 characters; a longer body is refused by the policy, not cut.
 const password = z.string().check(z.maxLength(1024));
@@ -31,9 +37,10 @@ const password = z.string().check(z.maxLength(1024));
 /** Request bodies, by operation. */
 export const requestSchemas = {
 	availability: z.object({addresses: z.array(address).check(z.minLength(1), z.maxLength(8))}),
-	activate: z.object({requestId: z.string().check(z.regex(/^[0-9a-f-]{36}$/)), identity: identitySchema, address, password, options: optionsSchema}),
-	update: z.object({identity: identitySchema, options: optionsSchema, password: z.optional(password)}),
-	invite: z.object({from: address, emails: z.array(z.string().check(z.maxLength(254))).check(z.minLength(1), z.maxLength(20))}),
+	lookup: z.object({proof: proofSchema}),
+	activate: z.object({requestId: z.string().check(z.regex(/^[0-9a-f-]{36}$/)), proof: proofSchema, address, password, options: optionsSchema}),
+	update: z.object({proof: proofSchema, options: optionsSchema, password: z.optional(password)}),
+	invite: z.object({proof: proofSchema, emails: z.array(z.string().check(z.maxLength(254))).check(z.minLength(1), z.maxLength(20))}),
 };
 
 /** Answers, checked by the kiosk: a backend answering nonsense is "unavailable", never a crash. */
@@ -41,6 +48,7 @@ export const responseSchemas = {
 	account: z.object({address, identity: identitySchema, options: optionsSchema, createdAt: z.string(), updatedAt: z.string()}),
 	availability: z.object({results: z.array(z.object({requested: address, available: address}))}),
 	invite: z.object({sent: z.number().check(z.int(), z.minimum(0))}),
+	challenge: z.object({challengeId: z.string(), challenge: z.string(), expiresAt: z.string()}),
 	error: z.object({code: z.string(), message: z.string(), details: z.optional(z.record(z.string(), z.array(z.string())))}),
 };
 
@@ -52,6 +60,7 @@ export const STATUS_OF: Record<BackendErrorCode, number> = {
 	'address-not-allowed': 403,
 	'already-activated': 409,
 	'not-found': 404,
+	'card-proof': 401,
 	unavailable: 503,
 };
 
@@ -59,11 +68,12 @@ export const STATUS_OF: Record<BackendErrorCode, number> = {
 export const ROUTES = [
 	{method: 'GET', path: '/v1/health', operation: 'health', summary: 'Le service répond.'},
 	{method: 'GET', path: '/v1/openapi.json', operation: 'openapi', summary: 'Ce document.'},
+	{method: 'POST', path: '/v1/challenges', operation: 'challenge', summary: 'Défi à usage unique (2 min) que la carte signe pour prouver sa présence.'},
 	{method: 'POST', path: '/v1/addresses/availability', operation: 'availability', summary: 'Disponibilité des adresses proposées (suffixe numérique le plus petit libre).'},
-	{method: 'GET', path: '/v1/accounts/by-national-id/:nationalId', operation: 'accountFor', summary: 'Compte déjà activé pour un identifiant national.'},
-	{method: 'POST', path: '/v1/activations', operation: 'activate', summary: 'Activation, idempotente par requestId.'},
-	{method: 'PUT', path: '/v1/accounts/:address', operation: 'update', summary: 'Modification du compte.'},
-	{method: 'POST', path: '/v1/invitations', operation: 'invite', summary: 'Invitations envoyées aux confrères.'},
+	{method: 'POST', path: '/v1/accounts/lookup', operation: 'lookup', summary: 'Compte déjà activé pour la carte prouvée.'},
+	{method: 'POST', path: '/v1/activations', operation: 'activate', summary: 'Activation pour la carte prouvée, idempotente par requestId.'},
+	{method: 'PUT', path: '/v1/accounts/:address', operation: 'update', summary: 'Modification du compte de la carte prouvée.'},
+	{method: 'POST', path: '/v1/invitations', operation: 'invite', summary: 'Invitations envoyées aux confrères depuis le compte de la carte prouvée.'},
 ] as const;
 
 export type Operation = (typeof ROUTES)[number]['operation'];

@@ -1,7 +1,11 @@
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import * as z from 'zod/mini';
-import {BackendError, type BackendClient} from '../services/backend-client.js';
+import {BackendError} from '../services/backend-client.js';
+import type {EmbeddedBackend} from '../services/embedded-backend.js';
+import type {CardProof} from '../services/backend-client.js';
+import {ChallengeStore} from './challenges.js';
+import type {x509} from '../hardware/cps-certificate.js';
 import {ROUTES, STATUS_OF, requestSchemas, type Operation} from './api.js';
 
 // A JSON body larger than this is refused before it is parsed.
@@ -75,12 +79,33 @@ function match(method: string, pathname: string): {operation: Operation; params:
 	return null;
 }
 
-/** The activation service over HTTP: versioned JSON API under /v1, bodies validated, errors `{code, message}`. */
+/** Options of the HTTP service. */
+export type BackendServerOptions = {
+	/**
+	 * PEM certificates of the authorities whose card certificates are accepted (the IGC-Santé CA
+	 * issuing CPS certificates; the demo CA only on the demo card; the test CA in tests). Empty:
+	 * no card can prove anything.
+	 */
+	trustAnchorsPem: string;
+	/** Clock of the challenges (tests). */
+	now?: () => number;
+};
+
+/**
+ * The activation service over HTTP: versioned JSON API under /v1, bodies validated, errors
+ * `{code, message}`. Every operation tied to a practitioner checks a card proof first and hands
+ * the account service the identity of the verified certificate — never one the client sent.
+ */
 export class BackendServer {
 	private readonly server: Server;
 	private readonly openApi = openApiDocument();
+	private readonly challenges: ChallengeStore;
 
-	constructor(private readonly backend: BackendClient) {
+	constructor(
+		private readonly backend: EmbeddedBackend,
+		private readonly options: BackendServerOptions,
+	) {
+		this.challenges = new ChallengeStore(options.now);
 		this.server = createServer((request, response) => {
 			void this.handle(request, response);
 		});
@@ -107,6 +132,14 @@ export class BackendServer {
 		});
 	}
 
+	private anchors: Array<InstanceType<typeof x509.X509Certificate>> | undefined;
+
+	private async prove(proof: CardProof) {
+		const {parseAnchors, verifyCardProof} = await import('./card-proof.js');
+		this.anchors ??= parseAnchors(this.options.trustAnchorsPem);
+		return verifyCardProof(proof, this.challenges, this.anchors);
+	}
+
 	private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
 		try {
 			const url = new URL(request.url ?? '/', 'http://localhost');
@@ -120,28 +153,36 @@ export class BackendServer {
 				case 'openapi':
 					send(response, 200, this.openApi);
 					return;
+				case 'challenge':
+					send(response, 200, this.challenges.issue());
+					return;
 				case 'availability': {
 					const {addresses} = validated('availability', await readJson(request));
 					send(response, 200, {results: await this.backend.availability(addresses)});
 					return;
 				}
-				case 'accountFor': {
-					const account = await this.backend.accountFor(params['nationalId'] ?? '');
-					if (!account) throw new BackendError('not-found', 'Aucun compte pour cet identifiant');
+				case 'lookup': {
+					const identity = await this.prove(validated('lookup', await readJson(request)).proof);
+					const account = await this.backend.accountFor(identity.nationalId);
+					if (!account) throw new BackendError('not-found', 'Aucun compte activé pour cette carte');
 					send(response, 200, account);
 					return;
 				}
-				case 'activate':
-					send(response, 201, await this.backend.activate(validated('activate', await readJson(request))));
+				case 'activate': {
+					const {proof, ...activation} = validated('activate', await readJson(request));
+					send(response, 201, await this.backend.activate({...activation, identity: await this.prove(proof)}));
 					return;
+				}
 				case 'update': {
 					const body = validated('update', await readJson(request));
-					send(response, 200, await this.backend.update(params['address'] ?? '', body.identity, {options: body.options, password: body.password}));
+					send(response, 200, await this.backend.update(params['address'] ?? '', await this.prove(body.proof), {options: body.options, password: body.password}));
 					return;
 				}
 				case 'invite': {
-					const {from, emails} = validated('invite', await readJson(request));
-					send(response, 200, await this.backend.invite(from, emails));
+					const {proof, emails} = validated('invite', await readJson(request));
+					const account = await this.backend.accountFor((await this.prove(proof)).nationalId);
+					if (!account) throw new BackendError('not-found', 'Aucun compte activé pour cette carte');
+					send(response, 200, await this.backend.invite(account.address, emails));
 					return;
 				}
 			}

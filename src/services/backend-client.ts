@@ -10,7 +10,7 @@ export type AccountView = {
 	updatedAt: string;
 };
 
-/** "J'active mon compte !": retried with the same `requestId`, it never creates a second account. */
+/** "J'active mon compte !" as the account service applies it, for an identity already proven. */
 export type ActivationRequest = {
 	/** Chosen by the kiosk once per session; the backend's idempotency key. */
 	requestId: string;
@@ -19,6 +19,21 @@ export type ActivationRequest = {
 	password: string;
 	options: AccountOptions;
 };
+
+/** Proof that the card is in the reader: a fresh backend challenge signed by the card's key. */
+export type CardProof = {
+	challengeId: string;
+	/** Signature of the challenge bytes, base64. */
+	signature: string;
+	/** The card's authentication certificate, DER in base64. */
+	certificate: string;
+};
+
+/** A challenge to sign. */
+export type Challenge = {challengeId: string; challenge: Uint8Array};
+
+/** "J'active mon compte !" as the kiosk sends it: the identity comes from the proof's certificate only. */
+export type KioskActivation = Omit<ActivationRequest, 'identity'> & {proof: CardProof};
 
 /** "Modifier mon compte": new options, and a new password when one is given. */
 export type AccountUpdate = {options: AccountOptions; password?: string};
@@ -34,6 +49,7 @@ export type BackendErrorCode =
 	| 'address-not-allowed'
 	| 'already-activated'
 	| 'not-found'
+	| 'card-proof'
 	| 'unavailable';
 
 export class BackendError extends Error {
@@ -49,16 +65,18 @@ export class BackendError extends Error {
 }
 
 /**
- * What the kiosk asks of the activation backend. The embedded backend implements it in-process
- * today; an HTTP client implements the same interface for `serve`.
+ * What the kiosk asks of the activation service (over HTTP). Everything tied to a practitioner
+ * carries a card proof: the service takes the identity from the verified certificate only.
  */
 export interface BackendClient {
+	/** A fresh single-use challenge for the card to sign. */
+	challenge(): Promise<Challenge>;
 	availability(addresses: string[]): Promise<AddressAvailability[]>;
-	/** The account already activated for this national identifier, if any. */
-	accountFor(nationalId: string): Promise<AccountView | null>;
-	activate(request: ActivationRequest): Promise<AccountView>;
-	update(address: string, identity: CardIdentity, update: AccountUpdate): Promise<AccountView>;
-	/** Sends invitation e-mails to colleagues; returns how many were sent. */
-	invite(fromAddress: string, emails: string[]): Promise<{sent: number}>;
+	/** The account already activated for the proven card, if any. */
+	accountFor(proof: CardProof): Promise<AccountView | null>;
+	activate(request: KioskActivation): Promise<AccountView>;
+	update(address: string, proof: CardProof, update: AccountUpdate): Promise<AccountView>;
+	/** Sends invitation e-mails from the proven card's account; returns how many were sent. */
+	invite(proof: CardProof, emails: string[]): Promise<{sent: number}>;
 	close(): Promise<void>;
 }

@@ -10,7 +10,6 @@ import {
 	type AccountView,
 	type ActivationRequest,
 	type AddressAvailability,
-	type BackendClient,
 } from './backend-client.js';
 import {openJsonStore, type JsonStore} from './json-store.js';
 import {Outbox} from './outbox.js';
@@ -37,10 +36,10 @@ function shippedTakenAddresses(): string[] {
 }
 
 /**
- * The activation backend running in the kiosk's process, storing accounts in a lowdb file.
- * The HTTP server of `serve` wraps the same logic.
+ * The account service: accounts in a lowdb file, for identities already proven by the HTTP
+ * server in front of it (embedded in the kiosk's process, or `serve`).
  */
-export class EmbeddedBackend implements BackendClient {
+export class EmbeddedBackend {
 	/** Where sent mail lands, for the README and the tests. */
 	readonly outbox: Outbox;
 	private readonly taken: Set<string>;

@@ -1,11 +1,12 @@
 import type * as z from 'zod/mini';
-import type {CardIdentity} from '../hardware/cps-token.js';
 import {STATUS_OF, responseSchemas} from '../server/api.js';
 import {
 	BackendError,
 	type AccountUpdate,
 	type AccountView,
-	type ActivationRequest,
+	type CardProof,
+	type Challenge,
+	type KioskActivation,
 	type AddressAvailability,
 	type BackendClient,
 	type BackendErrorCode,
@@ -24,9 +25,9 @@ export type HttpBackendOptions = {
 const CODES = new Set(Object.keys(STATUS_OF));
 
 /**
- * The kiosk's side of the activation API. Requests that are safe to repeat (reads, and the
- * activation, idempotent by its requestId) are retried after a network failure; every answer is
- * checked, and any failure becomes a BackendError the screens translate — never a crash.
+ * The kiosk's side of the activation API. Requests that are safe to repeat (challenges,
+ * availability) are retried after a network failure; every answer is checked, and any failure
+ * becomes a BackendError the screens translate — never a crash.
  */
 export class HttpBackendClient implements BackendClient {
 	private readonly timeoutMs: number;
@@ -43,30 +44,36 @@ export class HttpBackendClient implements BackendClient {
 		this.retryDelayMs = options.retryDelayMs ?? 300;
 	}
 
+	async challenge(): Promise<Challenge> {
+		const {challengeId, challenge} = await this.call('POST', '/v1/challenges', {}, responseSchemas.challenge, true);
+		return {challengeId, challenge: new Uint8Array(Buffer.from(challenge, 'base64'))};
+	}
+
 	async availability(addresses: string[]): Promise<AddressAvailability[]> {
 		return (await this.call('POST', '/v1/addresses/availability', {addresses}, responseSchemas.availability, true)).results;
 	}
 
-	async accountFor(nationalId: string): Promise<AccountView | null> {
+	// Calls carrying a card proof are not repeated by this client: the proof's challenge is used
+	// up by the first attempt. The kiosk's "Réessayer" signs a new one (same requestId).
+	async accountFor(proof: CardProof): Promise<AccountView | null> {
 		try {
-			return await this.call('GET', `/v1/accounts/by-national-id/${encodeURIComponent(nationalId)}`, undefined, responseSchemas.account, true);
+			return await this.call('POST', '/v1/accounts/lookup', {proof}, responseSchemas.account, false);
 		} catch (error) {
 			if (error instanceof BackendError && error.code === 'not-found') return null;
 			throw error;
 		}
 	}
 
-	activate(request: ActivationRequest): Promise<AccountView> {
-		return this.call('POST', '/v1/activations', request, responseSchemas.account, true);
+	activate(request: KioskActivation): Promise<AccountView> {
+		return this.call('POST', '/v1/activations', request, responseSchemas.account, false);
 	}
 
-	update(address: string, identity: CardIdentity, update: AccountUpdate): Promise<AccountView> {
-		return this.call('PUT', `/v1/accounts/${encodeURIComponent(address)}`, {identity, ...update}, responseSchemas.account, true);
+	update(address: string, proof: CardProof, update: AccountUpdate): Promise<AccountView> {
+		return this.call('PUT', `/v1/accounts/${encodeURIComponent(address)}`, {proof, ...update}, responseSchemas.account, false);
 	}
 
-	invite(fromAddress: string, emails: string[]): Promise<{sent: number}> {
-		// Not repeated: a lost answer must not send the invitations twice.
-		return this.call('POST', '/v1/invitations', {from: fromAddress, emails}, responseSchemas.invite, false);
+	invite(proof: CardProof, emails: string[]): Promise<{sent: number}> {
+		return this.call('POST', '/v1/invitations', {proof, emails}, responseSchemas.invite, false);
 	}
 
 	async close(): Promise<void> {

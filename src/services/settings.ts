@@ -17,6 +17,8 @@ const settingsSchema = z.object({
 	pkcs11Module: z.catch(z.string(), '/opt/santesocial/CPS/lib/libcps3_pkcs11_lux.so'),
 	/** Activation backend; null = the embedded one. */
 	backendUrl: z.catch(z.nullable(z.string()), null),
+	/** PEM file of the authorities the embedded backend trusts for real cards (IGC-Santé CA). */
+	trustAnchors: z.catch(z.nullable(z.string()), null),
 	/** Inactivity before the session is wiped, countdown included. */
 	idleTimeoutSeconds: z.catch(z.number().check(z.int(), z.minimum(10), z.maximum(3600)), 180),
 	/** Length of the visible countdown before the wipe. */

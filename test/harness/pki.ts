@@ -61,13 +61,14 @@ export function cpsSubject(identity: TestIdentity): X509.Name {
  * SoftHSM harness can import it into a token. RSA because real CPS keys are RSA and the token
  * tests sign with CKM_SHA256_RSA_PKCS.
  */
-export async function createTestPki(identity: TestIdentity = DEFAULT_TEST_IDENTITY): Promise<TestPki> {
+export async function createTestPki(identity: TestIdentity = DEFAULT_TEST_IDENTITY, issuer?: Pick<TestPki, 'caCertificate' | 'caKeys'>): Promise<TestPki> {
 	const crypto = webcrypto as unknown as Crypto;
 	const notBefore = new Date(Date.now() - 60_000);
 	const notAfter = new Date(Date.now() + 365 * 24 * 3600_000);
 
-	const caKeys = await crypto.subtle.generateKey(RSA_SIGNING, true, ['sign', 'verify']);
-	const caCertificate = await x509.X509CertificateGenerator.createSelfSigned({
+	// Another card of the same CA when `issuer` is given.
+	const caKeys = issuer?.caKeys ?? (await crypto.subtle.generateKey(RSA_SIGNING, true, ['sign', 'verify']));
+	const caCertificate = issuer?.caCertificate ?? await x509.X509CertificateGenerator.createSelfSigned({
 		serialNumber: '01',
 		name: TEST_CA_SUBJECT,
 		notBefore,
@@ -83,7 +84,7 @@ export async function createTestPki(identity: TestIdentity = DEFAULT_TEST_IDENTI
 
 	const keys = await crypto.subtle.generateKey(RSA_SIGNING, true, ['sign', 'verify']);
 	const certificate = await x509.X509CertificateGenerator.create({
-		serialNumber: '1001',
+		serialNumber: `${1000 + Math.floor(Math.random() * 1_000_000)}`,
 		subject: cpsSubject(identity),
 		issuer: caCertificate.subjectName,
 		notBefore,
