@@ -109,6 +109,18 @@ describe('HTTP API', () => {
 		expect(backend.accounts()).toHaveLength(1);
 	});
 
+	test('the audit log records activations and refusals, without any secret', async () => {
+		await post('/v1/activations', {...(await activation()), password: 'Azerty123'});
+		await post('/v1/activations', await activation());
+		const {readFileSync} = await import('node:fs');
+		const lines = readFileSync(path.join(dataDir, 'audit.log'), 'utf8').trim().split('\n').map(line => JSON.parse(line) as Record<string, string>);
+		expect(lines.map(line => [line['action'], line['outcome'], line['detail'] ?? line['address']])).toEqual([
+			['activate', 'refused', 'password-policy'],
+			['activate', 'ok', ADDRESS],
+		]);
+		expect(readFileSync(path.join(dataDir, 'audit.log'), 'utf8')).not.toMatch(/Azerty123|Kiosque#Sante2026/);
+	});
+
 	test('the identity is the certificate\'s: fields a client adds are ignored', async () => {
 		const response = await post('/v1/activations', {...(await activation()), identity: {givenName: 'Intrus', surname: 'X', profession: 'Médecin', nationalId: '10000000000', idType: 'RPPS'}});
 		expect(response.status).toBe(201);

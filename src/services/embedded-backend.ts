@@ -13,6 +13,7 @@ import {
 } from './backend-client.js';
 import {openJsonStore, type JsonStore} from './json-store.js';
 import {Outbox} from './outbox.js';
+import {AuditLog, type AuditEntry} from '../server/audit-log.js';
 import {hashPassword} from './password-hash.js';
 import {assessPassword} from './password-policy.js';
 import {checkEmail} from './validation.js';
@@ -46,8 +47,11 @@ export class EmbeddedBackend {
 	// Activations run one after another: the free-address check and the write are one step.
 	private queue: Promise<unknown> = Promise.resolve();
 
+	private readonly auditLog: AuditLog;
+
 	private constructor(private readonly store: JsonStore<BackendData>, dataDir: string, taken: string[]) {
 		this.outbox = new Outbox(path.join(dataDir, 'outbox'));
+		this.auditLog = new AuditLog(path.join(dataDir, 'audit.log'));
 		this.taken = new Set(taken.map(address => address.toLowerCase()));
 	}
 
@@ -75,7 +79,28 @@ export class EmbeddedBackend {
 		return account ? view(account) : null;
 	}
 
+	/** The account service's audit trail (`audit.log`), shared with the HTTP server's sign-in and codes. */
+	get audit(): AuditLog {
+		return this.auditLog;
+	}
+
+	/** Records the outcome of an operation, then passes its result or error through. */
+	private async audited<T extends AccountView | {sent: number}>(entry: Omit<AuditEntry, 'outcome' | 'detail'>, work: () => Promise<T>): Promise<T> {
+		try {
+			const result = await work();
+			await this.auditLog.record({...entry, outcome: 'ok', ...('sent' in result ? {detail: String(result.sent)} : {address: result.address})});
+			return result;
+		} catch (error) {
+			await this.auditLog.record({...entry, outcome: 'refused', detail: error instanceof BackendError ? error.code : 'internal'});
+			throw error;
+		}
+	}
+
 	activate(request: ActivationRequest): Promise<AccountView> {
+		return this.audited({action: 'activate', nationalId: request.identity.nationalId}, () => this.activateNow(request));
+	}
+
+	private activateNow(request: ActivationRequest): Promise<AccountView> {
 		return this.serialised(async () => {
 			const data = this.store.db.data;
 			const replay = data.accounts.find(a => a.activationRequestId === request.requestId);
@@ -110,6 +135,10 @@ export class EmbeddedBackend {
 	}
 
 	update(address: string, identity: CardIdentity, update: AccountUpdate): Promise<AccountView> {
+		return this.audited({action: 'update', address, nationalId: identity.nationalId}, () => this.updateNow(address, identity, update));
+	}
+
+	private updateNow(address: string, identity: CardIdentity, update: AccountUpdate): Promise<AccountView> {
 		return this.serialised(async () => {
 			const account = this.store.db.data.accounts.find(a => a.address === address.toLowerCase());
 			if (!account || account.identity.nationalId !== identity.nationalId) {
@@ -127,7 +156,11 @@ export class EmbeddedBackend {
 		});
 	}
 
-	async invite(fromAddress: string, emails: string[]): Promise<{sent: number}> {
+	invite(fromAddress: string, emails: string[]): Promise<{sent: number}> {
+		return this.audited({action: 'invite', address: fromAddress}, () => this.inviteNow(fromAddress, emails));
+	}
+
+	private async inviteNow(fromAddress: string, emails: string[]): Promise<{sent: number}> {
 		const checked = emails.map(email => checkEmail(email));
 		const invalid = emails.filter((_email, index) => !checked[index]?.ok);
 		if (emails.length === 0 || invalid.length > 0) {
