@@ -13,7 +13,9 @@ import {useIdleTimer} from './hooks/use-idle-timer.js';
 import {useKiosk} from './hooks/use-kiosk.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {I18nContext, catalogues, type Lang} from './i18n/index.js';
+import {CodeScreen} from './screens/code.js';
 import {ConventionScreen} from './screens/convention.js';
+import {SignInScreen} from './screens/sign-in.js';
 import {HelpScreen} from './screens/help.js';
 import {InviteScreen} from './screens/invite.js';
 import type {ScreenProps} from './screens/screen-props.js';
@@ -102,6 +104,8 @@ function Kiosk(props: AppProps) {
 		convention: () => <ConventionScreen {...screenProps} />,
 		webmail: () => <WebmailScreen {...screenProps} webmailUrl={settings.webmailUrl} />,
 		invite: () => <InviteScreen {...screenProps} />,
+		code: () => <CodeScreen {...screenProps} />,
+		'sign-in': () => <SignInScreen {...screenProps} />,
 	};
 
 	const keys = [t.keys.move, t.keys.enter];

@@ -13,6 +13,7 @@ import {loadTexts, readAsset} from './services/assets.js';
 import {EmbeddedBackend} from './services/embedded-backend.js';
 import {HttpBackendClient} from './services/http-backend-client.js';
 import {BackendServer} from './server/http-server.js';
+import {outboxSmsSender} from './server/delivery.js';
 import {FileInUseError} from './services/file-lock.js';
 import {CorruptStoreError} from './services/json-store.js';
 import {openSettings, readSettings} from './services/settings.js';
@@ -48,6 +49,10 @@ async function main(): Promise<void> {
 				json: {type: 'boolean'},
 				backend: {type: 'string'},
 				'trust-anchors': {type: 'string'},
+				'smtp-host': {type: 'string'},
+				'smtp-port': {type: 'string'},
+				'mail-from': {type: 'string'},
+				'sms-gateway': {type: 'string'},
 				port: {type: 'string'},
 				host: {type: 'string'},
 				help: {type: 'boolean', short: 'h'},
@@ -91,6 +96,11 @@ async function main(): Promise<void> {
 				port: Number(args.port ?? 8080),
 				host: args.host ?? '127.0.0.1',
 				trustAnchorsPem: args['trust-anchors'] ? readFileSync(args['trust-anchors'], 'utf8') : '',
+				// Secrets from the environment, never from the command line (visible in `ps`).
+				smtp: args['smtp-host']
+					? {host: args['smtp-host'], port: Number(args['smtp-port'] ?? 587), from: args['mail-from'] ?? 'ne-pas-repondre@mssante.fr', user: process.env['MSSANTE_SMTP_USER'], password: process.env['MSSANTE_SMTP_PASSWORD']}
+					: undefined,
+				smsGateway: args['sms-gateway'] ? {url: args['sms-gateway'], token: process.env['MSSANTE_SMS_TOKEN']} : undefined,
 				log: line => process.stdout.write(`${line}\n`),
 			});
 		} catch (error) {
@@ -133,7 +143,8 @@ async function main(): Promise<void> {
 			const anchorsFile = args['trust-anchors'] ?? settings.trustAnchors;
 			const trustAnchorsPem = stack.demoCard ? readAsset('demo-pki/ca.pem') : anchorsFile ? readFileSync(anchorsFile, 'utf8') : '';
 			const store = await EmbeddedBackend.open({dataDir});
-			const server = new BackendServer(store, {trustAnchorsPem});
+			// Codes and invitations land in the outbox under the data directory.
+			const server = new BackendServer(store, {trustAnchorsPem, mail: store.mail, sms: outboxSmsSender(store.outbox)});
 			embedded = {backend: store, server};
 			backend = new HttpBackendClient(await server.listen(0, '127.0.0.1'));
 		}

@@ -1,4 +1,5 @@
 import {EmbeddedBackend} from './services/embedded-backend.js';
+import {httpSmsGateway, outboxSmsSender, smtpMailSender, type HttpSmsGatewayOptions, type SmtpOptions} from './server/delivery.js';
 import {BackendServer} from './server/http-server.js';
 
 /** Options of `mssante-kiosk serve`. */
@@ -10,6 +11,10 @@ export type ServeOptions = {
 	host: string;
 	/** PEM certificates of the authorities whose cards are accepted. */
 	trustAnchorsPem: string;
+	/** SMTP server for codes and invitations; the outbox under `dataDir` when absent. */
+	smtp?: SmtpOptions;
+	/** SMS gateway; the outbox when absent. */
+	smsGateway?: HttpSmsGatewayOptions;
 	/** Where the one-line start and stop messages go. */
 	log: (line: string) => void;
 };
@@ -20,8 +25,9 @@ export type ServeOptions = {
  * released). Resolves once it has stopped.
  */
 export async function serve(options: ServeOptions): Promise<void> {
-	const backend = await EmbeddedBackend.open({dataDir: options.dataDir});
-	const server = new BackendServer(backend, {trustAnchorsPem: options.trustAnchorsPem});
+	const backend = await EmbeddedBackend.open({dataDir: options.dataDir, mail: options.smtp ? smtpMailSender(options.smtp) : undefined});
+	const sms = options.smsGateway ? httpSmsGateway(options.smsGateway) : outboxSmsSender(backend.outbox);
+	const server = new BackendServer(backend, {trustAnchorsPem: options.trustAnchorsPem, mail: backend.mail, sms});
 	if (!options.trustAnchorsPem.includes('BEGIN CERTIFICATE')) options.log('mssante-kiosk serve : aucune autorité de confiance (--trust-anchors) : aucune carte ne pourra être activée');
 	const url = await server.listen(options.port, options.host);
 	options.log(`mssante-kiosk serve : service d’activation sur ${url}/v1 (données : ${options.dataDir})`);

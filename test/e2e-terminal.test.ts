@@ -7,6 +7,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterEach, beforeAll, describe, expect, test} from 'vitest';
 import {BIN, KEY, PtyKiosk, ROOT, assertBuilt, kioskEnv, sleep} from './helpers/pty.js';
+import {lastCode} from './helpers/walk.js';
 
 const PASSWORD = 'Kiosque#Sante2026';
 const PIN = '1234';
@@ -177,6 +178,14 @@ describe('mssante-kiosk in a real terminal (built app, demo card)', () => {
 		await kiosk.press(KEY.tab);
 		screen = await kiosk.waitUntil(s => !/[›>] En savoir plus/.test(s) && /J.active mon compte !/.test(s), 'the focus on the buttons row', WAIT);
 		await kiosk.press(KEY.tab);
+		await kiosk.press(KEY.enter);
+
+		// The e-mail address gets a one-time code first (embedded service: the outbox).
+		await kiosk.waitFor('Saisissez le code à usage unique', WAIT);
+		await kiosk.waitFor('m•••@exemple.fr', WAIT);
+		const outbox = path.join(dir, 'outbox');
+		const code = lastCode(readdirSync(outbox).sort().map(name => ({content: readFileSync(path.join(outbox, name), 'utf8')})));
+		await kiosk.type(code);
 		await kiosk.press(KEY.enter);
 
 		// 5. Summary.

@@ -3,7 +3,12 @@ import {spawn} from 'node:child_process';
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
-import {afterEach, beforeAll, beforeEach, describe, expect, test} from 'vitest';
+import {createServer, type Server} from 'node:http';
+import type {AddressInfo} from 'node:net';
+import {SMTPServer} from 'smtp-server';
+import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, test} from 'vitest';
+import {httpSmsGateway, smtpMailSender} from '../src/server/delivery.js';
+import {lastCode} from './helpers/walk.js';
 import {webcrypto} from 'node:crypto';
 import {ROUTES} from '../src/server/api.js';
 import {BackendServer} from '../src/server/http-server.js';
@@ -27,6 +32,47 @@ beforeAll(async () => {
 	stranger = await createTestPki();
 });
 
+// A real SMTP server receiving the codes and invitations, and an HTTP receiver standing for the
+// SMS gateway, both in this process on loopback.
+const mails: Array<{to: string; content: string}> = [];
+const texts: Array<{to: string; content: string}> = [];
+let smtp: SMTPServer;
+let smtpPort: number;
+let gateway: Server;
+let gatewayUrl: string;
+beforeAll(async () => {
+	smtp = new SMTPServer({
+		authOptional: true,
+		disabledCommands: ['STARTTLS'],
+		logger: false,
+		onData(stream, session, callback) {
+			let raw = '';
+			stream.on('data', chunk => (raw += String(chunk)));
+			stream.on('end', () => {
+				mails.push({to: session.envelope.rcptTo.map(rcpt => rcpt.address).join(','), content: raw});
+				callback();
+			});
+		},
+	});
+	await new Promise<void>(resolve => smtp.listen(0, '127.0.0.1', resolve));
+	smtpPort = (smtp.server.address() as AddressInfo).port;
+	gateway = createServer((request, response) => {
+		let body = '';
+		request.on('data', chunk => (body += String(chunk)));
+		request.on('end', () => {
+			const {to, text} = JSON.parse(body) as {to: string; text: string};
+			texts.push({to, content: `\n\n${text}`});
+			response.end('{}');
+		});
+	});
+	await new Promise<void>(resolve => gateway.listen(0, '127.0.0.1', resolve));
+	gatewayUrl = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/sms`;
+});
+afterAll(async () => {
+	await new Promise<void>(resolve => smtp.close(() => resolve()));
+	gateway.close();
+});
+
 let dataDir: string;
 let backend: EmbeddedBackend;
 let server: BackendServer;
@@ -34,9 +80,9 @@ let url: string;
 let clock = 0;
 beforeEach(async () => {
 	dataDir = mkdtempSync(path.join(tmpdir(), 'mssante-api-'));
-	backend = await EmbeddedBackend.open({dataDir, takenAddresses: []});
+	backend = await EmbeddedBackend.open({dataDir, takenAddresses: [], mail: smtpMailSender({host: '127.0.0.1', port: smtpPort, secure: false, from: 'ne-pas-repondre@mssante.fr'})});
 	clock = Date.now();
-	server = new BackendServer(backend, {trustAnchorsPem: pki.caCertificate.toString('pem'), now: () => clock});
+	server = new BackendServer(backend, {trustAnchorsPem: pki.caCertificate.toString('pem'), now: () => clock, mail: backend.mail, sms: httpSmsGateway({url: gatewayUrl})});
 	url = await server.listen(0);
 });
 afterEach(async () => {
@@ -54,7 +100,24 @@ async function proof(card: TestPki = pki, signer: CryptoKey = card.privateKey): 
 	return {challengeId, signature: Buffer.from(signature).toString('base64'), certificate: Buffer.from(card.certificateDer).toString('base64')};
 }
 
-const activation = async (card: TestPki = pki, address = ADDRESS, requestId: string = crypto.randomUUID()) => ({requestId, proof: await proof(card), address, password: PASSWORD, options: OPTIONS});
+/** Sends a code to `OPTIONS.email` for `card`, reads it from the received mail, confirms it. */
+async function verifiedChannel(card: TestPki = pki): Promise<string> {
+	// Past the resend interval of the previous code to the same address.
+	clock += 61_000;
+	const sent = (await (await post('/v1/verifications', {proof: await proof(card), channel: 'mail', destination: OPTIONS.email})).json()) as {id: string};
+	const confirmed = await post('/v1/verifications/confirm', {verificationId: sent.id, code: lastCode(mails)});
+	expect(confirmed.status).toBe(200);
+	return sent.id;
+}
+
+const activation = async (card: TestPki = pki, address = ADDRESS, requestId: string = crypto.randomUUID()) => ({
+	requestId,
+	verificationId: await verifiedChannel(card),
+	proof: await proof(card),
+	address,
+	password: PASSWORD,
+	options: OPTIONS,
+});
 
 describe('HTTP API', () => {
 	test('health', async () => {
@@ -113,7 +176,11 @@ describe('HTTP API', () => {
 		await post('/v1/activations', {...(await activation()), password: 'Azerty123'});
 		await post('/v1/activations', await activation());
 		const {readFileSync} = await import('node:fs');
-		const lines = readFileSync(path.join(dataDir, 'audit.log'), 'utf8').trim().split('\n').map(line => JSON.parse(line) as Record<string, string>);
+		const lines = readFileSync(path.join(dataDir, 'audit.log'), 'utf8')
+			.trim()
+			.split('\n')
+			.map(line => JSON.parse(line) as Record<string, string>)
+			.filter(line => line['action'] === 'activate');
 		expect(lines.map(line => [line['action'], line['outcome'], line['detail'] ?? line['address']])).toEqual([
 			['activate', 'refused', 'password-policy'],
 			['activate', 'ok', ADDRESS],
@@ -140,7 +207,8 @@ describe('HTTP API', () => {
 		expect(await (await post('/v1/accounts/lookup', {proof: otherKey})).json()).toMatchObject({code: 'card-proof', message: 'Signature du défi invalide : la carte ne correspond pas au certificat'});
 		const untrusted = await proof(stranger);
 		expect(await (await post('/v1/accounts/lookup', {proof: untrusted})).json()).toMatchObject({code: 'card-proof', message: 'Certificat de carte non émis par une autorité reconnue'});
-		expect((await post('/v1/activations', await activation(stranger))).status).toBe(401);
+		const strangerActivation = {requestId: crypto.randomUUID(), verificationId: crypto.randomUUID(), proof: await proof(stranger), address: ADDRESS, password: PASSWORD, options: OPTIONS};
+		expect((await post('/v1/activations', strangerActivation)).status).toBe(401);
 		expect(backend.accounts()).toHaveLength(0);
 	});
 
@@ -159,6 +227,80 @@ describe('HTTP API', () => {
 		await client.activate(await activation(one.status === 'rejected' ? pki : twin, suggestion));
 		expect(backend.accounts().map(account => account.address).sort()).toEqual(['marie-helene.dupont-lajoie2@medecin.mssante.fr', ADDRESS]);
 		expect(two.status === 'rejected' || one.status === 'rejected').toBe(true);
+	});
+});
+
+describe('one-time codes', () => {
+	test('activation needs the preferred channel verified by a code', async () => {
+		const unverified = {...(await activation()), verificationId: crypto.randomUUID()};
+		const refused = await post('/v1/activations', unverified);
+		expect(refused.status).toBe(403);
+		expect(await refused.json()).toMatchObject({code: 'channel-not-verified'});
+		// A code verified for another destination does not count either.
+		const other = {...(await activation()), options: {...OPTIONS, email: 'autre@exemple.fr'}};
+		expect((await post('/v1/activations', other)).status).toBe(403);
+		expect((await post('/v1/activations', await activation())).status).toBe(201);
+	});
+
+	test('the code travels by real mail, masked in the answer; a wrong code is refused, 5 wrong ones burn it', async () => {
+		clock += 61_000;
+		const sent = (await (await post('/v1/verifications', {proof: await proof(), channel: 'mail', destination: OPTIONS.email})).json()) as {id: string; destination: string};
+		expect(sent.destination).toBe('j•••@exemple.fr');
+		const mail = mails.at(-1);
+		expect(mail?.to).toBe(OPTIONS.email);
+		const code = lastCode(mails);
+		const wrong = code === '000000' ? '111111' : '000000';
+		for (let i = 0; i < 4; i++) expect(await (await post('/v1/verifications/confirm', {verificationId: sent.id, code: wrong})).json()).toMatchObject({code: 'code-refused'});
+		// The fifth wrong one burns the code: "too many tries".
+		expect(await (await post('/v1/verifications/confirm', {verificationId: sent.id, code: wrong})).json()).toMatchObject({code: 'code-expired', message: 'Trop d’essais : demandez un nouveau code'});
+		expect(await (await post('/v1/verifications/confirm', {verificationId: sent.id, code})).json()).toMatchObject({code: 'code-expired'});
+	});
+
+	test('codes by SMS go through the gateway; resending is rate-limited', async () => {
+		clock += 61_000;
+		const first = await post('/v1/verifications', {proof: await proof(), channel: 'sms', destination: '06 12 34 56 78'});
+		expect(await first.json()).toMatchObject({channel: 'sms', destination: '06 •• •• •• 78'});
+		expect(texts.at(-1)?.to).toBe('+33612345678');
+		const again = await post('/v1/verifications', {proof: await proof(), channel: 'sms', destination: '06 12 34 56 78'});
+		expect(again.status).toBe(429);
+		expect(await again.json()).toMatchObject({code: 'rate-limited'});
+		clock += 61_000;
+		expect((await post('/v1/verifications', {proof: await proof(), channel: 'sms', destination: '06 12 34 56 78'})).status).toBe(200);
+	});
+
+	test('a code expires after 10 minutes and is single use', async () => {
+		clock += 61_000;
+		const sent = (await (await post('/v1/verifications', {proof: await proof(), channel: 'mail', destination: OPTIONS.email})).json()) as {id: string};
+		const code = lastCode(mails);
+		clock += 10 * 60 * 1000 + 1;
+		expect(await (await post('/v1/verifications/confirm', {verificationId: sent.id, code})).json()).toMatchObject({code: 'code-expired'});
+		clock += 61_000;
+		const fresh = (await (await post('/v1/verifications', {proof: await proof(), channel: 'mail', destination: OPTIONS.email})).json()) as {id: string};
+		const freshCode = lastCode(mails);
+		expect((await post('/v1/verifications/confirm', {verificationId: fresh.id, code: freshCode})).status).toBe(200);
+		expect(await (await post('/v1/verifications/confirm', {verificationId: fresh.id, code: freshCode})).json()).toMatchObject({code: 'code-expired'});
+	});
+
+	test('sign-in without the card: password, then the code; the session changes the account but not where codes go', async () => {
+		expect((await post('/v1/activations', await activation())).status).toBe(201);
+		clock += 61_000;
+		const wrong = await post('/v1/sign-in', {address: ADDRESS, password: 'Mauvais#Passe99'});
+		expect(wrong.status).toBe(401);
+		expect(await wrong.json()).toMatchObject({code: 'sign-in-refused', message: 'Adresse ou mot de passe incorrect'});
+		const unknown = await post('/v1/sign-in', {address: 'personne@medecin.mssante.fr', password: PASSWORD});
+		expect(await unknown.json()).toMatchObject({code: 'sign-in-refused', message: 'Adresse ou mot de passe incorrect'});
+		const sent = (await (await post('/v1/sign-in', {address: ADDRESS, password: PASSWORD})).json()) as {id: string; channel: string; destination: string};
+		expect(sent).toMatchObject({channel: 'mail', destination: 'j•••@exemple.fr'});
+		const signedIn = (await (await post('/v1/sign-in/confirm', {signInId: sent.id, code: lastCode(mails)})).json()) as {session: string; account: {address: string}};
+		expect(signedIn.account.address).toBe(ADDRESS);
+		const put = (body: unknown) => fetch(`${url}/v1/accounts/${encodeURIComponent(ADDRESS)}`, {method: 'PUT', headers: {'content-type': 'application/json'}, body: JSON.stringify(body)});
+		expect((await put({session: signedIn.session, options: {...OPTIONS, notify: true}})).status).toBe(200);
+		const redirect = await put({session: signedIn.session, options: {...OPTIONS, email: 'pirate@exemple.fr'}});
+		expect(await redirect.json()).toMatchObject({code: 'channel-not-verified'});
+		expect((await put({session: 'forged', options: OPTIONS})).status).toBe(401);
+		clock += 16 * 60 * 1000;
+		expect((await put({session: signedIn.session, options: OPTIONS})).status).toBe(401);
+		expect(backend.accounts()[0]?.options).toMatchObject({notify: true, email: OPTIONS.email});
 	});
 });
 

@@ -11,7 +11,7 @@ import {createTestPki, type TestPki} from './harness/pki.js';
 import {provisionSoftHsm, type SoftHsmToken} from './harness/softhsm.js';
 import {VirtualCard} from './harness/virtual-card.js';
 import {startKiosk} from './helpers/kiosk.js';
-import {fillAccount, focusLine, pressActivate} from './helpers/walk.js';
+import {activateWithCode, fillAccount, focusLine} from './helpers/walk.js';
 
 const CPS3 = '3B AC 00 40 2A 00 12 25 00 64 80 00 03 10 00 90 00';
 const CPS4 = '3B DC 18 FF 00 00 12 25 00 64 80 00 04 01 00 90 00';
@@ -100,8 +100,7 @@ describe('kiosk on pcscd + SoftHSM2', () => {
 		await pilot.press('tab', 'tab', 'tab', 'tab', 'tab', 'space', 'tab', 'tab', 'enter');
 		await pilot.waitFor('Choisissez votre mot de passe');
 		await fillAccount(pilot);
-		await pressActivate(pilot);
-		await pilot.waitFor('Votre compte est désormais activé.');
+		await activateWithCode(pilot, (kiosk as NonNullable<typeof kiosk>).backend.outbox);
 		expect(kiosk?.backend.accounts()[0]?.identity.nationalId).toBe('10001234567');
 	});
 

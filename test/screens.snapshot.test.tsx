@@ -3,7 +3,7 @@
 import {afterEach, describe, expect, test} from 'vitest';
 import {DEFAULT_SETTINGS} from '../src/services/settings.js';
 import {startKiosk, type TestKioskOptions} from './helpers/kiosk.js';
-import {PASSWORD, fillAccount, focusLine, pressActivate, toIdentity, toStep2, toStep3} from './helpers/walk.js';
+import {PASSWORD, activateWithCode, fillAccount, focusLine, pressActivate, toIdentity, toStep2, toStep3} from './helpers/walk.js';
 
 let kiosk: Awaited<ReturnType<typeof startKiosk>> | undefined;
 afterEach(async () => {
@@ -144,13 +144,37 @@ describe('Step 3', () => {
 	});
 });
 
+describe('One-time code and sign-in', () => {
+	test('code asked before activation', async () => {
+		const pilot = await open();
+		await toStep3(pilot);
+		await fillAccount(pilot);
+		await pressActivate(pilot);
+		expectScreen(await pilot.waitFor('Saisissez le code à usage unique'));
+	});
+	test('wrong code', async () => {
+		const pilot = await open();
+		await toStep3(pilot);
+		await fillAccount(pilot);
+		await pressActivate(pilot);
+		await pilot.waitFor('Saisissez le code à usage unique');
+		await pilot.type('000000\r');
+		expectScreen(await pilot.waitFor(/code incorrect|code expiré/));
+	});
+	test('sign-in without the card', async () => {
+		const pilot = await open();
+		await pilot.press('down', 'enter');
+		await pilot.type('jean.dupont@medecin.mssante.fr\t');
+		expectScreen(await pilot.waitFor('Recevoir mon code'));
+	});
+});
+
 describe('Step 4', () => {
 	async function activated() {
 		const pilot = await open();
 		await toStep3(pilot);
 		await fillAccount(pilot);
-		await pressActivate(pilot);
-		await pilot.waitFor('Votre compte est désormais activé.');
+		await activateWithCode(pilot, (kiosk as NonNullable<typeof kiosk>).backend.outbox);
 		return pilot;
 	}
 	test('summary', async () => expectScreen((await activated()).frame()));

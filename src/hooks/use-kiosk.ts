@@ -45,6 +45,13 @@ export type KioskIntents = {
 	retryAvailability: () => void;
 	submitAccount: () => void;
 	invite: () => void;
+	/** The 6-digit code typed on the code screen. */
+	submitCode: (code: string) => void;
+	/** Asks for a new code (the same request). */
+	resendCode: () => void;
+	startSignIn: () => void;
+	/** "Recevoir mon code" on the sign-in screen. */
+	submitSignIn: () => void;
 	openBrowser: (url: string) => void;
 	/** Runs the workstation diagnostics (pcscd, readers, module) in the background, for help screens. */
 	diagnose: () => void;
@@ -176,6 +183,8 @@ export function useKiosk({monitor, token, backend, browser, t, rememberReader, l
 		return {challengeId, signature: Buffer.from(signature).toString('base64'), certificate: Buffer.from(certificate).toString('base64')};
 	}, [backend, token]);
 
+	// Intents that chain into others (a verified code resumes the activation) reach them here.
+	const intentsRef = useRef<KioskIntents | null>(null);
 	const intents = useMemo<KioskIntents>(
 		() => ({
 			dispatch,
@@ -212,7 +221,7 @@ export function useKiosk({monitor, token, backend, browser, t, rememberReader, l
 			retryAvailability: fetchAvailability,
 			submitAccount() {
 				const current = store.get();
-				const {identity, availability} = current;
+				const {identity} = current;
 				if (!identity || current.submit.phase === 'sending') return;
 				dispatch({type: 'submit-attempted'});
 				const requestId = current.requestId ?? randomUUID();
@@ -226,27 +235,93 @@ export function useKiosk({monitor, token, backend, browser, t, rememberReader, l
 						if (Object.keys(problems).length > 0) return;
 						dispatch({type: 'submit', request: {phase: 'sending'}, requestId});
 						const options = formOptions(now.form);
-						const password = now.form.password || undefined;
+						const channel = options.otpChannel;
+						const destination = channel === 'sms' ? (options.mobile ?? '') : options.email;
+						const key = `${channel}:${destination}`;
 						const account = now.mode === 'edit' ? now.account : null;
+						const unchanged = account !== null && `${account.options.otpChannel}:${account.options.otpChannel === 'sms' ? account.options.mobile : account.options.email}` === key;
+						const verificationId = now.verified?.key === key ? now.verified.id : undefined;
+						// Before activating (or moving codes elsewhere), the chosen channel gets a code that
+						// must be typed back: a mistyped mobile or e-mail cannot lock the practitioner out.
+						if (!unchanged && !verificationId && !now.authSession) {
+							guarded(
+								proveCard().then(proof => backend.verifyChannel(proof, channel, destination)),
+								sent => dispatch({type: 'code-sent', purpose: 'verify-channel', sent}),
+								error => dispatch({type: 'submit', request: {phase: 'failed', error: describe(error, t), code: error instanceof BackendError ? error.code : undefined}}),
+							);
+							return;
+						}
+						const password = now.form.password || undefined;
 						// A new proof for each attempt: "Réessayer" signs again, with the same requestId.
-						const saving = proveCard().then(proof =>
-							account
-								? backend.update(account.address, proof, {options, password})
-								: backend.activate({
-										requestId,
-										proof,
-										address: availability?.[now.chosenAddress]?.available ?? '',
-										password: now.form.password,
-										options,
-									}),
-						);
+						const saving = now.authSession && account
+							? backend.update(account.address, {session: now.authSession}, {options, password})
+							: proveCard().then(proof =>
+									account
+										? backend.update(account.address, {proof}, {options, password, verificationId})
+										: backend.activate({
+												requestId,
+												proof,
+												verificationId: verificationId ?? '',
+												address: now.availability?.[now.chosenAddress]?.available ?? '',
+												password: now.form.password,
+												options,
+											}),
+								);
 						guarded(
 							saving,
-							account => dispatch({type: 'saved', account}),
+							saved => dispatch({type: 'saved', account: saved}),
 							error => dispatch({type: 'submit', request: {phase: 'failed', error: describe(error, t), code: error instanceof BackendError ? error.code : undefined}}),
 						);
 					},
 					error => dispatch({type: 'submit', request: {phase: 'failed', error: stripControl((error as Error).message)}}),
+				);
+			},
+			submitCode(code) {
+				const {code: pending} = store.get();
+				if (!pending || pending.request.phase === 'sending') return;
+				if (!/^\d{6}$/.test(code)) {
+					dispatch({type: 'code-request', request: {phase: 'failed', error: t.code.sixDigits}});
+					return;
+				}
+				dispatch({type: 'code-request', request: {phase: 'sending'}});
+				const failed = (error: unknown) => dispatch({type: 'code-request', request: {phase: 'failed', error: describe(error, t), code: error instanceof BackendError ? error.code : undefined}});
+				if (pending.purpose === 'sign-in') {
+					guarded(backend.confirmSignIn(pending.sent.id, code), ({session, account}) => dispatch({type: 'signed-in', session, account}), failed);
+					return;
+				}
+				guarded(
+					backend.confirmChannel(pending.sent.id, code),
+					() => {
+						const options = formOptions(store.get().form);
+						dispatch({type: 'channel-verified', key: `${options.otpChannel}:${options.otpChannel === 'sms' ? (options.mobile ?? '') : options.email}`, id: pending.sent.id});
+						// Verified: carry on with the activation (or the change) that asked for it.
+						queueMicrotask(() => intentsRef.current?.submitAccount());
+					},
+					failed,
+				);
+			},
+			resendCode() {
+				const {code: pending} = store.get();
+				if (!pending) return;
+				if (pending.purpose === 'sign-in') intentsRef.current?.submitSignIn();
+				else {
+					dispatch({type: 'back'});
+					queueMicrotask(() => intentsRef.current?.submitAccount());
+				}
+			},
+			startSignIn: () => dispatch({type: 'go', screen: 'sign-in'}),
+			submitSignIn() {
+				const {signIn} = store.get();
+				if (signIn.request.phase === 'sending') return;
+				if (!signIn.address.trim() || !signIn.password) {
+					dispatch({type: 'sign-in-request', request: {phase: 'failed', error: t.signIn.missing}});
+					return;
+				}
+				dispatch({type: 'sign-in-request', request: {phase: 'sending'}});
+				guarded(
+					backend.signIn(signIn.address.trim().toLowerCase(), signIn.password),
+					sent => dispatch({type: 'code-sent', purpose: 'sign-in', sent}),
+					error => dispatch({type: 'sign-in-request', request: {phase: 'failed', error: describe(error, t), code: error instanceof BackendError ? error.code : undefined}}),
 				);
 			},
 			invite() {
@@ -294,5 +369,6 @@ export function useKiosk({monitor, token, backend, browser, t, rememberReader, l
 		[backend, token, browser, monitor, rememberReader, lang, guarded, wipe, fetchAvailability, proveCard, t],
 	);
 
+	intentsRef.current = intents;
 	return {state, now: store.get, snapshot, passwordCheck, diagnosis, intents};
 }

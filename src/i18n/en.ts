@@ -224,6 +224,11 @@ export const en: Catalogue = {
 		'already-activated': 'an account is already active for this card',
 		'not-found': 'account not found',
 		'card-proof': 'the card could not prove its presence; remove it and start again',
+		'sign-in-refused': 'wrong address or password',
+		'code-refused': 'wrong code',
+		'code-expired': 'code expired or too many tries: ask for a new one',
+		'rate-limited': 'too many codes asked: wait a minute',
+		'channel-not-verified': 'the receiving channel must first be checked with a code',
 		unavailable: 'activation service unreachable',
 	} satisfies Record<BackendErrorCode, string>,
 	convention: {
@@ -272,6 +277,29 @@ export const en: Catalogue = {
 		sent: (count: number) => `${count} invitation(s) sent.`,
 		invalid: (emails: string) => `Invalid address(es): ${emails}`,
 		empty: 'Enter at least one address.',
+	},
+	code: {
+		title: 'Enter the one-time code',
+		sent: (channel: 'sms' | 'mail', destination: string) =>
+			channel === 'sms' ? `A 6-digit code was just sent by SMS to ${destination}.` : `A 6-digit code was just sent by e-mail to ${destination}.`,
+		why: {
+			'verify-channel': 'It checks that your access codes will reach you there.',
+			'sign-in': 'It confirms your sign-in without a CPS card.',
+		},
+		label: 'Code',
+		confirm: 'Confirm',
+		resend: 'Send a new code',
+		checking: 'Checking the code…',
+		sixDigits: 'The code has 6 digits.',
+	},
+	signIn: {
+		title: 'Sign in without a CPS card',
+		explain: 'Your MSSanté address and password, then a one-time code received by SMS or e-mail.',
+		address: 'Your MSSanté address',
+		password: 'Your password',
+		submit: 'Get my code',
+		sending: 'Checking…',
+		missing: 'Enter your MSSanté address and your password.',
 	},
 	cli: {
 		notATerminal:

@@ -223,6 +223,11 @@ export const fr = {
 		'already-activated': 'un compte est déjà activé pour cette carte',
 		'not-found': 'compte introuvable',
 		'card-proof': 'la carte n’a pas pu prouver sa présence ; retirez-la et recommencez',
+		'sign-in-refused': 'adresse ou mot de passe incorrect',
+		'code-refused': 'code incorrect',
+		'code-expired': 'code expiré ou trop d’essais : demandez un nouveau code',
+		'rate-limited': 'trop de codes demandés : patientez une minute',
+		'channel-not-verified': 'le mode de réception doit d’abord être vérifié par un code',
 		unavailable: 'service d’activation injoignable',
 	} satisfies Record<BackendErrorCode, string>,
 	convention: {
@@ -271,6 +276,29 @@ export const fr = {
 		sent: (count: number) => `${count} invitation(s) envoyée(s).`,
 		invalid: (emails: string) => `Adresse(s) invalide(s) : ${emails}`,
 		empty: 'Saisissez au moins une adresse.',
+	},
+	code: {
+		title: 'Saisissez le code à usage unique',
+		sent: (channel: 'sms' | 'mail', destination: string) =>
+			channel === 'sms' ? `Un code à 6 chiffres vient d’être envoyé par SMS au ${destination}.` : `Un code à 6 chiffres vient d’être envoyé par mail à ${destination}.`,
+		why: {
+			'verify-channel': 'Il vérifie que vous recevrez bien vos codes d’accès à cet endroit.',
+			'sign-in': 'Il confirme votre connexion sans carte CPS.',
+		},
+		label: 'Code',
+		confirm: 'Valider',
+		resend: 'Renvoyer le code',
+		checking: 'Vérification du code…',
+		sixDigits: 'Le code comporte 6 chiffres.',
+	},
+	signIn: {
+		title: 'Me connecter sans carte CPS',
+		explain: 'Votre adresse MSSanté et votre mot de passe, puis un code à usage unique reçu par SMS ou par mail.',
+		address: 'Votre adresse MSSanté',
+		password: 'Votre mot de passe',
+		submit: 'Recevoir mon code',
+		sending: 'Vérification…',
+		missing: 'Saisissez votre adresse MSSanté et votre mot de passe.',
 	},
 	cli: {
 		notATerminal:

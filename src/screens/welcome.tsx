@@ -13,7 +13,7 @@ export function WelcomeScreen({kiosk, width}: ScreenProps) {
 	const {focus, current, move} = useFocusIndex(4);
 	const items = [
 		{key: 'activate', label: t.menu.activate},
-		{key: 'signIn', label: t.menu.signIn, note: t.later},
+		{key: 'signIn', label: t.menu.signIn},
 		{key: 'directory', label: t.menu.directory, note: t.later},
 		{key: 'help', label: t.menu.help},
 	];
@@ -23,6 +23,7 @@ export function WelcomeScreen({kiosk, width}: ScreenProps) {
 		if (!key.return && input !== ' ') return;
 		const focus = current();
 		if (focus === 0) intents.startWizard();
+		else if (focus === 1) intents.startSignIn();
 		else if (focus === 3) intents.openHelp('general');
 		else intents.dispatch({type: 'notice', notice: 'not-available'});
 	});

@@ -30,6 +30,9 @@ const proofSchema = z.object({
 	certificate: z.string().check(z.maxLength(16_384), z.regex(/^[A-Za-z0-9+/=]+$/)),
 });
 
+const uuid = z.string().check(z.regex(/^[0-9a-f-]{36}$/));
+const code = z.string().check(z.regex(/^\d{6}$/));
+
 const address = z.string().check(z.maxLength(320), z.regex(/^[^\s@]+@[a-z0-9.-]+$/));
 // The policy's own limit is 128 characters; a longer body is refused by the policy, not cut.
 const password = z.string().check(z.maxLength(1024));
@@ -38,8 +41,12 @@ const password = z.string().check(z.maxLength(1024));
 export const requestSchemas = {
 	availability: z.object({addresses: z.array(address).check(z.minLength(1), z.maxLength(8))}),
 	lookup: z.object({proof: proofSchema}),
-	activate: z.object({requestId: z.string().check(z.regex(/^[0-9a-f-]{36}$/)), proof: proofSchema, address, password, options: optionsSchema}),
-	update: z.object({proof: proofSchema, options: optionsSchema, password: z.optional(password)}),
+	verifyChannel: z.object({proof: proofSchema, channel: z.enum(['sms', 'mail']), destination: z.string().check(z.maxLength(254))}),
+	confirmChannel: z.object({verificationId: uuid, code}),
+	activate: z.object({requestId: uuid, proof: proofSchema, verificationId: uuid, address, password, options: optionsSchema}),
+	signIn: z.object({address, password}),
+	confirmSignIn: z.object({signInId: uuid, code}),
+	update: z.object({proof: z.optional(proofSchema), session: z.optional(z.string().check(z.maxLength(128))), verificationId: z.optional(uuid), options: optionsSchema, password: z.optional(password)}),
 	invite: z.object({proof: proofSchema, emails: z.array(z.string().check(z.maxLength(254))).check(z.minLength(1), z.maxLength(20))}),
 };
 
@@ -49,6 +56,9 @@ export const responseSchemas = {
 	availability: z.object({results: z.array(z.object({requested: address, available: address}))}),
 	invite: z.object({sent: z.number().check(z.int(), z.minimum(0))}),
 	challenge: z.object({challengeId: z.string(), challenge: z.string(), expiresAt: z.string()}),
+	codeSent: z.object({id: z.string(), channel: z.enum(['sms', 'mail']), destination: z.string()}),
+	confirmed: z.object({verified: z.literal(true)}),
+	signedIn: z.object({session: z.string(), account: z.object({address, identity: identitySchema, options: optionsSchema, createdAt: z.string(), updatedAt: z.string()})}),
 	error: z.object({code: z.string(), message: z.string(), details: z.optional(z.record(z.string(), z.array(z.string())))}),
 };
 
@@ -61,6 +71,11 @@ export const STATUS_OF: Record<BackendErrorCode, number> = {
 	'already-activated': 409,
 	'not-found': 404,
 	'card-proof': 401,
+	'sign-in-refused': 401,
+	'code-refused': 401,
+	'code-expired': 410,
+	'rate-limited': 429,
+	'channel-not-verified': 403,
 	unavailable: 503,
 };
 
@@ -71,8 +86,12 @@ export const ROUTES = [
 	{method: 'POST', path: '/v1/challenges', operation: 'challenge', summary: 'Défi à usage unique (2 min) que la carte signe pour prouver sa présence.'},
 	{method: 'POST', path: '/v1/addresses/availability', operation: 'availability', summary: 'Disponibilité des adresses proposées (suffixe numérique le plus petit libre).'},
 	{method: 'POST', path: '/v1/accounts/lookup', operation: 'lookup', summary: 'Compte déjà activé pour la carte prouvée.'},
-	{method: 'POST', path: '/v1/activations', operation: 'activate', summary: 'Activation pour la carte prouvée, idempotente par requestId.'},
-	{method: 'PUT', path: '/v1/accounts/:address', operation: 'update', summary: 'Modification du compte de la carte prouvée.'},
+	{method: 'POST', path: '/v1/verifications', operation: 'verifyChannel', summary: 'Envoie un code au mode de réception choisi, pour le vérifier avant l’activation.'},
+	{method: 'POST', path: '/v1/verifications/confirm', operation: 'confirmChannel', summary: 'Confirme le code reçu : le mode de réception est vérifié.'},
+	{method: 'POST', path: '/v1/activations', operation: 'activate', summary: 'Activation pour la carte prouvée, mode de réception vérifié, idempotente par requestId.'},
+	{method: 'POST', path: '/v1/sign-in', operation: 'signIn', summary: 'Connexion sans carte : adresse et mot de passe, puis un code au mode de réception favori.'},
+	{method: 'POST', path: '/v1/sign-in/confirm', operation: 'confirmSignIn', summary: 'Code de connexion : une session (15 min) pour modifier le compte.'},
+	{method: 'PUT', path: '/v1/accounts/:address', operation: 'update', summary: 'Modification du compte, par la carte prouvée ou une session de connexion sans carte.'},
 	{method: 'POST', path: '/v1/invitations', operation: 'invite', summary: 'Invitations envoyées aux confrères depuis le compte de la carte prouvée.'},
 ] as const;
 

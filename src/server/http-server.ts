@@ -5,6 +5,10 @@ import {BackendError} from '../services/backend-client.js';
 import type {EmbeddedBackend} from '../services/embedded-backend.js';
 import type {CardProof} from '../services/backend-client.js';
 import {ChallengeStore} from './challenges.js';
+import {codeMessage, maskEmail, maskMobile, type MailSender, type SmsSender} from './delivery.js';
+import {OneTimeCodeError, OneTimeCodes, type OneTimeCodeBinding, type OneTimeCodePurpose} from './one-time-codes.js';
+import {checkEmail, checkMobile} from '../services/validation.js';
+import {createHash, randomBytes} from 'node:crypto';
 import type {x509} from '../hardware/cps-certificate.js';
 import {ROUTES, STATUS_OF, requestSchemas, type Operation} from './api.js';
 
@@ -30,6 +34,10 @@ export function openApiDocument(): Record<string, unknown> {
 		};
 	}
 	return {openapi: '3.1.0', info: {title: 'mssante-kiosk — service d’activation', version: '1'}, paths};
+}
+
+function sha256(text: string): string {
+	return createHash('sha256').update(text).digest('hex');
 }
 
 function send(response: ServerResponse, status: number, body: unknown): void {
@@ -87,9 +95,18 @@ export type BackendServerOptions = {
 	 * no card can prove anything.
 	 */
 	trustAnchorsPem: string;
-	/** Clock of the challenges (tests). */
+	/** Clock of the challenges, codes and sessions (tests). */
 	now?: () => number;
+	/** How codes by e-mail leave the service (SMTP, or the outbox). */
+	mail: MailSender;
+	/** How codes by SMS leave the service (a gateway, or the outbox). */
+	sms: SmsSender;
 };
+
+// A session of "Me connecter sans carte CPS": long enough to change one's settings.
+const SESSION_TTL_MS = 15 * 60 * 1000;
+// A verified channel must be used by an activation within this time.
+const VERIFIED_TTL_MS = 30 * 60 * 1000;
 
 /**
  * The activation service over HTTP: versioned JSON API under /v1, bodies validated, errors
@@ -100,12 +117,22 @@ export class BackendServer {
 	private readonly server: Server;
 	private readonly openApi = openApiDocument();
 	private readonly challenges: ChallengeStore;
+	private readonly codes: OneTimeCodes;
+	private readonly now: () => number;
+	/** Channels a code was sent to, by verification id; `verified` once the code came back. */
+	private readonly verifications = new Map<string, {nationalId: string; channel: 'sms' | 'mail'; destination: string; verified: boolean; expiresAt: number}>();
+	/** Sign-ins waiting for their code. */
+	private readonly signIns = new Map<string, {address: string; destination: string}>();
+	/** Sessions without the card, by SHA-256 of their token (the token itself is never stored). */
+	private readonly sessions = new Map<string, {address: string; expiresAt: number}>();
 
 	constructor(
 		private readonly backend: EmbeddedBackend,
 		private readonly options: BackendServerOptions,
 	) {
-		this.challenges = new ChallengeStore(options.now);
+		this.now = options.now ?? Date.now;
+		this.challenges = new ChallengeStore(this.now);
+		this.codes = new OneTimeCodes({now: this.now});
 		this.server = createServer((request, response) => {
 			void this.handle(request, response);
 		});
@@ -133,6 +160,61 @@ export class BackendServer {
 	}
 
 	private anchors: Array<InstanceType<typeof x509.X509Certificate>> | undefined;
+
+	/** The destination as stored: a checked e-mail, or a French mobile in E.164. */
+	private destinationOf(channel: 'sms' | 'mail', destination: string): string {
+		const checked = channel === 'sms' ? checkMobile(destination) : checkEmail(destination);
+		if (!checked.ok || checked.value === undefined) throw new BackendError('invalid-request', 'Destination du code invalide', {destination: [checked.ok ? 'required' : checked.problem]});
+		return checked.value;
+	}
+
+	/** Issues a code bound to its purpose, subject and destination, and sends it; returns where to, masked. */
+	private async sendCode(purpose: OneTimeCodePurpose, subject: string, channel: 'sms' | 'mail', destination: string, who: {address?: string; nationalId?: string}) {
+		let issued;
+		try {
+			issued = this.codes.issue({purpose, subject, destination});
+		} catch (error) {
+			if (error instanceof OneTimeCodeError) throw new BackendError('rate-limited', `Trop de codes demandés : réessayez dans ${Math.ceil(error.retryAfterMs / 1000)} s`);
+			throw error;
+		}
+		const message = codeMessage(issued.code, purpose, this.codes.ttlMs);
+		try {
+			if (channel === 'sms') await this.options.sms.send({to: destination, text: message.sms});
+			else await this.options.mail.send({to: destination, subject: message.subject, text: message.text});
+		} catch {
+			await this.backend.audit.record({action: 'code-sent', outcome: 'refused', channel, ...who, detail: 'delivery'});
+			throw new BackendError('unavailable', channel === 'sms' ? 'Envoi du SMS impossible pour le moment' : 'Envoi du mail impossible pour le moment');
+		}
+		await this.backend.audit.record({action: 'code-sent', outcome: 'ok', channel, ...who});
+		return {id: issued.requestId, channel, destination: channel === 'sms' ? maskMobile(destination) : maskEmail(destination)};
+	}
+
+	private checkCode(id: string, code: string, binding: OneTimeCodeBinding, who: {address?: string; nationalId?: string; channel?: 'sms' | 'mail'}): void {
+		const verdict = this.codes.verify(id, code, binding);
+		void this.backend.audit.record({action: 'code-checked', outcome: verdict === 'ok' ? 'ok' : 'refused', ...who, ...(verdict === 'ok' ? {} : {detail: verdict})});
+		if (verdict === 'wrong') throw new BackendError('code-refused', 'Code incorrect');
+		if (verdict !== 'ok') throw new BackendError('code-expired', verdict === 'exhausted' ? 'Trop d’essais : demandez un nouveau code' : 'Code expiré : demandez-en un nouveau');
+	}
+
+	/** The activation's preferred channel received a code that came back, for this card. */
+	private requireVerifiedChannel(verificationId: string, nationalId: string, options: {otpChannel: 'sms' | 'mail'; email: string; mobile?: string}): void {
+		const verification = this.verifications.get(verificationId);
+		const wanted = this.whereCodesGo(options);
+		if (!verification || !verification.verified || verification.expiresAt <= this.now() || verification.nationalId !== nationalId || verification.channel !== options.otpChannel || verification.destination !== wanted) {
+			throw new BackendError('channel-not-verified', 'Le mode de réception favori n’a pas été vérifié par un code');
+		}
+	}
+
+	/** Where codes go with these options: the e-mail, or the mobile in E.164. */
+	private whereCodesGo(options: {otpChannel: string; email: string; mobile?: string}): string | undefined {
+		const destination = options.otpChannel === 'sms' ? checkMobile(options.mobile ?? '') : checkEmail(options.email);
+		return destination.ok ? destination.value : undefined;
+	}
+
+	/** Whether an update changes where codes go (which must then be verified first). */
+	private changesChannel(before: {otpChannel: string; email: string; mobile?: string}, after: {otpChannel: string; email: string; mobile?: string}): boolean {
+		return before.otpChannel !== after.otpChannel || this.whereCodesGo(before) !== this.whereCodesGo(after);
+	}
 
 	private async prove(proof: CardProof) {
 		const {parseAnchors, verifyCardProof} = await import('./card-proof.js');
@@ -168,14 +250,75 @@ export class BackendServer {
 					send(response, 200, account);
 					return;
 				}
+				case 'verifyChannel': {
+					const {proof, channel, destination} = validated('verifyChannel', await readJson(request));
+					const identity = await this.prove(proof);
+					const checked = this.destinationOf(channel, destination);
+					const sent = await this.sendCode('verify-channel', identity.nationalId, channel, checked, {nationalId: identity.nationalId});
+					this.verifications.set(sent.id, {nationalId: identity.nationalId, channel, destination: checked, verified: false, expiresAt: this.now() + VERIFIED_TTL_MS});
+					send(response, 200, sent);
+					return;
+				}
+				case 'confirmChannel': {
+					const {verificationId, code} = validated('confirmChannel', await readJson(request));
+					const pending = this.verifications.get(verificationId);
+					if (!pending) throw new BackendError('code-expired', 'Code inconnu ou expiré : demandez-en un nouveau');
+					this.checkCode(verificationId, code, {purpose: 'verify-channel', subject: pending.nationalId, destination: pending.destination}, {nationalId: pending.nationalId, channel: pending.channel});
+					pending.verified = true;
+					send(response, 200, {verified: true});
+					return;
+				}
 				case 'activate': {
-					const {proof, ...activation} = validated('activate', await readJson(request));
-					send(response, 201, await this.backend.activate({...activation, identity: await this.prove(proof)}));
+					const {proof, verificationId, ...activation} = validated('activate', await readJson(request));
+					const identity = await this.prove(proof);
+					this.requireVerifiedChannel(verificationId, identity.nationalId, activation.options);
+					send(response, 201, await this.backend.activate({...activation, identity}));
+					return;
+				}
+				case 'signIn': {
+					const body = validated('signIn', await readJson(request));
+					const account = await this.backend.checkSignIn(body.address, body.password);
+					if (!account) {
+						await this.backend.audit.record({action: 'sign-in', outcome: 'refused', address: body.address, detail: 'sign-in-refused'});
+						throw new BackendError('sign-in-refused', 'Adresse ou mot de passe incorrect');
+					}
+					const {otpChannel: channel, email, mobile} = account.options;
+					const destination = channel === 'sms' && mobile ? mobile : email;
+					const sent = await this.sendCode('sign-in', account.address, channel === 'sms' && mobile ? 'sms' : 'mail', destination, {address: account.address});
+					this.signIns.set(sent.id, {address: account.address, destination});
+					send(response, 200, sent);
+					return;
+				}
+				case 'confirmSignIn': {
+					const {signInId, code} = validated('confirmSignIn', await readJson(request));
+					const pending = this.signIns.get(signInId);
+					if (!pending) throw new BackendError('code-expired', 'Code inconnu ou expiré : reconnectez-vous');
+					this.checkCode(signInId, code, {purpose: 'sign-in', subject: pending.address, destination: pending.destination}, {address: pending.address});
+					this.signIns.delete(signInId);
+					const session = randomBytes(32).toString('base64url');
+					this.sessions.set(sha256(session), {address: pending.address, expiresAt: this.now() + SESSION_TTL_MS});
+					await this.backend.audit.record({action: 'sign-in', outcome: 'ok', address: pending.address});
+					const account = (await this.backend.checkSession(pending.address)) as NonNullable<Awaited<ReturnType<EmbeddedBackend['checkSession']>>>;
+					send(response, 200, {session, account});
 					return;
 				}
 				case 'update': {
 					const body = validated('update', await readJson(request));
-					send(response, 200, await this.backend.update(params['address'] ?? '', await this.prove(body.proof), {options: body.options, password: body.password}));
+					const target = params['address'] ?? '';
+					let holder = null;
+					if (body.proof) holder = await this.prove(body.proof);
+					else {
+						const session = body.session ? this.sessions.get(sha256(body.session)) : undefined;
+						if (!session || session.expiresAt <= this.now() || session.address !== target.toLowerCase()) throw new BackendError('sign-in-refused', 'Session expirée : reconnectez-vous');
+					}
+					const current = await this.backend.checkSession(target);
+					if (current && this.changesChannel(current.options, body.options)) {
+						// Where codes go decides who can sign in without the card: a new destination must
+						// have received a code, and only the card holder may change it.
+						if (!holder) throw new BackendError('channel-not-verified', 'Changer le mode de réception des codes nécessite la carte CPS');
+						this.requireVerifiedChannel(body.verificationId ?? '', holder.nationalId, body.options);
+					}
+					send(response, 200, await this.backend.update(target, holder, {options: body.options, password: body.password}));
 					return;
 				}
 				case 'invite': {

@@ -32,11 +32,23 @@ export type CardProof = {
 /** A challenge to sign. */
 export type Challenge = {challengeId: string; challenge: Uint8Array};
 
-/** "J'active mon compte !" as the kiosk sends it: the identity comes from the proof's certificate only. */
-export type KioskActivation = Omit<ActivationRequest, 'identity'> & {proof: CardProof};
+/**
+ * "J'active mon compte !" as the kiosk sends it: the identity comes from the proof's certificate
+ * only, and `verificationId` shows the preferred channel received a code that was typed back.
+ */
+export type KioskActivation = Omit<ActivationRequest, 'identity'> & {proof: CardProof; verificationId: string};
 
-/** "Modifier mon compte": new options, and a new password when one is given. */
-export type AccountUpdate = {options: AccountOptions; password?: string};
+/** A one-time code sent: where to (masked, "06 •• •• •• 78"), and the id to confirm it with. */
+export type CodeSent = {id: string; channel: 'sms' | 'mail'; destination: string};
+
+/** Who may change an account: the card (proof) or a sign-in without it (session). */
+export type AccountAuth = {proof: CardProof} | {session: string};
+
+/**
+ * "Modifier mon compte": new options, a new password when one is given, and, when the options
+ * change where codes go, the verification of the new destination (card holder only).
+ */
+export type AccountUpdate = {options: AccountOptions; password?: string; verificationId?: string};
 
 /** Availability of one proposed address: `available` is it, or it with the smallest free suffix. */
 export type AddressAvailability = {requested: string; available: string};
@@ -50,6 +62,11 @@ export type BackendErrorCode =
 	| 'already-activated'
 	| 'not-found'
 	| 'card-proof'
+	| 'sign-in-refused'
+	| 'code-refused'
+	| 'code-expired'
+	| 'rate-limited'
+	| 'channel-not-verified'
 	| 'unavailable';
 
 export class BackendError extends Error {
@@ -74,8 +91,16 @@ export interface BackendClient {
 	availability(addresses: string[]): Promise<AddressAvailability[]>;
 	/** The account already activated for the proven card, if any. */
 	accountFor(proof: CardProof): Promise<AccountView | null>;
+	/** Sends a code to the channel chosen in step 3, to check it reaches the practitioner. */
+	verifyChannel(proof: CardProof, channel: 'sms' | 'mail', destination: string): Promise<CodeSent>;
+	/** Confirms the code of `verifyChannel` (BackendError 'code-refused' / 'code-expired' otherwise). */
+	confirmChannel(verificationId: string, code: string): Promise<void>;
 	activate(request: KioskActivation): Promise<AccountView>;
-	update(address: string, proof: CardProof, update: AccountUpdate): Promise<AccountView>;
+	/** "Me connecter sans carte CPS": address + password; a code goes to the preferred channel. */
+	signIn(address: string, password: string): Promise<CodeSent>;
+	/** The code of `signIn`: a session for "Modifier mon compte", and the account. */
+	confirmSignIn(signInId: string, code: string): Promise<{session: string; account: AccountView}>;
+	update(address: string, auth: AccountAuth, update: AccountUpdate): Promise<AccountView>;
 	/** Sends invitation e-mails from the proven card's account; returns how many were sent. */
 	invite(proof: CardProof, emails: string[]): Promise<{sent: number}>;
 	close(): Promise<void>;

@@ -14,7 +14,8 @@ import {
 import {openJsonStore, type JsonStore} from './json-store.js';
 import {Outbox} from './outbox.js';
 import {AuditLog, type AuditEntry} from '../server/audit-log.js';
-import {hashPassword} from './password-hash.js';
+import {outboxMailSender, type MailSender} from '../server/delivery.js';
+import {hashPassword, verifyPassword} from './password-hash.js';
 import {assessPassword} from './password-policy.js';
 import {checkEmail} from './validation.js';
 
@@ -30,6 +31,8 @@ export type EmbeddedBackendOptions = {
 	dataDir: string;
 	/** Addresses already used nationally (default: `data/taken-addresses.json`). */
 	takenAddresses?: string[];
+	/** How invitations leave the service (default: the outbox under `dataDir`). */
+	mail?: MailSender;
 };
 
 function shippedTakenAddresses(): string[] {
@@ -49,8 +52,12 @@ export class EmbeddedBackend {
 
 	private readonly auditLog: AuditLog;
 
-	private constructor(private readonly store: JsonStore<BackendData>, dataDir: string, taken: string[]) {
+	/** Where invitations (and, through the server, codes sent by mail) go. */
+	readonly mail: MailSender;
+
+	private constructor(private readonly store: JsonStore<BackendData>, dataDir: string, taken: string[], mail: MailSender | undefined) {
 		this.outbox = new Outbox(path.join(dataDir, 'outbox'));
+		this.mail = mail ?? outboxMailSender(this.outbox);
 		this.auditLog = new AuditLog(path.join(dataDir, 'audit.log'));
 		this.taken = new Set(taken.map(address => address.toLowerCase()));
 	}
@@ -62,7 +69,7 @@ export class EmbeddedBackend {
 			parse: raw => backendDataSchema.parse(raw) as unknown as BackendData,
 			onCorrupt: 'fail',
 		});
-		return new EmbeddedBackend(store, options.dataDir, options.takenAddresses ?? shippedTakenAddresses());
+		return new EmbeddedBackend(store, options.dataDir, options.takenAddresses ?? shippedTakenAddresses(), options.mail);
 	}
 
 	/** Every account, for tests and diagnostics. */
@@ -76,6 +83,20 @@ export class EmbeddedBackend {
 
 	async accountFor(nationalId: string): Promise<AccountView | null> {
 		const account = this.store.db.data.accounts.find(a => a.identity.nationalId === nationalId);
+		return account ? view(account) : null;
+	}
+
+	/** The account of `address` if `password` is its password (constant work whether it exists or not). */
+	async checkSignIn(address: string, password: string): Promise<AccountView | null> {
+		const account = this.store.db.data.accounts.find(a => a.address === address.toLowerCase());
+		// An unknown address costs the same scrypt as a known one: no timing tells them apart.
+		const valid = await verifyPassword(password, account?.passwordHash ?? UNKNOWN_ACCOUNT_HASH);
+		return account && valid ? view(account) : null;
+	}
+
+	/** The account of an address, for a session already authenticated by the server. */
+	async checkSession(address: string): Promise<AccountView | null> {
+		const account = this.store.db.data.accounts.find(a => a.address === address.toLowerCase());
 		return account ? view(account) : null;
 	}
 
@@ -134,14 +155,18 @@ export class EmbeddedBackend {
 		});
 	}
 
-	update(address: string, identity: CardIdentity, update: AccountUpdate): Promise<AccountView> {
-		return this.audited({action: 'update', address, nationalId: identity.nationalId}, () => this.updateNow(address, identity, update));
+	/**
+	 * Changes an account. `holder` is the card's identity (proof), or null for a sign-in without
+	 * the card, whose session was already bound to this address by the server.
+	 */
+	update(address: string, holder: CardIdentity | null, update: AccountUpdate): Promise<AccountView> {
+		return this.audited({action: 'update', address, nationalId: holder?.nationalId}, () => this.updateNow(address, holder, update));
 	}
 
-	private updateNow(address: string, identity: CardIdentity, update: AccountUpdate): Promise<AccountView> {
+	private updateNow(address: string, holder: CardIdentity | null, update: AccountUpdate): Promise<AccountView> {
 		return this.serialised(async () => {
 			const account = this.store.db.data.accounts.find(a => a.address === address.toLowerCase());
-			if (!account || account.identity.nationalId !== identity.nationalId) {
+			if (!account || (holder !== null && account.identity.nationalId !== holder.nationalId)) {
 				throw new BackendError('not-found', `Aucun compte ${address} pour cette carte`);
 			}
 			const options = normalisedOptions(update.options);
@@ -167,7 +192,7 @@ export class EmbeddedBackend {
 			throw new BackendError('invalid-request', 'Adresse(s) invalide(s)', {emails: invalid});
 		}
 		for (const to of checked.flatMap(result => (result.ok ? [result.value] : []))) {
-			this.outbox.send({
+			await this.mail.send({
 				to,
 				subject: 'Invitation à activer votre Messagerie Sécurisée en Santé',
 				text: [
@@ -223,6 +248,9 @@ export class EmbeddedBackend {
 		return match.address;
 	}
 }
+
+// A valid hash of nothing anyone knows, checked when the address is unknown.
+const UNKNOWN_ACCOUNT_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
 function view(account: StoredAccount): AccountView {
 	const {address, identity, options, createdAt, updatedAt} = account;

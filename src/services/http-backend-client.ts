@@ -4,8 +4,10 @@ import {
 	BackendError,
 	type AccountUpdate,
 	type AccountView,
+	type AccountAuth,
 	type CardProof,
 	type Challenge,
+	type CodeSent,
 	type KioskActivation,
 	type AddressAvailability,
 	type BackendClient,
@@ -64,12 +66,28 @@ export class HttpBackendClient implements BackendClient {
 		}
 	}
 
+	verifyChannel(proof: CardProof, channel: 'sms' | 'mail', destination: string): Promise<CodeSent> {
+		return this.call('POST', '/v1/verifications', {proof, channel, destination}, responseSchemas.codeSent, false);
+	}
+
+	async confirmChannel(verificationId: string, code: string): Promise<void> {
+		await this.call('POST', '/v1/verifications/confirm', {verificationId, code}, responseSchemas.confirmed, false);
+	}
+
 	activate(request: KioskActivation): Promise<AccountView> {
 		return this.call('POST', '/v1/activations', request, responseSchemas.account, false);
 	}
 
-	update(address: string, proof: CardProof, update: AccountUpdate): Promise<AccountView> {
-		return this.call('PUT', `/v1/accounts/${encodeURIComponent(address)}`, {proof, ...update}, responseSchemas.account, false);
+	signIn(address: string, password: string): Promise<CodeSent> {
+		return this.call('POST', '/v1/sign-in', {address, password}, responseSchemas.codeSent, false);
+	}
+
+	confirmSignIn(signInId: string, code: string): Promise<{session: string; account: AccountView}> {
+		return this.call('POST', '/v1/sign-in/confirm', {signInId, code}, responseSchemas.signedIn, false);
+	}
+
+	update(address: string, auth: AccountAuth, update: AccountUpdate): Promise<AccountView> {
+		return this.call('PUT', `/v1/accounts/${encodeURIComponent(address)}`, {...auth, ...update}, responseSchemas.account, false);
 	}
 
 	invite(proof: CardProof, emails: string[]): Promise<{sent: number}> {

@@ -1,10 +1,10 @@
 import type {CardIdentity, PinStatus} from '../hardware/cps-token.js';
 import {EMPTY_ACCOUNT_FORM, formFromOptions, type AccountField, type AccountForm} from '../services/account-rules.js';
-import type {AccountView, AddressAvailability} from '../services/backend-client.js';
+import type {AccountView, AddressAvailability, CodeSent} from '../services/backend-client.js';
 import {checkMobile, formatMobile} from '../services/validation.js';
 
 /** Every screen of the kiosk. */
-export type ScreenName = 'welcome' | 'step1' | 'step2' | 'step3' | 'step4' | 'help' | 'convention' | 'webmail' | 'invite';
+export type ScreenName = 'welcome' | 'step1' | 'step2' | 'step3' | 'step4' | 'help' | 'convention' | 'webmail' | 'invite' | 'code' | 'sign-in';
 
 export type HelpTopic = 'no-card' | 'no-icon' | 'red-icon' | 'general';
 
@@ -57,6 +57,14 @@ export type Session = {
 	/** Whether step 4 shows "activé" or "modifications enregistrées". */
 	lastSave: 'activated' | 'updated' | null;
 	invite: {input: string; request: Pending; sent: number | null};
+	/** A one-time code sent and awaited (screen "code"). */
+	code: {purpose: 'verify-channel' | 'sign-in'; sent: CodeSent; request: Pending} | null;
+	/** The channel whose code came back: `channel:destination` and its verification id. */
+	verified: {key: string; id: string} | null;
+	/** "Me connecter sans carte CPS" as typed (the password is wiped once sent). */
+	signIn: {address: string; password: string; request: Pending};
+	/** Session of a sign-in without the card: memory only, wiped with everything else. */
+	authSession: string | null;
 };
 
 export const INITIAL_SESSION: Session = {
@@ -82,6 +90,10 @@ export const INITIAL_SESSION: Session = {
 	submit: {phase: 'idle'},
 	lastSave: null,
 	invite: {input: '', request: {phase: 'idle'}, sent: null},
+	code: null,
+	verified: null,
+	signIn: {address: '', password: '', request: {phase: 'idle'}},
+	authSession: null,
 };
 
 export type SessionAction =
@@ -111,12 +123,18 @@ export type SessionAction =
 	| {type: 'saved'; account: AccountView}
 	| {type: 'edit-account'}
 	| {type: 'invite-input'; value: string}
-	| {type: 'invite'; request: Pending; sent?: number};
+	| {type: 'invite'; request: Pending; sent?: number}
+	| {type: 'code-sent'; purpose: 'verify-channel' | 'sign-in'; sent: CodeSent}
+	| {type: 'code-request'; request: Pending}
+	| {type: 'channel-verified'; key: string; id: string}
+	| {type: 'sign-in-field'; field: 'address' | 'password'; value: string}
+	| {type: 'sign-in-request'; request: Pending}
+	| {type: 'signed-in'; session: string; account: AccountView};
 
-const BACK: Partial<Record<ScreenName, ScreenName>> = {step1: 'welcome', step2: 'step1', step3: 'step2'};
+const BACK: Partial<Record<ScreenName, ScreenName>> = {step1: 'welcome', step2: 'step1', step3: 'step2', 'sign-in': 'welcome'};
 
 /** Screens shown over a step, that Esc closes. */
-const OVERLAYS: ReadonlySet<ScreenName> = new Set(['convention', 'webmail', 'invite']);
+const OVERLAYS: ReadonlySet<ScreenName> = new Set(['convention', 'webmail', 'invite', 'code']);
 
 function hasMobile(form: AccountForm): boolean {
 	const mobile = checkMobile(form.mobile);
@@ -218,6 +236,28 @@ export function sessionReducer(state: Session, action: SessionAction): Session {
 			};
 		case 'invite-input':
 			return {...state, invite: {...state.invite, input: action.value, request: {phase: 'idle'}}};
+		case 'code-sent':
+			return {...state, code: {purpose: action.purpose, sent: action.sent, request: {phase: 'idle'}}, screen: 'code', returnTo: state.screen === 'code' ? state.returnTo : state.screen, submit: {phase: 'idle'}, signIn: {...state.signIn, request: {phase: 'idle'}}};
+		case 'code-request':
+			return state.code ? {...state, code: {...state.code, request: action.request}} : state;
+		case 'channel-verified':
+			return {...state, verified: {key: action.key, id: action.id}, code: null, screen: state.returnTo};
+		case 'sign-in-field':
+			return {...state, signIn: {...state.signIn, [action.field]: action.value, request: {phase: 'idle'}}};
+		case 'sign-in-request':
+			return {...state, signIn: {...state.signIn, request: action.request}};
+		case 'signed-in':
+			return {
+				...state,
+				authSession: action.session,
+				account: action.account,
+				identity: action.account.identity,
+				code: null,
+				// The password has reached the service: nothing keeps it in memory any longer.
+				signIn: {address: state.signIn.address, password: '', request: {phase: 'idle'}},
+				lastSave: null,
+				screen: 'step4',
+			};
 		case 'invite':
 			return {
 				...state,

@@ -8,6 +8,7 @@ import type {BackendClient} from '../../src/services/backend-client.js';
 import {EmbeddedBackend} from '../../src/services/embedded-backend.js';
 import {HttpBackendClient} from '../../src/services/http-backend-client.js';
 import {BackendServer} from '../../src/server/http-server.js';
+import {outboxSmsSender} from '../../src/server/delivery.js';
 import {loadTexts, readAsset} from '../../src/services/assets.js';
 import {DEFAULT_SETTINGS} from '../../src/services/settings.js';
 import {Pilot} from './pilot.js';
@@ -37,7 +38,7 @@ export async function startKiosk(options: TestKioskOptions = {}) {
 	const dataDir = mkdtempSync(path.join(tmpdir(), 'mssante-test-'));
 	const backend = await EmbeddedBackend.open({dataDir});
 	// The kiosk talks to the backend over real HTTP on loopback, as in the program.
-	const server = new BackendServer(backend, {trustAnchorsPem: options.trustAnchorsPem ?? readAsset('demo-pki/ca.pem')});
+	const server = new BackendServer(backend, {trustAnchorsPem: options.trustAnchorsPem ?? readAsset('demo-pki/ca.pem'), mail: backend.mail, sms: outboxSmsSender(backend.outbox)});
 	const url = await server.listen(0);
 	const client = new HttpBackendClient(url, {retryDelayMs: 50});
 	const card = new DemoCard(options.card);

@@ -48,3 +48,20 @@ export async function pressActivate(pilot: Pilot): Promise<void> {
 	await focusLine(pilot, 'J’active mon compte !');
 	await pilot.press('enter');
 }
+
+/** The last one-time code the service sent (the outbox holds the mail or SMS). */
+export function lastCode(messages: Array<{content: string}>): string {
+	for (const {content} of [...messages].reverse()) {
+		const code = /(?:^|\s)(\d{6})(?:\s|\)|$)/m.exec(content.split(/\r?\n\r?\n/).slice(1).join('\n'))?.[1];
+		if (code) return code;
+	}
+	throw new Error('no code in the outbox');
+}
+
+/** "J'active mon compte !", then the code sent to the preferred channel, typed back. */
+export async function activateWithCode(pilot: Pilot, outbox: {list(): Array<{content: string}>}, expected = 'Votre compte est désormais activé.'): Promise<void> {
+	await pressActivate(pilot);
+	await pilot.waitFor('Saisissez le code à usage unique');
+	await pilot.type(`${lastCode(outbox.list())}\r`);
+	await pilot.waitFor(expected);
+}
