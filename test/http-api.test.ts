@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {createServer, type Server} from 'node:http';
 import type {AddressInfo} from 'node:net';
-import {SMTPServer} from 'smtp-server';
+import {startSmtp} from './helpers/smtp.js';
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, test} from 'vitest';
 import {httpSmsGateway, smtpMailSender} from '../src/server/delivery.js';
 import {lastCode} from './helpers/walk.js';
@@ -34,28 +34,16 @@ beforeAll(async () => {
 
 // A real SMTP server receiving the codes and invitations, and an HTTP receiver standing for the
 // SMS gateway, both in this process on loopback.
-const mails: Array<{to: string; content: string}> = [];
+let mails: Array<{to: string; content: string}> = [];
 const texts: Array<{to: string; content: string}> = [];
-let smtp: SMTPServer;
+let smtp: Awaited<ReturnType<typeof startSmtp>>;
 let smtpPort: number;
 let gateway: Server;
 let gatewayUrl: string;
 beforeAll(async () => {
-	smtp = new SMTPServer({
-		authOptional: true,
-		disabledCommands: ['STARTTLS'],
-		logger: false,
-		onData(stream, session, callback) {
-			let raw = '';
-			stream.on('data', chunk => (raw += String(chunk)));
-			stream.on('end', () => {
-				mails.push({to: session.envelope.rcptTo.map(rcpt => rcpt.address).join(','), content: raw});
-				callback();
-			});
-		},
-	});
-	await new Promise<void>(resolve => smtp.listen(0, '127.0.0.1', resolve));
-	smtpPort = (smtp.server.address() as AddressInfo).port;
+	smtp = await startSmtp();
+	smtpPort = smtp.port;
+	mails = smtp.mails;
 	gateway = createServer((request, response) => {
 		let body = '';
 		request.on('data', chunk => (body += String(chunk)));
@@ -69,7 +57,7 @@ beforeAll(async () => {
 	gatewayUrl = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/sms`;
 });
 afterAll(async () => {
-	await new Promise<void>(resolve => smtp.close(() => resolve()));
+	await smtp.close();
 	gateway.close();
 });
 

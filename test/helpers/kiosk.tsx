@@ -8,7 +8,7 @@ import type {BackendClient} from '../../src/services/backend-client.js';
 import {EmbeddedBackend} from '../../src/services/embedded-backend.js';
 import {HttpBackendClient} from '../../src/services/http-backend-client.js';
 import {BackendServer} from '../../src/server/http-server.js';
-import {outboxSmsSender} from '../../src/server/delivery.js';
+import {outboxSmsSender, type MailSender} from '../../src/server/delivery.js';
 import {loadTexts, readAsset} from '../../src/services/assets.js';
 import {DEFAULT_SETTINGS} from '../../src/services/settings.js';
 import {Pilot} from './pilot.js';
@@ -25,6 +25,8 @@ export type TestKioskOptions = {
 	/** Wraps the kiosk's HTTP client (fault injection). */
 	wrapBackend?: (client: BackendClient) => BackendClient;
 	props?: Partial<AppProps>;
+	/** How the backend sends mail (default: the outbox). */
+	mail?: MailSender;
 	/** Authorities the backend trusts (default: the demo CA, for the demo card). */
 	trustAnchorsPem?: string;
 	/** The workstation has a graphical browser. */
@@ -36,7 +38,7 @@ export type TestKioskOptions = {
 /** The kiosk on the demo card and a real embedded backend in a fresh data directory. */
 export async function startKiosk(options: TestKioskOptions = {}) {
 	const dataDir = mkdtempSync(path.join(tmpdir(), 'mssante-test-'));
-	const backend = await EmbeddedBackend.open({dataDir});
+	const backend = await EmbeddedBackend.open({dataDir, mail: options.mail});
 	// The kiosk talks to the backend over real HTTP on loopback, as in the program.
 	const server = new BackendServer(backend, {trustAnchorsPem: options.trustAnchorsPem ?? readAsset('demo-pki/ca.pem'), mail: backend.mail, sms: outboxSmsSender(backend.outbox)});
 	const url = await server.listen(0);
