@@ -10,10 +10,7 @@ import {systemBrowser} from './hardware/browser.js';
 import {openCardStack, resolveModulePath} from './hardware/card-stack.js';
 import {catalogues, type Lang} from './i18n/index.js';
 import {loadTexts, readAsset} from './services/assets.js';
-import {EmbeddedBackend} from './services/embedded-backend.js';
-import {HttpBackendClient} from './services/http-backend-client.js';
-import {BackendServer} from './server/http-server.js';
-import {outboxSmsSender} from './server/delivery.js';
+import {deferredBackend} from './services/deferred-backend.js';
 import {FileInUseError} from './services/file-lock.js';
 import {CorruptStoreError} from './services/json-store.js';
 import {openSettings, readSettings} from './services/settings.js';
@@ -132,31 +129,31 @@ async function main(): Promise<void> {
 		preferredReader: settings.reader,
 		demoLatencyMs: 300,
 	});
-	let embedded: {backend: EmbeddedBackend; server: BackendServer} | undefined;
-	let backend: HttpBackendClient;
-	try {
-		const backendUrl = args.backend ?? settings.backendUrl;
-		if (backendUrl) backend = new HttpBackendClient(backendUrl);
-		else {
-			// Embedded: the same HTTP service, in this process, on loopback with an ephemeral port. It
-			// trusts the demo CA only on the demo card; real cards need the configured authorities.
-			const anchorsFile = args['trust-anchors'] ?? settings.trustAnchors;
-			const trustAnchorsPem = stack.demoCard ? readAsset('demo-pki/ca.pem') : anchorsFile ? readFileSync(anchorsFile, 'utf8') : '';
-			const store = await EmbeddedBackend.open({dataDir});
-			// Codes and invitations land in the outbox under the data directory.
-			const server = new BackendServer(store, {trustAnchorsPem, mail: store.mail, sms: outboxSmsSender(store.outbox)});
-			embedded = {backend: store, server};
-			backend = new HttpBackendClient(await server.listen(0, '127.0.0.1'));
-		}
-	} catch (error) {
-		settingsStore.close();
-		await embedded?.backend.close();
-		await stack.close();
-		const t = catalogues[lang].cli;
-		if (error instanceof FileInUseError) fail(t.inUse(error.path, error.pid));
-		if (error instanceof CorruptStoreError) fail(t.corrupt(error.path));
-		throw error;
-	}
+	// The activation service is reached (or started, when embedded) after the first frame: its
+	// HTTP server, schemas and store are not needed before the practitioner has typed a PIN.
+	let embedded: {backend: {close(): Promise<void>}; server: {close(): Promise<void>}} | undefined;
+	const backendUrl = args.backend ?? settings.backendUrl;
+	const anchorsFile = args['trust-anchors'] ?? settings.trustAnchors;
+	const startBackend = async () => {
+		const {HttpBackendClient} = await import('./services/http-backend-client.js');
+		if (backendUrl) return new HttpBackendClient(backendUrl);
+		const [{EmbeddedBackend}, {BackendServer}, {outboxSmsSender}] = await Promise.all([
+			import('./services/embedded-backend.js'),
+			import('./server/http-server.js'),
+			import('./server/delivery.js'),
+		]);
+		// The same HTTP service, in this process, on loopback with an ephemeral port. It trusts the
+		// demo CA only on the demo card; real cards need the configured authorities.
+		const trustAnchorsPem = stack.demoCard ? readAsset('demo-pki/ca.pem') : anchorsFile ? readFileSync(anchorsFile, 'utf8') : '';
+		const store = await EmbeddedBackend.open({dataDir});
+		// Codes and invitations land in the outbox under the data directory.
+		const server = new BackendServer(store, {trustAnchorsPem, mail: store.mail, sms: outboxSmsSender(store.outbox)});
+		embedded = {backend: store, server};
+		return new HttpBackendClient(await server.listen(0, '127.0.0.1'));
+	};
+	let afterFirstFrame!: () => void;
+	const backendReady = new Promise<void>(resolve => (afterFirstFrame = resolve)).then(startBackend);
+	const backend = deferredBackend(backendReady);
 	if (args['pkcs11-module'] && !stack.demoCard && stack.modulePath !== settings.pkcs11Module) {
 		// Remembered for the next start (SPEC §10: the module path is a kiosk setting).
 		settings.pkcs11Module = stack.modulePath;
@@ -238,6 +235,18 @@ async function main(): Promise<void> {
 		});
 	});
 	process.on('exit', restoreTerminal);
+
+	// Now that the first frame is out, the activation service. If the embedded one cannot open
+	// its store (another process holds it, or it is unreadable), the kiosk cannot work: say why.
+	afterFirstFrame();
+	backendReady.catch(async (error: unknown) => {
+		await release();
+		const texts = catalogues[lang].cli;
+		const message =
+			error instanceof FileInUseError ? texts.inUse(error.path, error.pid) : error instanceof CorruptStoreError ? texts.corrupt(error.path) : `mssante-kiosk : ${(error as Error).message}`;
+		process.stderr.write(`${message}\n`);
+		process.exit(1);
+	});
 }
 
 // Files created by the kiosk (settings, accounts, outbox) are for its own user only.

@@ -1,7 +1,7 @@
 // End-to-end: the BUILT kiosk (bin/mssante-kiosk.js → dist/cli.js) in a real 80×24
 // pseudo-terminal, its screen read through a headless xterm. The test never builds: run
 // `npm run build` first.
-import {spawnSync} from 'node:child_process';
+import {spawn, spawnSync} from 'node:child_process';
 import {mkdtempSync, readFileSync, readdirSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
@@ -264,6 +264,23 @@ describe('mssante-kiosk in a real terminal (built app, demo card)', () => {
 		expect(viaPty.status, viaPty.stdout).toBe(1);
 		expect(viaPty.stdout).toMatch(/déjà utilisé par un autre processus \(pid \d+\)/);
 		await first.waitFor('Créer son compte MSSanté', WAIT);
+	}, 60_000);
+
+	test('the embedded service cannot open its store (a `serve` holds it): the kiosk says so and leaves cleanly', async () => {
+		const dir = dataDir();
+		const service = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dir], {cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe']});
+		try {
+			let output = '';
+			service.stdout.on('data', chunk => (output += String(chunk)));
+			while (!output.includes('sur http')) await sleep(50);
+			const kiosk = startKiosk(dir);
+			const exit = await kiosk.waitExit(WAIT);
+			expect(exit.exitCode).toBe(1);
+			expect(kiosk.raw).toMatch(/accounts\.json est déjà utilisé par un autre processus \(pid \d+\)/);
+			expect(kiosk.raw.slice(kiosk.raw.lastIndexOf(ENTER_ALT_SCREEN))).toContain(LEAVE_ALT_SCREEN);
+		} finally {
+			service.kill('SIGTERM');
+		}
 	}, 60_000);
 
 	test('the focused button is visible on screen (brief\'s environment, CI=false)', async () => {

@@ -1,4 +1,4 @@
-import {createTransport} from 'nodemailer';
+import type {Transporter} from 'nodemailer';
 import type {Outbox} from '../services/outbox.js';
 import {ONE_TIME_CODE_MAX_TTL_MS, type OneTimeCodePurpose} from './one-time-codes.js';
 
@@ -29,20 +29,24 @@ export type SmtpOptions = {
 
 /** Mail through an SMTP server (nodemailer); one connection per message. */
 export function smtpMailSender(options: SmtpOptions): MailSender {
-	const transport = createTransport({
-		host: options.host,
-		port: options.port,
-		secure: options.secure ?? options.port === 465,
-		...(options.user === undefined ? {} : {auth: {user: options.user, pass: options.password ?? ''}}),
-		connectionTimeout: 15_000,
-		greetingTimeout: 15_000,
-		socketTimeout: 30_000,
-	});
+	// nodemailer is loaded on the first mail: the embedded service starts with the kiosk.
+	let transport: Promise<Transporter> | undefined;
+	const connect = async () =>
+		(await import('nodemailer')).createTransport({
+			host: options.host,
+			port: options.port,
+			secure: options.secure ?? options.port === 465,
+			...(options.user === undefined ? {} : {auth: {user: options.user, pass: options.password ?? ''}}),
+			connectionTimeout: 15_000,
+			greetingTimeout: 15_000,
+			socketTimeout: 30_000,
+		});
 	return {
 		async send(message) {
 			assertHeaderSafe(message.to, 'destinataire');
 			try {
-				await transport.sendMail({
+				transport ??= connect();
+				await (await transport).sendMail({
 					from: options.from,
 					to: message.to,
 					subject: message.subject,

@@ -115,7 +115,8 @@ const VERIFIED_TTL_MS = 30 * 60 * 1000;
  */
 export class BackendServer {
 	private readonly server: Server;
-	private readonly openApi = openApiDocument();
+	// Built on first request, not when the embedded service starts with the kiosk.
+	private openApi: Record<string, unknown> | undefined;
 	private readonly challenges: ChallengeStore;
 	private readonly codes: OneTimeCodes;
 	private readonly now: () => number;
@@ -233,6 +234,7 @@ export class BackendServer {
 					send(response, 200, {status: 'ok'});
 					return;
 				case 'openapi':
+					this.openApi ??= openApiDocument();
 					send(response, 200, this.openApi);
 					return;
 				case 'challenge':
