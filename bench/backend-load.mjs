@@ -34,7 +34,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {performance} from 'node:perf_hooks';
 import {promisify} from 'node:util';
-import {integerOption, log, makeTempDir, median, onInterrupt, parseCommandLine, percentile, removeDir, root, tableLines} from './lib.mjs';
+import {integerOption, log, makeTempDir, onInterrupt, parseCommandLine, percentile, removeDir, root, tableLines} from './lib.mjs';
 
 const run = promisify(execFile);
 

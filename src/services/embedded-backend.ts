@@ -121,7 +121,12 @@ export class EmbeddedBackend {
 		return this.audited({action: 'activate', nationalId: request.identity.nationalId}, () => this.activateNow(request));
 	}
 
-	private activateNow(request: ActivationRequest): Promise<AccountView> {
+	private async activateNow(request: ActivationRequest): Promise<AccountView> {
+		// The slow part (dictionary check, scrypt) runs outside the one-at-a-time section, so
+		// concurrent kiosks hash in parallel and only the allocation and the write are serialised.
+		const options = normalisedOptions(request.options);
+		await checkPassword(request.password, request.identity);
+		const passwordHash = await hashPassword(request.password);
 		return this.serialised(async () => {
 			const data = this.store.db.data;
 			const replay = data.accounts.find(a => a.activationRequestId === request.requestId);
@@ -137,8 +142,6 @@ export class EmbeddedBackend {
 			if (request.address.toLowerCase() !== free) {
 				throw new BackendError('address-taken', `L'adresse ${request.address} n'est pas (ou plus) disponible`, {address: [free]});
 			}
-			const options = normalisedOptions(request.options);
-			await checkPassword(request.password, request.identity);
 			const now = new Date().toISOString();
 			const account: StoredAccount = {
 				address: free,
@@ -146,7 +149,7 @@ export class EmbeddedBackend {
 				options,
 				createdAt: now,
 				updatedAt: now,
-				passwordHash: await hashPassword(request.password),
+				passwordHash,
 				activationRequestId: request.requestId,
 			};
 			data.accounts.push(account);
@@ -155,10 +158,6 @@ export class EmbeddedBackend {
 		});
 	}
 
-	/**
-	 * Changes an account. `holder` is the card's identity (proof), or null for a sign-in without
-	 * the card, whose session was already bound to this address by the server.
-	 */
 	update(address: string, holder: CardIdentity | null, update: AccountUpdate): Promise<AccountView> {
 		return this.audited({action: 'update', address, nationalId: holder?.nationalId}, () => this.updateNow(address, holder, update));
 	}
