@@ -553,8 +553,8 @@ try {
 			'  (near or over 100 %: all of it, within the noise of two separate measurements).',
 			'hash×ops/wall: ops × hash ms ÷ wall time, the share of the phase that hashes one after another would fill',
 			'  (over 100 %: hashes overlapped).  kiosks CPU s/op: this process (the simulated kiosks, on the same CPUs).',
-			`Activations hash inside the service's one-at-a-time queue: at most ${(1000 / hashMs).toFixed(1)} activations/s from hashing alone;`,
-			`sign-ins verify concurrently on the thread pool: ${(1000 / hashParallel.msPerHashThroughput).toFixed(1)} hashes/s here with ${PARALLEL_HASHES} at a time.`,
+			`Activations and sign-ins hash concurrently on libuv's thread pool (only an activation's allocation and write are`,
+			`one at a time): ${(1000 / hashParallel.msPerHashThroughput).toFixed(1)} hashes/s here with ${PARALLEL_HASHES} at a time bounds both.`,
 		];
 		console.log(lines.join('\n'));
 		for (const r of [activations, signIns]) for (const failure of r.failures) console.log(`failed (${r.name}): ${failure}`);
