@@ -8,7 +8,7 @@ import type {ReaderSnapshot} from '../src/hardware/reader-monitor.js';
 import {badgeState} from '../src/hardware/reader-monitor.js';
 import {ensurePcscd, killPcscd, startPcscd, type PcscdHandle} from './harness/pcscd.js';
 import {RSA_SIGNING, createTestPki, type TestPki} from './harness/pki.js';
-import {provisionSoftHsm, type SoftHsmToken} from './harness/softhsm.js';
+import {useSoftHsmInThisProcess, type SoftHsmToken} from './harness/softhsm.js';
 import {VirtualCard} from './harness/virtual-card.js';
 
 const CPS_ATRS = {
@@ -126,12 +126,9 @@ describe('CPS token over PKCS#11 (SoftHSM2), in a worker thread', () => {
 	let token: Pkcs11Token | undefined;
 	beforeAll(async () => {
 		pki = await createTestPki();
-		softhsm = await provisionSoftHsm(pki);
-		// SoftHSM reads its configuration with getenv(): it must be in this process's environment.
-		process.env['SOFTHSM2_CONF'] = softhsm.env.SOFTHSM2_CONF;
+		softhsm = await useSoftHsmInThisProcess(pki);
 	});
 	afterAll(async () => {
-		delete process.env['SOFTHSM2_CONF'];
 		await softhsm.cleanup();
 	});
 	afterEach(async () => {

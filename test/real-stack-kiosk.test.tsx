@@ -8,7 +8,7 @@ import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
 import {openCardStack, type CardStack} from '../src/hardware/card-stack.js';
 import {ensurePcscd, killPcscd, startPcscd, waitForPcscdSocket, type PcscdHandle} from './harness/pcscd.js';
 import {createTestPki, type TestPki} from './harness/pki.js';
-import {provisionSoftHsm, type SoftHsmToken} from './harness/softhsm.js';
+import {useSoftHsmInThisProcess, type SoftHsmToken} from './harness/softhsm.js';
 import {VirtualCard} from './harness/virtual-card.js';
 import {startKiosk} from './helpers/kiosk.js';
 import {activateWithCode, fillAccount, focusLine} from './helpers/walk.js';
@@ -23,11 +23,9 @@ let pki: TestPki;
 beforeAll(async () => {
 	pcscd = await ensurePcscd();
 	pki = await createTestPki();
-	softhsm = await provisionSoftHsm(pki);
-	process.env['SOFTHSM2_CONF'] = softhsm.env.SOFTHSM2_CONF;
+	softhsm = await useSoftHsmInThisProcess(pki);
 });
 afterAll(async () => {
-	delete process.env['SOFTHSM2_CONF'];
 	await softhsm.cleanup();
 	await pcscd.stop();
 });

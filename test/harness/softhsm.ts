@@ -84,3 +84,20 @@ export async function provisionSoftHsm(
 		throw error;
 	}
 }
+
+/**
+ * Provisions a token and points this process at it: SoftHSM reads SOFTHSM2_CONF with getenv(),
+ * so the variable must be in this process's environment (a worker's `env` would not reach it).
+ * `cleanup()` also removes the variable.
+ */
+export async function useSoftHsmInThisProcess(pki: Parameters<typeof provisionSoftHsm>[0]): Promise<SoftHsmToken> {
+	const token = await provisionSoftHsm(pki);
+	process.env['SOFTHSM2_CONF'] = token.env.SOFTHSM2_CONF;
+	return {
+		...token,
+		async cleanup() {
+			delete process.env['SOFTHSM2_CONF'];
+			await token.cleanup();
+		},
+	};
+}
