@@ -184,15 +184,19 @@ describe('one writer at a time', () => {
 		expect(again.db.data).toEqual(DEFAULT_SETTINGS);
 	});
 
-	test('a second open in the same process while the first is open is refused with FileInUseError', async () => {
-		const first = await open();
-		const error = await openSettings(dir).then(
+	/** Opens the settings expecting a refusal: the error, or null (and the store kept for closing). */
+	const refusedOpen = () =>
+		openSettings(dir).then(
 			store => {
 				opened.push(store);
 				return null;
 			},
 			(e: unknown) => e,
 		);
+
+	test('a second open in the same process while the first is open is refused with FileInUseError', async () => {
+		const first = await open();
+		const error = await refusedOpen();
 		expect(error).toBeInstanceOf(FileInUseError);
 		expect((error as FileInUseError).pid).toBe(process.pid);
 		expect((error as FileInUseError).path).toBe(settingsPath);
@@ -210,13 +214,7 @@ describe('one writer at a time', () => {
 		expect(childPid).toBeTypeOf('number');
 		await waitFor(() => existsSync(lockPath) && readFileSync(lockPath, 'utf8') === String(childPid), 'the child to take the lock');
 
-		const error = await openSettings(dir).then(
-			store => {
-				opened.push(store);
-				return null;
-			},
-			(e: unknown) => e,
-		);
+		const error = await refusedOpen();
 		expect(error).toBeInstanceOf(FileInUseError);
 		expect((error as FileInUseError).pid).toBe(childPid);
 		expect((error as Error).message).toContain(String(childPid));

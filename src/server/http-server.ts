@@ -300,7 +300,8 @@ export class BackendServer {
 					const session = randomBytes(32).toString('base64url');
 					this.sessions.set(sha256(session), {address: pending.address, expiresAt: this.now() + SESSION_TTL_MS});
 					await this.backend.audit.record({action: 'sign-in', outcome: 'ok', address: pending.address});
-					const account = (await this.backend.checkSession(pending.address)) as NonNullable<Awaited<ReturnType<EmbeddedBackend['checkSession']>>>;
+					const account = await this.backend.accountAt(pending.address);
+					if (!account) throw new BackendError('not-found', 'Compte introuvable');
 					send(response, 200, {session, account});
 					return;
 				}
@@ -313,7 +314,7 @@ export class BackendServer {
 						const session = body.session ? this.sessions.get(sha256(body.session)) : undefined;
 						if (!session || session.expiresAt <= this.now() || session.address !== target.toLowerCase()) throw new BackendError('sign-in-refused', 'Session expirée : reconnectez-vous');
 					}
-					const current = await this.backend.checkSession(target);
+					const current = await this.backend.accountAt(target);
 					if (current && this.changesChannel(current.options, body.options)) {
 						// Where codes go decides who can sign in without the card: a new destination must
 						// have received a code, and only the card holder may change it.

@@ -94,8 +94,8 @@ export class EmbeddedBackend {
 		return account && valid ? view(account) : null;
 	}
 
-	/** The account of an address, for a session already authenticated by the server. */
-	async checkSession(address: string): Promise<AccountView | null> {
+	/** The account at an address (for a sign-in the server has already checked). */
+	async accountAt(address: string): Promise<AccountView | null> {
 		const account = this.store.db.data.accounts.find(a => a.address === address.toLowerCase());
 		return account ? view(account) : null;
 	}
