@@ -34,8 +34,8 @@ export async function bundle(entries, outdir) {
 	await build({...bundleOptions, entryPoints, outdir: path.join(root, outdir)});
 }
 
-/** The kiosk, and the PKCS#11 worker it starts (a separate file: a worker thread loads it by path). */
-export const KIOSK_ENTRIES = {cli: 'src/cli.tsx', 'pkcs11-worker': 'src/hardware/pkcs11-worker.ts'};
+/** The kiosk, and the workers it starts (separate files: a worker thread loads them by path). */
+export const KIOSK_ENTRIES = {cli: 'src/cli.tsx', 'pkcs11-worker': 'src/hardware/pkcs11-worker.ts', 'directory-worker': 'src/server/directory/directory-worker.ts'};
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
 	await bundle(KIOSK_ENTRIES, 'dist');

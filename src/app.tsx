@@ -15,6 +15,7 @@ import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {I18nContext, catalogues, type Lang} from './i18n/index.js';
 import {CodeScreen} from './screens/code.js';
 import {ConventionScreen} from './screens/convention.js';
+import {DirectoryScreen} from './screens/directory.js';
 import {SignInScreen} from './screens/sign-in.js';
 import {HelpScreen} from './screens/help.js';
 import {InviteScreen} from './screens/invite.js';
@@ -106,9 +107,10 @@ function Kiosk(props: AppProps) {
 		invite: () => <InviteScreen {...screenProps} />,
 		code: () => <CodeScreen {...screenProps} />,
 		'sign-in': () => <SignInScreen {...screenProps} />,
+		directory: () => <DirectoryScreen {...screenProps} />,
 	};
 
-	const keys = [t.keys.move, t.keys.enter];
+	const keys = state.screen === 'directory' ? [t.keys.move, t.keys.results, t.keys.details, t.keys.profession] : [t.keys.move, t.keys.enter];
 	if (['step2', 'step3'].includes(state.screen)) keys.push(t.keys.toggle);
 	if (['step2', 'convention'].includes(state.screen)) keys.push(t.keys.scroll);
 	if (state.screen !== 'welcome' && state.screen !== 'step4') keys.push(t.keys.back);

@@ -1,4 +1,4 @@
-import {readFileSync} from 'node:fs';
+import {existsSync, readFileSync} from 'node:fs';
 import {homedir} from 'node:os';
 import path from 'node:path';
 import {parseArgs} from 'node:util';
@@ -11,9 +11,10 @@ import {openCardStack, resolveModulePath} from './hardware/card-stack.js';
 import {catalogues, type Lang} from './i18n/index.js';
 import {loadTexts, readAsset} from './services/assets.js';
 import {deferredBackend} from './services/deferred-backend.js';
+import {NATIONAL_SIZE} from './services/directory-query.js';
 import {FileInUseError} from './services/file-lock.js';
 import {CorruptStoreError} from './services/json-store.js';
-import {openSettings, readSettings} from './services/settings.js';
+import {NATIONAL_DIRECTORY_FILE, openSettings, readSettings} from './services/settings.js';
 import {KeyByKeyStdin} from './terminal/key-by-key-stdin.js';
 
 const ENTER_ALT_SCREEN = '\u001B[?1049h\u001B[H';
@@ -25,6 +26,12 @@ function defaultDataDir(env: NodeJS.ProcessEnv): string {
 	return path.join(env['XDG_DATA_HOME'] || path.join(homedir(), '.local', 'share'), 'mssante-kiosk');
 }
 
+/** The national extraction dropped in the data directory, if any. */
+function nationalDirectoryFile(dataDir: string): string | undefined {
+	const file = path.join(dataDir, NATIONAL_DIRECTORY_FILE);
+	return existsSync(file) ? file : undefined;
+}
+
 function fail(message: string, code = 1): never {
 	process.stderr.write(`${message}\n`);
 	process.exit(code);
@@ -33,6 +40,7 @@ function fail(message: string, code = 1): never {
 async function main(): Promise<void> {
 	let args;
 	let command: string | undefined;
+	let positionals: string[] = [];
 	try {
 		const parsed = parseArgs({
 			options: {
@@ -52,6 +60,10 @@ async function main(): Promise<void> {
 				'sms-gateway': {type: 'string'},
 				port: {type: 'string'},
 				host: {type: 'string'},
+				directory: {type: 'string'},
+				rows: {type: 'string'},
+				seed: {type: 'string'},
+				out: {type: 'string'},
 				help: {type: 'boolean', short: 'h'},
 			},
 			strict: true,
@@ -59,7 +71,11 @@ async function main(): Promise<void> {
 		});
 		args = parsed.values;
 		command = parsed.positionals[0];
-		if (parsed.positionals.length > 1 || (command !== undefined && command !== 'doctor' && command !== 'serve')) throw new Error(`commande inconnue : ${parsed.positionals.join(' ')}`);
+		const known = command === undefined || (['doctor', 'serve'].includes(command) && parsed.positionals.length === 1) || (command === 'directory' && (parsed.positionals[1] === 'generate' ? parsed.positionals.length === 2 : parsed.positionals[1] === 'check' && parsed.positionals.length === 3));
+		if (!known) throw new Error(`commande inconnue : ${parsed.positionals.join(' ')}`);
+		positionals = parsed.positionals;
+		for (const name of ['rows', 'seed'] as const) if (args[name] !== undefined && !/^\d{1,9}$/.test(args[name])) throw new Error(`--${name} : nombre entier attendu, pas « ${args[name]} »`);
+		if (command === 'directory' && positionals[1] === 'generate' && !args.out) throw new Error('directory generate : --out FICHIER attendu');
 		if (args.backend !== undefined && !/^https?:\/\/[^\s]+$/.test(args.backend)) throw new Error(`--backend : URL http(s) attendue, pas « ${args.backend} »`);
 		if (args.port !== undefined && !(/^\d+$/.test(args.port) && Number(args.port) < 65_536)) throw new Error(`--port : numéro de port attendu, pas « ${args.port} »`);
 		if (args.demo && args['no-demo']) throw new Error('--demo et --no-demo s’excluent');
@@ -85,6 +101,16 @@ async function main(): Promise<void> {
 		});
 		return;
 	}
+	if (command === 'directory') {
+		const {directoryCommand} = await import('./directory-command.js');
+		const log = (line: string) => process.stdout.write(`${line}\n`);
+		process.exitCode = await directoryCommand(
+			positionals[1] === 'generate'
+				? {action: 'generate', out: args.out ?? '', rows: args.rows === undefined ? undefined : Number(args.rows), seed: args.seed === undefined ? undefined : Number(args.seed), log}
+				: {action: 'check', file: positionals[2] ?? '', json: Boolean(args.json), log},
+		);
+		return;
+	}
 	if (command === 'serve') {
 		const {serve} = await import('./serve.js');
 		try {
@@ -93,6 +119,7 @@ async function main(): Promise<void> {
 				port: Number(args.port ?? 8080),
 				host: args.host ?? '127.0.0.1',
 				trustAnchorsPem: args['trust-anchors'] ? readFileSync(args['trust-anchors'], 'utf8') : '',
+				directoryFile: args.directory ?? nationalDirectoryFile(dataDir),
 				// Secrets from the environment, never from the command line (visible in `ps`).
 				smtp: args['smtp-host']
 					? {host: args['smtp-host'], port: Number(args['smtp-port'] ?? 587), from: args['mail-from'] ?? 'ne-pas-repondre@mssante.fr', user: process.env['MSSANTE_SMTP_USER'], password: process.env['MSSANTE_SMTP_PASSWORD']}
@@ -145,7 +172,11 @@ async function main(): Promise<void> {
 		// The same HTTP service, in this process, on loopback with an ephemeral port. It trusts the
 		// demo CA only on the demo card; real cards need the configured authorities.
 		const trustAnchorsPem = stack.demoCard ? readAsset('demo-pki/ca.pem') : anchorsFile ? readFileSync(anchorsFile, 'utf8') : '';
-		const store = await EmbeddedBackend.open({dataDir});
+		// The national directory: the configured file, else the one dropped in the data directory,
+		// else (demo card only) a generated national-size one, made in the directory's own thread.
+		const directoryFile = args.directory ?? settings.directoryFile ?? nationalDirectoryFile(dataDir);
+		const directory = directoryFile ? {kind: 'file' as const, path: directoryFile} : stack.demoCard ? {kind: 'generated' as const, rows: NATIONAL_SIZE} : null;
+		const store = await EmbeddedBackend.open({dataDir, directory});
 		// Codes and invitations land in the outbox under the data directory.
 		const server = new BackendServer(store, {trustAnchorsPem, mail: store.mail, sms: outboxSmsSender(store.outbox)});
 		embedded = {backend: store, server};

@@ -1,6 +1,7 @@
 import {EmbeddedBackend} from './services/embedded-backend.js';
 import {httpSmsGateway, outboxSmsSender, smtpMailSender, type HttpSmsGatewayOptions, type SmtpOptions} from './server/delivery.js';
 import {BackendServer} from './server/http-server.js';
+import {describeReport} from './directory-command.js';
 
 /** Options of `mssante-kiosk serve`. */
 export type ServeOptions = {
@@ -15,6 +16,8 @@ export type ServeOptions = {
 	smtp?: SmtpOptions;
 	/** SMS gateway; the outbox when absent. */
 	smsGateway?: HttpSmsGatewayOptions;
+	/** The national directory's extraction; absent: the accounts activated here only. */
+	directoryFile?: string;
 	/** Where the one-line start and stop messages go. */
 	log: (line: string) => void;
 };
@@ -25,7 +28,19 @@ export type ServeOptions = {
  * released). Resolves once it has stopped.
  */
 export async function serve(options: ServeOptions): Promise<void> {
-	const backend = await EmbeddedBackend.open({dataDir: options.dataDir, mail: options.smtp ? smtpMailSender(options.smtp) : undefined});
+	const backend = await EmbeddedBackend.open({
+		dataDir: options.dataDir,
+		mail: options.smtp ? smtpMailSender(options.smtp) : undefined,
+		directory: options.directoryFile ? {kind: 'file', path: options.directoryFile} : null,
+		onDirectoryLoaded: (report, buildMs) => {
+			options.log(`mssante-kiosk serve : annuaire ${options.directoryFile} prêt en ${(buildMs / 1000).toFixed(1)} s`);
+			for (const line of describeReport(report)) options.log(`mssante-kiosk serve : ${line}`);
+		},
+		onDirectoryFailed: error => options.log(`mssante-kiosk serve : annuaire ${options.directoryFile} illisible : ${error} (seuls les comptes activés ici sont cherchables)`),
+	});
+	// Read in its own thread from now on: the service answers meanwhile.
+	backend.directory.load();
+	if (!options.directoryFile) options.log('mssante-kiosk serve : pas d’annuaire national (--directory FICHIER) : seuls les comptes activés ici sont cherchables');
 	const sms = options.smsGateway ? httpSmsGateway(options.smsGateway) : outboxSmsSender(backend.outbox);
 	const server = new BackendServer(backend, {trustAnchorsPem: options.trustAnchorsPem, mail: backend.mail, sms});
 	if (!options.trustAnchorsPem.includes('BEGIN CERTIFICATE')) options.log('mssante-kiosk serve : aucune autorité de confiance (--trust-anchors) : aucune carte ne pourra être activée');

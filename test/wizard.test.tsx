@@ -427,7 +427,7 @@ describe('after activation', () => {
 		const smtp = await startSmtp();
 		onTestFinished(() => smtp.close());
 		const {pilot, backend} = await activated({mail: smtpMailSender({host: '127.0.0.1', port: smtp.port, secure: false, from: 'ne-pas-repondre@mssante.fr'})}, {list: () => smtp.mails});
-		await pilot.press('tab', 'tab', 'tab', 'enter');
+		await pilot.press('tab', 'tab', 'tab', 'tab', 'enter');
 		await pilot.waitFor('Session terminée.');
 		await pilot.press('down', 'enter');
 		await pilot.waitFor('Votre adresse MSSanté');
@@ -474,7 +474,7 @@ describe('after activation', () => {
 
 	test('"Terminer" ends the session; the same card then finds its account', async () => {
 		const {pilot} = await activated();
-		await pilot.press('tab', 'tab', 'tab', 'enter');
+		await pilot.press('tab', 'tab', 'tab', 'tab', 'enter');
 		await pilot.waitFor('Session terminée. Pensez à retirer votre carte CPS.');
 		await toIdentity(pilot);
 		expect(pilot.frame()).toContain('Un compte MSSanté est déjà activé pour cette carte');

@@ -61,7 +61,16 @@ export type KioskIntents = {
 	browserAvailable: () => Promise<boolean>;
 	finish: () => void;
 	wipe: (notice: NoticeKind | null) => void;
+	/** "Rechercher dans l'annuaire" (from Welcome, or from the account page: published mobiles too). */
+	openDirectory: () => void;
+	/** Searches the directory with the query as it stands now (called after each edit). */
+	searchDirectory: () => void;
+	/** Highlights result `index`, fetching the results around it when they are not at hand. */
+	selectDirectoryResult: (index: number) => void;
 };
+
+/** Results fetched at a time, around the highlighted one. */
+export const DIRECTORY_WINDOW = 50;
 
 /** The last diagnostics of the workstation: what the help screens add to the live checklist. */
 export type Diagnosis = {phase: 'idle'} | {phase: 'running'} | {phase: 'done'; problems: string[]};
@@ -105,6 +114,8 @@ export function useKiosk({monitor, token, backend, browser, t, rememberReader, l
 	const [diagnosis, setDiagnosis] = useState<Diagnosis>({phase: 'idle'});
 
 	const generation = useRef(0);
+	// One directory search in flight at a time; edits made meanwhile are searched when it returns.
+	const directoryFlight = useRef({running: false, again: false});
 
 	const wipe = useCallback(
 		(notice: NoticeKind | null) => {
@@ -365,10 +376,65 @@ export function useKiosk({monitor, token, backend, browser, t, rememberReader, l
 				rememberReader?.(next);
 			},
 			finish: () => wipe('finished'),
+			openDirectory() {
+				dispatch({type: 'open-directory'});
+				const {account, authSession, directorySession, identity} = store.get();
+				// The holder of an activated account, proven by the card, sees published mobiles.
+				if (account && identity && !authSession && !directorySession) {
+					guarded(
+						proveCard().then(proof => backend.openSession(proof)),
+						session => {
+							dispatch({type: 'directory-session', session});
+							intentsRef.current?.searchDirectory();
+						},
+						() => undefined,
+					);
+				}
+				intentsRef.current?.searchDirectory();
+			},
+			searchDirectory() {
+				const flight = directoryFlight.current;
+				if (flight.running) {
+					flight.again = true;
+					return;
+				}
+				flight.running = true;
+				const {directory, authSession, directorySession} = store.get();
+				const {text, profession, place, city} = directory.query;
+				dispatch({type: 'directory-request', request: {phase: 'sending'}});
+				const search = backend.searchDirectory({text, profession, place, city, offset: Math.max(0, directory.selected - 10), limit: DIRECTORY_WINDOW}, authSession ?? directorySession);
+				guarded(
+					search,
+					page => dispatch({type: 'directory-results', results: {total: page.total, offset: page.offset, entries: page.entries}, state: page.state}),
+					error => dispatch({type: 'directory-request', request: {phase: 'failed', error: describe(error, t), code: error instanceof BackendError ? error.code : undefined}}),
+				);
+				const done = () => {
+					flight.running = false;
+					if (flight.again) {
+						flight.again = false;
+						intentsRef.current?.searchDirectory();
+					}
+				};
+				search.then(done, done);
+			},
+			selectDirectoryResult(index) {
+				dispatch({type: 'directory-select', index});
+				const {results, selected} = store.get().directory;
+				if (results && (selected < results.offset || selected >= results.offset + results.entries.length)) intentsRef.current?.searchDirectory();
+			},
 		}),
 		[backend, token, browser, monitor, rememberReader, lang, guarded, wipe, fetchAvailability, proveCard, t],
 	);
 
 	intentsRef.current = intents;
+
+	// While the national file loads, the search is asked again: results fill in when it is ready.
+	const directoryLoading = state.screen === 'directory' && (state.directory.state?.phase === 'loading' || state.directory.state?.phase === 'idle');
+	useEffect(() => {
+		if (!directoryLoading) return;
+		const timer = setInterval(() => intentsRef.current?.searchDirectory(), 700);
+		return () => clearInterval(timer);
+	}, [directoryLoading]);
+
 	return {state, now: store.get, snapshot, passwordCheck, diagnosis, intents};
 }

@@ -25,6 +25,9 @@ export const fr = {
 		help: 'F1 : aide',
 		demoCard: 'F2 : carte démo',
 		scroll: 'PgPréc/PgSuiv : défiler',
+		results: '↑↓ : résultats',
+		details: 'Entrée : détails',
+		profession: '←→ : profession',
 		quit: 'Ctrl+C : quitter',
 	},
 	notices: {
@@ -32,7 +35,6 @@ export const fr = {
 		idle: 'Session fermée après inactivité.',
 		finished: 'Session terminée. Pensez à retirer votre carte CPS.',
 		'ctrl-c-disabled': 'Borne : Ctrl+C est désactivé. Appelez l’administrateur pour quitter.',
-		'not-available': 'Ce service arrive dans une prochaine version du poste.',
 		'settings-corrupt': (savedAs: string) => `Réglages illisibles : mis de côté sous ${savedAs}, valeurs par défaut utilisées.`,
 		demo: (reason: 'forced' | 'pcscd-down' | 'module-missing', modulePath: string) =>
 			reason === 'forced'
@@ -53,7 +55,6 @@ export const fr = {
 			directory: 'Rechercher dans l’annuaire MSSanté',
 			help: 'Aide',
 		},
-		later: '(prochaine version)',
 	},
 	step1: {
 		intro: 'Cette étape vérifie que ce poste peut lire votre carte CPS.',
@@ -257,6 +258,7 @@ export const fr = {
 			webmail: 'Accéder au Webmail',
 			edit: 'Modifier mon compte',
 			invite: 'Inviter vos confrères',
+			directory: 'Rechercher dans l’annuaire',
 			finish: 'Terminer',
 		},
 	},
@@ -266,6 +268,35 @@ export const fr = {
 		open: 'Ouvrir dans le navigateur',
 		opened: 'Navigateur ouvert.',
 		noBrowser: 'Aucun navigateur sur ce poste : utilisez l’adresse ou le QR code.',
+	},
+	directory: {
+		title: 'Rechercher dans l’annuaire MSSanté',
+		text: 'Nom, prénom ou adresse',
+		profession: 'Profession',
+		allProfessions: 'Toutes',
+		place: 'Code postal ou département',
+		city: 'Ville',
+		count: (total: number) => (total === 0 ? 'aucune adresse' : `${groupDigits(total)} adresse${total > 1 ? 's' : ''}`),
+		searching: 'recherche…',
+		loading: (percent: number) => `Chargement de l’annuaire national : ${percent} %. Les comptes activés ici sont déjà cherchables.`,
+		none: 'Annuaire national non installé : seuls les comptes activés ici apparaissent.',
+		failed: (error: string) => `Annuaire national illisible (${error}) : seuls les comptes activés ici apparaissent.`,
+		mobilesHidden: 'Les mobiles publiés sont visibles une fois connecté (carte CPS ou « Me connecter sans carte CPS »).',
+		mobilesShown: 'Connecté : les mobiles publiés sont visibles.',
+		noResult: 'Aucune adresse ne correspond : retirez une lettre ou un filtre.',
+		pending: '…',
+		detail: {
+			address: 'Adresse MSSanté',
+			profession: 'Profession',
+			specialty: 'Spécialité',
+			structure: 'Structure',
+			service: 'Service',
+			street: 'Adresse postale',
+			mobile: 'Mobile',
+			type: 'Boîte aux lettres',
+			back: 'Échap : revenir aux résultats · ↑↓ : résultat précédent ou suivant',
+		},
+		types: {PER: 'personnelle', CAB: 'de cabinet', ORG: 'organisationnelle', APP: 'applicative'},
 	},
 	invite: {
 		title: 'Inviter vos confrères',
@@ -309,6 +340,11 @@ export const fr = {
 			'Utilisation : mssante-kiosk [--demo | --no-demo] [--kiosk] [--lang fr|en] [--data-dir DOSSIER] [--pkcs11-module FICHIER]\n              [--backend URL] [--trust-anchors FICHIER.pem]\n              mssante-kiosk doctor [--json] [--pkcs11-module FICHIER]\n              mssante-kiosk serve [--port 8080] [--host 127.0.0.1] [--data-dir DOSSIER] [--trust-anchors FICHIER.pem]',
 	},
 };
+
+/** 12345 → "12 345" (a plain space: terminals draw the narrow no-break space unevenly). */
+export function groupDigits(value: number): string {
+	return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+}
 
 /** The shape every catalogue has. */
 export type Catalogue = typeof fr;

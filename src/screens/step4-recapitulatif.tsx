@@ -10,12 +10,12 @@ import {wrapText} from '../services/text.js';
 import {formatMobile} from '../services/validation.js';
 import type {ScreenProps} from './screen-props.js';
 
-/** Step 4 — Récapitulatif: the account and every option chosen, then the four actions. */
+/** Step 4 — Récapitulatif: the account and every option chosen, then the actions. */
 export function Step4Screen({kiosk, width}: ScreenProps) {
 	const t = useT();
 	const {color} = useTheme();
 	const {state, intents} = kiosk;
-	const {focus, current, move} = useFocusIndex(4);
+	const {focus, current, move} = useFocusIndex(5);
 	useKeys((input, key) => {
 		move(focusStep(key));
 		if (input === '?') intents.openHelp('general');
@@ -24,6 +24,7 @@ export function Step4Screen({kiosk, width}: ScreenProps) {
 		if (focus === 0) intents.dispatch({type: 'open-overlay', screen: 'webmail'});
 		else if (focus === 1) intents.dispatch({type: 'edit-account'});
 		else if (focus === 2) intents.dispatch({type: 'open-overlay', screen: 'invite'});
+		else if (focus === 3) intents.openDirectory();
 		else intents.finish();
 	});
 	const account = state.account;
@@ -42,7 +43,7 @@ export function Step4Screen({kiosk, width}: ScreenProps) {
 		[t.step4.paperless, options.paperless ? t.step4.paperStopped : t.step4.paperKept],
 	];
 	const title = state.lastSave === 'activated' ? t.step4.activated : state.lastSave === 'updated' ? t.step4.updated : t.step4.existing;
-	const items = [t.step4.actions.webmail, t.step4.actions.edit, t.step4.actions.invite, t.step4.actions.finish].map(label => ({key: label, label}));
+	const items = [t.step4.actions.webmail, t.step4.actions.edit, t.step4.actions.invite, t.step4.actions.directory, t.step4.actions.finish].map(label => ({key: label, label}));
 	return (
 		<Box flexDirection="column" paddingX={1}>
 			<Text bold color={color ? 'green' : undefined}>
@@ -54,7 +55,6 @@ export function Step4Screen({kiosk, width}: ScreenProps) {
 					{stripControl(value)}
 				</Text>
 			))}
-			<Text> </Text>
 			{wrapText(t.step4.advice, width - 2).map(line => (
 				<Text key={line} dimColor>
 					{line}

@@ -14,7 +14,7 @@ export function WelcomeScreen({kiosk, width}: ScreenProps) {
 	const items = [
 		{key: 'activate', label: t.menu.activate},
 		{key: 'signIn', label: t.menu.signIn},
-		{key: 'directory', label: t.menu.directory, note: t.later},
+		{key: 'directory', label: t.menu.directory},
 		{key: 'help', label: t.menu.help},
 	];
 	useKeys((input, key) => {
@@ -24,8 +24,8 @@ export function WelcomeScreen({kiosk, width}: ScreenProps) {
 		const focus = current();
 		if (focus === 0) intents.startWizard();
 		else if (focus === 1) intents.startSignIn();
-		else if (focus === 3) intents.openHelp('general');
-		else intents.dispatch({type: 'notice', notice: 'not-available'});
+		else if (focus === 2) intents.openDirectory();
+		else intents.openHelp('general');
 	});
 	return (
 		<Box flexDirection="column" paddingX={1}>

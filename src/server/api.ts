@@ -48,7 +48,46 @@ export const requestSchemas = {
 	confirmSignIn: z.object({signInId: uuid, code}),
 	update: z.object({proof: z.optional(proofSchema), session: z.optional(z.string().check(z.maxLength(128))), verificationId: z.optional(uuid), options: optionsSchema, password: z.optional(password)}),
 	invite: z.object({proof: proofSchema, emails: z.array(z.string().check(z.maxLength(254))).check(z.minLength(1), z.maxLength(20))}),
+	openSession: z.object({proof: proofSchema}),
 };
+
+const digits = (max: number) => z.string().check(z.regex(new RegExp(`^\\d{1,${max}}$`)));
+
+/** Query string of `GET /v1/directory` (every parameter optional). */
+export const directoryQuerySchema = z.object({
+	q: z.optional(z.string().check(z.maxLength(100))),
+	profession: z.optional(z.string().check(z.regex(/^[0-9A-Z]{0,4}$/))),
+	place: z.optional(z.string().check(z.regex(/^(\d{0,5}|2[ABab])$/))),
+	city: z.optional(z.string().check(z.maxLength(60))),
+	offset: z.optional(digits(6)),
+	limit: z.optional(digits(3)),
+});
+
+const directoryEntrySchema = z.object({
+	type: z.enum(['PER', 'CAB', 'ORG', 'APP']),
+	address: z.string(),
+	civility: z.string(),
+	surname: z.string(),
+	givenName: z.string(),
+	professionCode: z.string(),
+	profession: z.string(),
+	specialty: z.string(),
+	organisation: z.string(),
+	service: z.string(),
+	street: z.string(),
+	postalCode: z.string(),
+	city: z.string(),
+	departement: z.string(),
+	mobile: z.optional(z.string()),
+});
+
+const directoryStateSchema = z.object({
+	phase: z.enum(['idle', 'loading', 'ready', 'failed', 'none']),
+	progress: z.number(),
+	entries: z.number(),
+	error: z.optional(z.string()),
+	professions: z.array(z.object({code: z.string(), label: z.string(), count: z.number()})),
+});
 
 /** Answers, checked by the kiosk: a backend answering nonsense is "unavailable", never a crash. */
 export const responseSchemas = {
@@ -60,6 +99,9 @@ export const responseSchemas = {
 	confirmed: z.object({verified: z.literal(true)}),
 	signedIn: z.object({session: z.string(), account: z.object({address, identity: identitySchema, options: optionsSchema, createdAt: z.string(), updatedAt: z.string()})}),
 	error: z.object({code: z.string(), message: z.string(), details: z.optional(z.record(z.string(), z.array(z.string())))}),
+	directoryPage: z.object({total: z.number(), offset: z.number(), entries: z.array(directoryEntrySchema), state: directoryStateSchema}),
+	directoryState: directoryStateSchema,
+	session: z.object({session: z.string()}),
 };
 
 /** HTTP status of each stable error code. */
@@ -93,6 +135,9 @@ export const ROUTES = [
 	{method: 'POST', path: '/v1/sign-in/confirm', operation: 'confirmSignIn', summary: 'Code de connexion : une session (15 min) pour modifier le compte.'},
 	{method: 'PUT', path: '/v1/accounts/:address', operation: 'update', summary: 'Modification du compte, par la carte prouvée ou une session de connexion sans carte.'},
 	{method: 'POST', path: '/v1/invitations', operation: 'invite', summary: 'Invitations envoyées aux confrères depuis le compte de la carte prouvée.'},
+	{method: 'POST', path: '/v1/sessions', operation: 'openSession', summary: 'Session (15 min) du titulaire d’un compte, par sa carte : voir les mobiles publiés dans l’annuaire.'},
+	{method: 'GET', path: '/v1/directory', operation: 'directory', summary: 'Recherche dans l’annuaire (q, profession, place, city, offset, limit) ; mobiles publiés pour une session (Authorization: Bearer).'},
+	{method: 'GET', path: '/v1/directory/status', operation: 'directoryStatus', summary: 'État de l’annuaire : chargement du fichier national, nombre d’adresses, professions présentes.'},
 ] as const;
 
 export type Operation = (typeof ROUTES)[number]['operation'];

@@ -10,7 +10,7 @@ import {OneTimeCodeError, OneTimeCodes, type OneTimeCodeBinding, type OneTimeCod
 import {checkEmail, checkMobile} from '../services/validation.js';
 import {createHash, randomBytes} from 'node:crypto';
 import type {x509} from '../hardware/cps-certificate.js';
-import {ROUTES, STATUS_OF, requestSchemas, type Operation} from './api.js';
+import {ROUTES, STATUS_OF, directoryQuerySchema, requestSchemas, type Operation} from './api.js';
 
 // A JSON body larger than this is refused before it is parsed.
 const MAX_BODY_BYTES = 64 * 1024;
@@ -25,7 +25,10 @@ export function openApiDocument(): Record<string, unknown> {
 		paths[path][route.method.toLowerCase()] = {
 			operationId: route.operation,
 			summary: route.summary,
-			parameters: [...route.path.matchAll(/:(\w+)/g)].map(([, name]) => ({name, in: 'path', required: true, schema: {type: 'string'}})),
+			parameters: [
+				...[...route.path.matchAll(/:(\w+)/g)].map(([, name]) => ({name, in: 'path', required: true, schema: {type: 'string'}})),
+				...(route.operation === 'directory' ? Object.keys(directoryQuerySchema.shape).map(name => ({name, in: 'query', required: false, schema: {type: 'string'}})) : []),
+			],
 			...(schema ? {requestBody: {required: true, content: {'application/json': {schema: z.toJSONSchema(schema)}}}} : {}),
 			responses: {
 				'200': {description: 'OK'},
@@ -124,8 +127,12 @@ export class BackendServer {
 	private readonly verifications = new Map<string, {nationalId: string; channel: 'sms' | 'mail'; destination: string; verified: boolean; expiresAt: number}>();
 	/** Sign-ins waiting for their code. */
 	private readonly signIns = new Map<string, {address: string; destination: string}>();
-	/** Sessions without the card, by SHA-256 of their token (the token itself is never stored). */
-	private readonly sessions = new Map<string, {address: string; expiresAt: number}>();
+	/**
+	 * Sessions by SHA-256 of their token (the token itself is never stored): `account` from a
+	 * sign-in without the card (may change the account), `directory` from a card proof (may see
+	 * published mobiles in the directory, nothing more).
+	 */
+	private readonly sessions = new Map<string, {address: string; expiresAt: number; scope: 'account' | 'directory'}>();
 
 	constructor(
 		private readonly backend: EmbeddedBackend,
@@ -217,6 +224,14 @@ export class BackendServer {
 		return before.otpChannel !== after.otpChannel || this.whereCodesGo(before) !== this.whereCodesGo(after);
 	}
 
+	/** Whether the request carries a live session of an existing account (`Authorization: Bearer`). */
+	private async signedIn(request: IncomingMessage): Promise<boolean> {
+		const token = /^Bearer ([A-Za-z0-9_-]{20,128})$/.exec(request.headers.authorization ?? '')?.[1];
+		const session = token ? this.sessions.get(sha256(token)) : undefined;
+		if (!session || session.expiresAt <= this.now()) return false;
+		return (await this.backend.accountAt(session.address)) !== null;
+	}
+
 	private async prove(proof: CardProof) {
 		const {parseAnchors, verifyCardProof} = await import('./card-proof.js');
 		this.anchors ??= parseAnchors(this.options.trustAnchorsPem);
@@ -298,7 +313,7 @@ export class BackendServer {
 					this.checkCode(signInId, code, {purpose: 'sign-in', subject: pending.address, destination: pending.destination}, {address: pending.address});
 					this.signIns.delete(signInId);
 					const session = randomBytes(32).toString('base64url');
-					this.sessions.set(sha256(session), {address: pending.address, expiresAt: this.now() + SESSION_TTL_MS});
+					this.sessions.set(sha256(session), {address: pending.address, expiresAt: this.now() + SESSION_TTL_MS, scope: 'account'});
 					await this.backend.audit.record({action: 'sign-in', outcome: 'ok', address: pending.address});
 					const account = await this.backend.accountAt(pending.address);
 					if (!account) throw new BackendError('not-found', 'Compte introuvable');
@@ -312,7 +327,7 @@ export class BackendServer {
 					if (body.proof) holder = await this.prove(body.proof);
 					else {
 						const session = body.session ? this.sessions.get(sha256(body.session)) : undefined;
-						if (!session || session.expiresAt <= this.now() || session.address !== target.toLowerCase()) throw new BackendError('sign-in-refused', 'Session expirée : reconnectez-vous');
+						if (!session || session.scope !== 'account' || session.expiresAt <= this.now() || session.address !== target.toLowerCase()) throw new BackendError('sign-in-refused', 'Session expirée : reconnectez-vous');
 					}
 					const current = await this.backend.accountAt(target);
 					if (current && this.changesChannel(current.options, body.options)) {
@@ -324,6 +339,27 @@ export class BackendServer {
 					send(response, 200, await this.backend.update(target, holder, {options: body.options, password: body.password}));
 					return;
 				}
+				case 'openSession': {
+					const {proof} = validated('openSession', await readJson(request));
+					const account = await this.backend.accountFor((await this.prove(proof)).nationalId);
+					if (!account) throw new BackendError('not-found', 'Aucun compte activé pour cette carte');
+					const session = randomBytes(32).toString('base64url');
+					this.sessions.set(sha256(session), {address: account.address, expiresAt: this.now() + SESSION_TTL_MS, scope: 'directory'});
+					send(response, 200, {session});
+					return;
+				}
+				case 'directory': {
+					const parsed = directoryQuerySchema.safeParse(Object.fromEntries(url.searchParams));
+					if (!parsed.success) throw new BackendError('invalid-request', 'Recherche invalide', {query: parsed.error.issues.map(issue => `${issue.path.join('.')}: ${issue.message}`)});
+					const {q, profession, place, city, offset, limit} = parsed.data;
+					const query = {text: q, profession, place, city, offset: offset === undefined ? undefined : Number(offset), limit: limit === undefined ? undefined : Number(limit)};
+					send(response, 200, await this.backend.searchDirectory(query, {signedIn: await this.signedIn(request)}));
+					return;
+				}
+				case 'directoryStatus':
+					this.backend.directory.load();
+					send(response, 200, this.backend.directory.state);
+					return;
 				case 'invite': {
 					const {proof, emails} = validated('invite', await readJson(request));
 					const account = await this.backend.accountFor((await this.prove(proof)).nationalId);

@@ -1,5 +1,6 @@
 import type {CardIdentity} from '../hardware/cps-token.js';
 import type {AccountOptions} from './account-rules.js';
+import type {DirectoryPage, DirectoryQuery, DirectoryState} from './directory-query.js';
 
 /** An activated account as the kiosk sees it (never any secret). */
 export type AccountView = {
@@ -103,5 +104,11 @@ export interface BackendClient {
 	update(address: string, auth: AccountAuth, update: AccountUpdate): Promise<AccountView>;
 	/** Sends invitation e-mails from the proven card's account; returns how many were sent. */
 	invite(proof: CardProof, emails: string[]): Promise<{sent: number}>;
+	/** A session for the proven card's account: the directory then shows published mobiles. */
+	openSession(proof: CardProof): Promise<string>;
+	/** "Rechercher dans l'annuaire": a page of results; with a session, published mobiles too. */
+	searchDirectory(query: DirectoryQuery, session?: string | null): Promise<DirectoryPage>;
+	/** Where the directory stands (asking starts loading the national file). */
+	directoryStatus(): Promise<DirectoryState>;
 	close(): Promise<void>;
 }

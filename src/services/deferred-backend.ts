@@ -21,6 +21,9 @@ export function deferredBackend(ready: Promise<BackendClient>): BackendClient {
 		confirmSignIn: async (id, code) => (await client).confirmSignIn(id, code),
 		update: async (address, auth, update) => (await client).update(address, auth, update),
 		invite: async (proof, emails) => (await client).invite(proof, emails),
+		openSession: async proof => (await client).openSession(proof),
+		searchDirectory: async (query, session) => (await client).searchDirectory(query, session),
+		directoryStatus: async () => (await client).directoryStatus(),
 		close: async () => (await client.catch(() => null))?.close(),
 	};
 }

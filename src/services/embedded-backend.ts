@@ -1,3 +1,4 @@
+import {writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import * as z from 'zod/mini';
 import type {CardIdentity} from '../hardware/cps-token.js';
@@ -12,6 +13,10 @@ import {
 	type AddressAvailability,
 } from './backend-client.js';
 import {openJsonStore, type JsonStore} from './json-store.js';
+import type {DirectoryPage, DirectoryQuery} from './directory-query.js';
+import type {AccountEntry, Viewer} from '../server/directory/directory-index.js';
+import {DirectoryService, type DirectorySource} from '../server/directory/directory-service.js';
+import type {ImportReport} from '../server/directory/extraction.js';
 import {Outbox} from './outbox.js';
 import {AuditLog, type AuditEntry} from '../server/audit-log.js';
 import {outboxMailSender, type MailSender} from '../server/delivery.js';
@@ -33,6 +38,11 @@ export type EmbeddedBackendOptions = {
 	takenAddresses?: string[];
 	/** How invitations leave the service (default: the outbox under `dataDir`). */
 	mail?: MailSender;
+	/** The national directory (a file, or generated for the demo); absent: the accounts activated here only. */
+	directory?: DirectorySource | null;
+	/** Told when the national directory has been read (its report is also saved as `annuaire-import.json`). */
+	onDirectoryLoaded?: (report: ImportReport, buildMs: number) => void;
+	onDirectoryFailed?: (error: string) => void;
 };
 
 function shippedTakenAddresses(): string[] {
@@ -55,11 +65,23 @@ export class EmbeddedBackend {
 	/** Where invitations (and, through the server, codes sent by mail) go. */
 	readonly mail: MailSender;
 
-	private constructor(private readonly store: JsonStore<BackendData>, dataDir: string, taken: string[], mail: MailSender | undefined) {
+	/** The directory: the national file and the accounts activated here, searchable as they change. */
+	readonly directory: DirectoryService;
+
+	private constructor(private readonly store: JsonStore<BackendData>, dataDir: string, taken: string[], options: EmbeddedBackendOptions) {
 		this.outbox = new Outbox(path.join(dataDir, 'outbox'));
-		this.mail = mail ?? outboxMailSender(this.outbox);
+		this.mail = options.mail ?? outboxMailSender(this.outbox);
 		this.auditLog = new AuditLog(path.join(dataDir, 'audit.log'));
 		this.taken = new Set(taken.map(address => address.toLowerCase()));
+		this.directory = new DirectoryService({
+			source: options.directory ?? null,
+			onLoaded: (report, buildMs) => {
+				void writeFile(path.join(dataDir, 'annuaire-import.json'), `${JSON.stringify({source: options.directory, buildMs: Math.round(buildMs), ...report}, null, 2)}\n`).catch(() => undefined);
+				options.onDirectoryLoaded?.(report, buildMs);
+			},
+			onFailed: error => options.onDirectoryFailed?.(error),
+		});
+		for (const account of store.db.data.accounts) this.directory.upsert(directoryEntryOf(account));
 	}
 
 	static async open(options: EmbeddedBackendOptions): Promise<EmbeddedBackend> {
@@ -69,7 +91,12 @@ export class EmbeddedBackend {
 			parse: raw => backendDataSchema.parse(raw) as unknown as BackendData,
 			onCorrupt: 'fail',
 		});
-		return new EmbeddedBackend(store, options.dataDir, options.takenAddresses ?? shippedTakenAddresses(), options.mail);
+		return new EmbeddedBackend(store, options.dataDir, options.takenAddresses ?? shippedTakenAddresses(), options);
+	}
+
+	/** "Rechercher dans l'annuaire" (the first search starts reading the national file). */
+	searchDirectory(query: DirectoryQuery, viewer: Viewer): Promise<DirectoryPage> {
+		return this.directory.search(query, viewer);
 	}
 
 	/** Every account, for tests and diagnostics. */
@@ -154,6 +181,7 @@ export class EmbeddedBackend {
 			};
 			data.accounts.push(account);
 			await this.store.db.write();
+			this.directory.upsert(directoryEntryOf(account));
 			return view(account);
 		});
 	}
@@ -176,6 +204,7 @@ export class EmbeddedBackend {
 			account.options = options;
 			account.updatedAt = new Date().toISOString();
 			await this.store.db.write();
+			this.directory.upsert(directoryEntryOf(account));
 			return view(account);
 		});
 	}
@@ -208,6 +237,7 @@ export class EmbeddedBackend {
 
 	async close(): Promise<void> {
 		await this.queue;
+		await this.directory.close();
 		this.store.close();
 	}
 
@@ -250,6 +280,29 @@ export class EmbeddedBackend {
 
 // A valid hash of nothing anyone knows, checked when the address is unknown.
 const UNKNOWN_ACCOUNT_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+
+/** An account as the directory shows it: the card's identity and the holder's directory choices. */
+function directoryEntryOf(account: AccountView): AccountEntry {
+	const {identity, options} = account;
+	return {
+		type: 'PER',
+		address: account.address,
+		civility: identity.civilite ?? '',
+		surname: identity.surname,
+		givenName: identity.givenName,
+		professionCode: identity.professionCode ?? '',
+		profession: identity.profession,
+		specialty: '',
+		organisation: '',
+		service: '',
+		street: '',
+		postalCode: '',
+		city: '',
+		departement: '',
+		listeRouge: options.listeRouge,
+		publishedMobile: options.publishMobile && options.mobile ? options.mobile : undefined,
+	};
+}
 
 function view(account: StoredAccount): AccountView {
 	const {address, identity, options, createdAt, updatedAt} = account;

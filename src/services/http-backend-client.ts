@@ -13,6 +13,7 @@ import {
 	type BackendClient,
 	type BackendErrorCode,
 } from './backend-client.js';
+import type {DirectoryPage, DirectoryQuery, DirectoryState} from './directory-query.js';
 
 /** Options of the HTTP client. */
 export type HttpBackendOptions = {
@@ -94,14 +95,36 @@ export class HttpBackendClient implements BackendClient {
 		return this.call('POST', '/v1/invitations', {proof, emails}, responseSchemas.invite, false);
 	}
 
+	async openSession(proof: CardProof): Promise<string> {
+		return (await this.call('POST', '/v1/sessions', {proof}, responseSchemas.session, false)).session;
+	}
+
+	searchDirectory(query: DirectoryQuery, session?: string | null): Promise<DirectoryPage> {
+		const parameters = new URLSearchParams();
+		const fields: Array<[string, string | number | undefined]> = [
+			['q', query.text],
+			['profession', query.profession],
+			['place', query.place],
+			['city', query.city],
+			['offset', query.offset],
+			['limit', query.limit],
+		];
+		for (const [name, value] of fields) if (value !== undefined && value !== '') parameters.set(name, String(value));
+		return this.call('GET', `/v1/directory?${parameters}`, undefined, responseSchemas.directoryPage, true, session ? {authorization: `Bearer ${session}`} : {});
+	}
+
+	directoryStatus(): Promise<DirectoryState> {
+		return this.call('GET', '/v1/directory/status', undefined, responseSchemas.directoryState, true);
+	}
+
 	async close(): Promise<void> {
 		// Nothing held: fetch's connections close on their own.
 	}
 
-	private async call<S extends z.ZodMiniType>(method: string, path: string, body: unknown, schema: S, repeatable: boolean): Promise<z.infer<S>> {
+	private async call<S extends z.ZodMiniType>(method: string, path: string, body: unknown, schema: S, repeatable: boolean, headers: Record<string, string> = {}): Promise<z.infer<S>> {
 		for (let attempt = 0; ; attempt++) {
 			try {
-				return await this.attempt(method, path, body, schema);
+				return await this.attempt(method, path, body, schema, headers);
 			} catch (error) {
 				const transient = error instanceof BackendError && error.code === 'unavailable';
 				if (!repeatable || !transient || attempt >= this.retries) throw error;
@@ -110,12 +133,12 @@ export class HttpBackendClient implements BackendClient {
 		}
 	}
 
-	private async attempt<S extends z.ZodMiniType>(method: string, path: string, body: unknown, schema: S): Promise<z.infer<S>> {
+	private async attempt<S extends z.ZodMiniType>(method: string, path: string, body: unknown, schema: S, headers: Record<string, string>): Promise<z.infer<S>> {
 		let response: Response;
 		try {
 			response = await fetch(new URL(path, this.baseUrl), {
 				method,
-				headers: body === undefined ? {} : {'content-type': 'application/json'},
+				headers: body === undefined ? headers : {...headers, 'content-type': 'application/json'},
 				body: body === undefined ? undefined : JSON.stringify(body),
 				signal: AbortSignal.timeout(this.timeoutMs),
 			});

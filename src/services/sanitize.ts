@@ -5,5 +5,13 @@
  * a bidi override could make an address read differently from what it is.
  */
 export function stripControl(text: string): string {
-	return text.replace(/[\u0000-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, '');
+	return text.replace(CONTROL_ALL, '');
+}
+
+const CONTROL = /[\u0000-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
+const CONTROL_ALL = new RegExp(CONTROL.source, 'g');
+
+/** Whether stripControl would change `text` (cheaper than stripping, for large imports). */
+export function hasControl(text: string): boolean {
+	return CONTROL.test(text);
 }

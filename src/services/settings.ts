@@ -23,6 +23,8 @@ const settingsSchema = z.object({
 	idleTimeoutSeconds: z.catch(z.number().check(z.int(), z.minimum(10), z.maximum(3600)), 180),
 	/** Length of the visible countdown before the wipe. */
 	idleWarningSeconds: z.catch(z.number().check(z.int(), z.minimum(5), z.maximum(300)), 30),
+	/** The national directory's extraction file for the embedded service; null: `<data dir>/Extraction_Correspondance_MSSante.txt` when present. */
+	directoryFile: z.catch(z.nullable(z.string()), null),
 	/** Webmail shown (and as a QR code) on the summary. */
 	webmailUrl: z.catch(z.string(), 'https://webmail.mssante.fr'),
 });
@@ -30,6 +32,9 @@ const settingsSchema = z.object({
 export type Settings = z.infer<typeof settingsSchema>;
 
 export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});
+
+/** Where a deployer drops the national directory's extraction, inside the data directory. */
+export const NATIONAL_DIRECTORY_FILE = 'Extraction_Correspondance_MSSante.txt';
 
 /** File name of the settings inside the data directory. */
 export const SETTINGS_FILE = 'settings.json';

@@ -3,10 +3,14 @@ function stripDiacritics(text: string): string {
 	return text.normalize('NFD').replace(/\p{M}/gu, '');
 }
 
+const NON_ASCII = /[^\u0000-\u007F]/;
+
 const LIGATURES: Record<string, string> = {œ: 'oe', æ: 'ae', ß: 'ss', ø: 'o', đ: 'd', ł: 'l'};
 
 /** Lower case, ligatures expanded (œ→oe, ß→ss), diacritics removed: `Bœuf-Hérault` → `boeuf-herault`. */
 export function foldLatin(text: string): string {
+	// Most text is plain ASCII (addresses, most names): nothing to decompose.
+	if (!NON_ASCII.test(text)) return text.toLowerCase();
 	return stripDiacritics(text.toLowerCase().replace(/[œæßøđł]/g, letter => LIGATURES[letter] ?? letter));
 }
 

@@ -1,15 +1,16 @@
 import type {CardIdentity, PinStatus} from '../hardware/cps-token.js';
 import {EMPTY_ACCOUNT_FORM, formFromOptions, type AccountField, type AccountForm} from '../services/account-rules.js';
 import type {AccountView, AddressAvailability, CodeSent} from '../services/backend-client.js';
+import type {DirectoryEntry, DirectoryState} from '../services/directory-query.js';
 import {checkMobile, formatMobile} from '../services/validation.js';
 
 /** Every screen of the kiosk. */
-export type ScreenName = 'welcome' | 'step1' | 'step2' | 'step3' | 'step4' | 'help' | 'convention' | 'webmail' | 'invite' | 'code' | 'sign-in';
+export type ScreenName = 'welcome' | 'step1' | 'step2' | 'step3' | 'step4' | 'help' | 'convention' | 'webmail' | 'invite' | 'code' | 'sign-in' | 'directory';
 
 export type HelpTopic = 'no-card' | 'no-icon' | 'red-icon' | 'general';
 
 /** Why the session was wiped or a message is shown on the status line. */
-export type NoticeKind = 'card-removed' | 'idle' | 'finished' | 'ctrl-c-disabled' | 'not-available';
+export type NoticeKind = 'card-removed' | 'idle' | 'finished' | 'ctrl-c-disabled';
 
 /** Step 1's PIN: never the PIN itself, only what the card said about it. */
 export type PinState =
@@ -23,6 +24,23 @@ export type Pending = {phase: 'idle'} | {phase: 'sending'} | {phase: 'failed'; e
 
 /** Why a checkbox changed by itself or refused to change: shown next to it. */
 export type FieldNote = 'liste-rouge-turned-off-publish' | 'publish-turned-off-liste-rouge' | 'sms-refused' | 'publish-refused';
+
+/** What "Rechercher dans l'annuaire" shows: the query as typed and the results of the last answer. */
+export type DirectorySearch = {
+	query: {text: string; profession: string; place: string; city: string};
+	/** The last page received: results from `offset` on, out of `total`. */
+	results: {total: number; offset: number; entries: DirectoryEntry[]} | null;
+	/** Where the directory stood at the last answer (the national file may still be loading). */
+	state: DirectoryState | null;
+	request: Pending;
+	/** Index of the highlighted result among all `total`. */
+	selected: number;
+	/** The highlighted result's details are shown. */
+	detail: boolean;
+};
+
+/** Fields of the directory's search box. */
+export type DirectoryField = 'text' | 'place' | 'city';
 
 /** The whole session: everything typed lives here, so Esc back and forth loses nothing. */
 export type Session = {
@@ -65,7 +83,12 @@ export type Session = {
 	signIn: {address: string; password: string; request: Pending};
 	/** Session of a sign-in without the card: memory only, wiped with everything else. */
 	authSession: string | null;
+	directory: DirectorySearch;
+	/** Session opened with the card of an activated account: the directory shows published mobiles. */
+	directorySession: string | null;
 };
+
+const EMPTY_DIRECTORY: DirectorySearch = {query: {text: '', profession: '', place: '', city: ''}, results: null, state: null, request: {phase: 'idle'}, selected: 0, detail: false};
 
 export const INITIAL_SESSION: Session = {
 	screen: 'welcome',
@@ -94,6 +117,8 @@ export const INITIAL_SESSION: Session = {
 	verified: null,
 	signIn: {address: '', password: '', request: {phase: 'idle'}},
 	authSession: null,
+	directory: EMPTY_DIRECTORY,
+	directorySession: null,
 };
 
 export type SessionAction =
@@ -129,12 +154,20 @@ export type SessionAction =
 	| {type: 'channel-verified'; key: string; id: string}
 	| {type: 'sign-in-field'; field: 'address' | 'password'; value: string}
 	| {type: 'sign-in-request'; request: Pending}
-	| {type: 'signed-in'; session: string; account: AccountView};
+	| {type: 'signed-in'; session: string; account: AccountView}
+	| {type: 'open-directory'}
+	| {type: 'directory-field'; field: DirectoryField; value: string}
+	| {type: 'directory-profession'; code: string}
+	| {type: 'directory-request'; request: Pending}
+	| {type: 'directory-results'; results: NonNullable<DirectorySearch['results']>; state: DirectoryState}
+	| {type: 'directory-select'; index: number}
+	| {type: 'directory-detail'; open: boolean}
+	| {type: 'directory-session'; session: string};
 
 const BACK: Partial<Record<ScreenName, ScreenName>> = {step1: 'welcome', step2: 'step1', step3: 'step2', 'sign-in': 'welcome'};
 
 /** Screens shown over a step, that Esc closes. */
-const OVERLAYS: ReadonlySet<ScreenName> = new Set(['convention', 'webmail', 'invite', 'code']);
+const OVERLAYS: ReadonlySet<ScreenName> = new Set(['convention', 'webmail', 'invite', 'code', 'directory']);
 
 function hasMobile(form: AccountForm): boolean {
 	const mobile = checkMobile(form.mobile);
@@ -152,6 +185,7 @@ export function sessionReducer(state: Session, action: SessionAction): Session {
 			return {...state, screen: action.screen, notice: null};
 		case 'back': {
 			if (state.screen === 'help') return {...state, screen: state.helpReturn};
+			if (state.screen === 'directory' && state.directory.detail) return {...state, directory: {...state.directory, detail: false}};
 			if (OVERLAYS.has(state.screen)) return {...state, screen: state.returnTo};
 			if (state.screen === 'step3' && state.mode === 'edit') return {...state, screen: 'step4'};
 			const previous = BACK[state.screen];
@@ -258,6 +292,26 @@ export function sessionReducer(state: Session, action: SessionAction): Session {
 				lastSave: null,
 				screen: 'step4',
 			};
+		case 'open-directory':
+			return {...state, screen: 'directory', returnTo: state.screen === 'directory' ? state.returnTo : state.screen, notice: null, directory: {...state.directory, detail: false}};
+		case 'directory-field':
+			return {...state, directory: {...state.directory, query: {...state.directory.query, [action.field]: action.value}, selected: 0, detail: false}};
+		case 'directory-profession':
+			return {...state, directory: {...state.directory, query: {...state.directory.query, profession: action.code}, selected: 0, detail: false}};
+		case 'directory-request':
+			return {...state, directory: {...state.directory, request: action.request}};
+		case 'directory-results': {
+			const selected = Math.min(state.directory.selected, Math.max(action.results.total - 1, 0));
+			return {...state, directory: {...state.directory, results: action.results, state: action.state, request: {phase: 'idle'}, selected}};
+		}
+		case 'directory-select': {
+			const total = state.directory.results?.total ?? 0;
+			return {...state, directory: {...state.directory, selected: Math.min(Math.max(action.index, 0), Math.max(total - 1, 0))}};
+		}
+		case 'directory-detail':
+			return {...state, directory: {...state.directory, detail: action.open && (state.directory.results?.total ?? 0) > 0}};
+		case 'directory-session':
+			return {...state, directorySession: action.session};
 		case 'invite':
 			return {
 				...state,

@@ -11,6 +11,7 @@ import {BackendServer} from '../../src/server/http-server.js';
 import {outboxSmsSender, type MailSender} from '../../src/server/delivery.js';
 import {loadTexts, readAsset} from '../../src/services/assets.js';
 import {DEFAULT_SETTINGS} from '../../src/services/settings.js';
+import type {DirectorySource} from '../../src/server/directory/directory-service.js';
 import {Pilot} from './pilot.js';
 
 /** Stand-in for the workstation's browser (tests never start a real one): records what it opens. */
@@ -33,12 +34,14 @@ export type TestKioskOptions = {
 	browserAvailable?: boolean;
 	columns?: number;
 	rows?: number;
+	/** The national directory the backend searches (default: none, the accounts activated here only). */
+	directory?: DirectorySource;
 };
 
 /** The kiosk on the demo card and a real embedded backend in a fresh data directory. */
 export async function startKiosk(options: TestKioskOptions = {}) {
 	const dataDir = mkdtempSync(path.join(tmpdir(), 'mssante-test-'));
-	const backend = await EmbeddedBackend.open({dataDir, mail: options.mail});
+	const backend = await EmbeddedBackend.open({dataDir, mail: options.mail, directory: options.directory});
 	// The kiosk talks to the backend over real HTTP on loopback, as in the program.
 	const server = new BackendServer(backend, {trustAnchorsPem: options.trustAnchorsPem ?? readAsset('demo-pki/ca.pem'), mail: backend.mail, sms: outboxSmsSender(backend.outbox)});
 	const url = await server.listen(0);

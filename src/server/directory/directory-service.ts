@@ -1,0 +1,139 @@
+import {existsSync} from 'node:fs';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {Worker} from 'node:worker_threads';
+import type {DirectoryPage, DirectoryQuery, DirectoryState} from '../../services/directory-query.js';
+import {DirectoryIndexBuilder, type AccountEntry, type DirectoryIndex, type Viewer} from './directory-index.js';
+import type {ImportReport} from './extraction.js';
+import type {DirectorySource, WorkerMessage, WorkerRequest} from './directory-worker.js';
+
+export type {DirectorySource} from './directory-worker.js';
+
+/** The worker's bundle: beside this module in dist/, or dist/ of the repository when run from src/ (tests). */
+function workerFile(): string {
+	const here = path.dirname(fileURLToPath(import.meta.url));
+	for (const candidate of [path.join(here, 'directory-worker.js'), path.join(here, '..', '..', '..', 'dist', 'directory-worker.js')]) {
+		if (existsSync(candidate)) return candidate;
+	}
+	throw new Error('directory-worker.js introuvable : lancez « npm run build »');
+}
+
+/** Options of the directory service. */
+export type DirectoryServiceOptions = {
+	/** The national file, or the generated one; null: only the accounts activated here. */
+	source: DirectorySource | null;
+	/** Told once the file is read: how many lines were refused, and which. */
+	onLoaded?: (report: ImportReport, buildMs: number) => void;
+	onFailed?: (error: string) => void;
+};
+
+/**
+ * The directory as the activation service uses it. The national file is read and indexed in a
+ * worker thread, on the first search (or `load()`); until it is ready, searches are answered at
+ * once from the accounts activated here, with the loading state, so no request ever waits for it.
+ */
+export class DirectoryService {
+	private worker: Worker | null = null;
+	private nextId = 1;
+	private readonly pending = new Map<number, {resolve: (page: Omit<DirectoryPage, 'state'>) => void; reject: (error: Error) => void}>();
+	// The accounts alone, in this thread: what searches see while the file loads.
+	private readonly accountsOnly: DirectoryIndex = new DirectoryIndexBuilder().build();
+	private current: DirectoryState;
+
+	constructor(private readonly options: DirectoryServiceOptions) {
+		this.current = {phase: options.source ? 'idle' : 'none', progress: 0, entries: 0, professions: []};
+	}
+
+	/** Where the directory stands. */
+	get state(): DirectoryState {
+		return this.current.phase === 'ready' ? this.current : {...this.current, entries: this.accountsOnly.entries};
+	}
+
+	/** Starts reading the national file, if not already done. */
+	load(): void {
+		if (this.current.phase !== 'idle' || !this.options.source) return;
+		this.current = {...this.current, phase: 'loading'};
+		let worker: Worker;
+		try {
+			worker = new Worker(workerFile());
+		} catch (error) {
+			this.fail((error as Error).message);
+			return;
+		}
+		this.worker = worker;
+		worker.on('message', (message: WorkerMessage) => this.receive(message));
+		worker.on('error', error => this.fail(error.message));
+		worker.on('exit', () => {
+			if (this.worker === worker) this.fail('le processus de l’annuaire s’est arrêté');
+		});
+		// The directory must not keep the process alive on its own.
+		worker.unref();
+		this.post({op: 'load', source: this.options.source});
+		for (const account of this.accountsOnly.accounts()) this.post({op: 'upsert', account});
+	}
+
+	/** Adds or replaces an account activated here: searchable at once. */
+	upsert(account: AccountEntry): void {
+		this.accountsOnly.upsertAccount(account);
+		if (this.worker) this.post({op: 'upsert', account});
+	}
+
+	async search(query: DirectoryQuery, viewer: Viewer): Promise<DirectoryPage> {
+		this.load();
+		if (this.current.phase !== 'ready' || !this.worker) return {...this.accountsOnly.search(query, viewer), state: this.state};
+		const id = this.nextId++;
+		const page = await new Promise<Omit<DirectoryPage, 'state'>>((resolve, reject) => {
+			this.pending.set(id, {resolve, reject});
+			this.post({op: 'search', id, query, viewer});
+		});
+		return {...page, state: this.state};
+	}
+
+	async close(): Promise<void> {
+		const worker = this.worker;
+		this.worker = null;
+		this.failPending(new Error('annuaire fermé'));
+		await worker?.terminate();
+	}
+
+	private post(request: WorkerRequest): void {
+		this.worker?.postMessage(request);
+	}
+
+	private receive(message: WorkerMessage): void {
+		switch (message.op) {
+			case 'progress':
+				this.current = {...this.current, progress: message.progress};
+				return;
+			case 'ready':
+				this.current = {phase: 'ready', progress: 1, entries: message.entries, professions: message.professions};
+				this.options.onLoaded?.(message.report, message.buildMs);
+				return;
+			case 'failed':
+				this.fail(message.error);
+				return;
+			case 'result':
+				this.pending.get(message.id)?.resolve(message.page);
+				this.pending.delete(message.id);
+				return;
+			case 'search-failed':
+				this.pending.get(message.id)?.reject(new Error(message.error));
+				this.pending.delete(message.id);
+				return;
+		}
+	}
+
+	private fail(error: string): void {
+		const worker = this.worker;
+		this.worker = null;
+		this.current = {phase: 'failed', progress: 0, entries: 0, professions: [], error};
+		this.failPending(new Error(error));
+		this.options.onFailed?.(error);
+		void worker?.terminate();
+	}
+
+	private failPending(error: Error): void {
+		for (const waiting of this.pending.values()) waiting.reject(error);
+		this.pending.clear();
+	}
+}

@@ -1,0 +1,52 @@
+// The directory's search rules written as plainly as possible: a linear scan over the records.
+// The index's results are compared with it (tests), and its speed is the benchmark's baseline.
+import type {DirectoryQuery} from '../../src/services/directory-query.js';
+import {foldWords, nameWords} from '../../src/server/directory/directory-index.js';
+import type {DirectoryRecord} from '../../src/server/directory/extraction.js';
+import {foldLatin} from '../../src/services/text.js';
+
+type Scanned = {record: DirectoryRecord; words: string[]; lead: string; key: string; city: string[]; position: number};
+
+/** Records prepared once (folded words), as a scan over a loaded directory would have them. */
+export function prepareScan(records: DirectoryRecord[]): Scanned[] {
+	return records.map((record, position) => {
+		const local = record.address.slice(0, record.address.indexOf('@'));
+		const words = [...nameWords(record.surname), ...nameWords(record.givenName)];
+		if (record.type === 'PER') words.push(local.replace(/[^a-z0-9]+/g, ''));
+		else words.push(...nameWords(record.organisation), ...nameWords(record.service), ...nameWords(local));
+		const name = record.surname || record.organisation;
+		const city = foldWords(record.city);
+		return {
+			record,
+			words: words.filter(Boolean),
+			lead: nameWords(name).at(-1) ?? '',
+			key: `${foldLatin(name)}\u0000${foldLatin(record.givenName)}\u0000${foldLatin(record.city)}`,
+			city: [...city, ...city.map(word => (word === 'st' ? 'saint' : word === 'ste' ? 'sainte' : word))],
+			position,
+		};
+	});
+}
+
+/** Every record matching `query`, best first (exact, then names starting with the query, then the rest). */
+export function scanDirectory(scanned: Scanned[], query: DirectoryQuery): DirectoryRecord[] {
+	const text = (query.text ?? '').trim();
+	const at = text.indexOf('@');
+	const words = [...new Set(foldWords(at === -1 ? text : text.slice(0, at)))].slice(0, 6);
+	const addressPrefix = at === -1 ? '' : foldLatin(text).replace(/\s+/g, '');
+	const place = (query.place ?? '').trim().toUpperCase();
+	const cityWords = foldWords(query.city ?? '');
+	const leads = [words.join(''), ...words.filter(word => word.length >= 2)].filter(Boolean);
+	const found: Array<{item: Scanned; tier: number}> = [];
+	for (const item of scanned) {
+		const {record} = item;
+		if (query.profession && record.professionCode !== query.profession) continue;
+		if (place && (/^2[AB]$/.test(place) ? record.departement !== place : !record.postalCode.startsWith(place))) continue;
+		if (!cityWords.every(word => item.city.some(candidate => candidate.startsWith(word)))) continue;
+		if (!words.every(word => item.words.some(candidate => candidate.startsWith(word)))) continue;
+		if (addressPrefix && !record.address.startsWith(addressPrefix)) continue;
+		const exact = words.length > 0 && words.every(word => word.length >= 2 && item.words.includes(word));
+		found.push({item, tier: words.length === 0 ? 0 : exact ? 0 : leads.some(word => item.lead.startsWith(word)) ? 1 : 2});
+	}
+	found.sort((a, b) => a.tier - b.tier || (a.item.key < b.item.key ? -1 : a.item.key > b.item.key ? 1 : a.item.position - b.item.position));
+	return found.map(({item}) => item.record);
+}
