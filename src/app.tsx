@@ -110,7 +110,7 @@ function Kiosk(props: AppProps) {
 		directory: () => <DirectoryScreen {...screenProps} />,
 	};
 
-	const keys = state.screen === 'directory' ? [t.keys.move, t.keys.results, t.keys.details, t.keys.profession] : [t.keys.move, t.keys.enter];
+	const keys = state.screen === 'directory' ? [t.keys.field, t.keys.results, t.keys.details, t.keys.profession] : [t.keys.move, t.keys.enter];
 	if (['step2', 'step3'].includes(state.screen)) keys.push(t.keys.toggle);
 	if (['step2', 'convention'].includes(state.screen)) keys.push(t.keys.scroll);
 	if (state.screen !== 'welcome' && state.screen !== 'step4') keys.push(t.keys.back);

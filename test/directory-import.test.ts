@@ -16,14 +16,11 @@ import {
 	type DirectoryRecord,
 } from '../src/server/directory/extraction.js';
 import {generateExtraction, writeExtraction} from '../src/server/directory/generator.js';
+import {extractionLine} from './helpers/extraction.js';
 
 const folder = mkdtempSync(path.join(tmpdir(), 'mssante-directory-'));
 afterAll(() => rmSync(folder, {recursive: true, force: true}));
 
-/** A data line in the extraction's column order, from the columns given (others empty). */
-export function extractionLine(values: Partial<Record<(typeof EXTRACTION_COLUMNS)[number], string>>): string {
-	return EXTRACTION_COLUMNS.map(column => values[column] ?? '').join('|');
-}
 
 const person = (address: string, surname: string, givenName: string, extra: Partial<Record<(typeof EXTRACTION_COLUMNS)[number], string>> = {}) =>
 	extractionLine({

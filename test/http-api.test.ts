@@ -15,6 +15,8 @@ import {BackendServer} from '../src/server/http-server.js';
 import {BackendError, type CardProof} from '../src/services/backend-client.js';
 import {EmbeddedBackend} from '../src/services/embedded-backend.js';
 import {HttpBackendClient} from '../src/services/http-backend-client.js';
+import {writeExtraction} from '../src/server/directory/generator.js';
+import type {DirectoryPage} from '../src/services/directory-query.js';
 import {RSA_SIGNING, createTestPki, type TestPki} from './harness/pki.js';
 
 const ADDRESS = 'marie-helene.dupont-lajoie@medecin.mssante.fr';
@@ -289,6 +291,122 @@ describe('one-time codes', () => {
 		clock += 16 * 60 * 1000;
 		expect((await put({session: signedIn.session, options: OPTIONS})).status).toBe(401);
 		expect(backend.accounts()[0]?.options).toMatchObject({notify: true, email: OPTIONS.email});
+	});
+});
+
+describe('directory over HTTP', () => {
+	const search = async (query: string, session?: string) => {
+		const response = await fetch(`${url}/v1/directory?${query}`, {headers: session ? {authorization: `Bearer ${session}`} : {}});
+		expect(response.status, await response.clone().text()).toBe(200);
+		return (await response.json()) as DirectoryPage;
+	};
+
+	test('a just-activated account is found at once; its mobile only when published, and only with a session', async () => {
+		const published = {...OPTIONS, mobile: '+33612345678', publishMobile: true};
+		expect((await post('/v1/activations', {...(await activation()), options: published})).status).toBe(201);
+		const anonymous = await search('q=dupont-laj');
+		expect(anonymous.entries.map(entry => entry.address)).toEqual([ADDRESS]);
+		expect(anonymous.entries[0]?.mobile).toBeUndefined();
+		expect((await search('q=dupont', 'forged-session-token-that-is-long')).entries[0]?.mobile).toBeUndefined();
+		// The card holder opens a session with a card proof: published mobiles are shown to them.
+		const opened = await post('/v1/sessions', {proof: await proof()});
+		expect(opened.status).toBe(200);
+		const {session} = (await opened.json()) as {session: string};
+		expect((await search('q=dupont', session)).entries[0]?.mobile).toBe('+33612345678');
+		// The kiosk's client carries it too, and checks the answer.
+		const client = new HttpBackendClient(url);
+		expect((await client.searchDirectory({text: 'marie-helene'}, session)).entries[0]?.mobile).toBe('+33612345678');
+		expect((await client.searchDirectory({text: 'marie-helene'})).entries[0]?.mobile).toBeUndefined();
+		// That session is for the directory only: it cannot change the account.
+		const put = await fetch(`${url}/v1/accounts/${encodeURIComponent(ADDRESS)}`, {method: 'PUT', headers: {'content-type': 'application/json'}, body: JSON.stringify({session, options: OPTIONS})});
+		expect(put.status).toBe(401);
+		// A card without an account gets no session.
+		expect(await (await post('/v1/sessions', {proof: await proof(twin)})).json()).toMatchObject({code: 'not-found'});
+		// Signed in without the card: the same.
+		clock += 61_000;
+		const sent = (await (await post('/v1/sign-in', {address: ADDRESS, password: PASSWORD})).json()) as {id: string};
+		const signedIn = (await (await post('/v1/sign-in/confirm', {signInId: sent.id, code: lastCode(mails)})).json()) as {session: string};
+		expect((await search('q=dupont', signedIn.session)).entries[0]?.mobile).toBe('+33612345678');
+		// Sessions end.
+		clock += 16 * 60 * 1000;
+		expect((await search('q=dupont', session)).entries[0]?.mobile).toBeUndefined();
+	});
+
+	test('liste rouge: the account disappears from the directory as soon as it is chosen', async () => {
+		expect((await post('/v1/activations', await activation())).status).toBe(201);
+		expect((await search('q=dupont')).total).toBe(1);
+		const put = await fetch(`${url}/v1/accounts/${encodeURIComponent(ADDRESS)}`, {method: 'PUT', headers: {'content-type': 'application/json'}, body: JSON.stringify({proof: await proof(), options: {...OPTIONS, listeRouge: true}})});
+		expect(put.status).toBe(200);
+		expect((await search('q=dupont')).total).toBe(0);
+		expect((await search('')).entries.map(entry => entry.address)).not.toContain(ADDRESS);
+	});
+
+	test('bad parameters are refused with invalid-request, never a crash', async () => {
+		for (const query of ['limit=abc', 'place=ZZ', `q=${'a'.repeat(101)}`, 'offset=-1', 'profession=m%C3%A9decin']) {
+			const response = await fetch(`${url}/v1/directory?${query}`);
+			expect(response.status, query).toBe(400);
+			expect(await response.json()).toMatchObject({code: 'invalid-request'});
+		}
+	});
+
+	test('a national file: requests are answered while it loads, then filters and pages work on it', async () => {
+		const folder = mkdtempSync(path.join(tmpdir(), 'mssante-api-directory-'));
+		const file = path.join(folder, 'extraction.txt');
+		await writeExtraction(file, {rows: 60_000, seed: 9});
+		const national = await EmbeddedBackend.open({dataDir: folder, takenAddresses: [], directory: {kind: 'file', path: file}});
+		const service = new BackendServer(national, {trustAnchorsPem: '', mail: national.mail, sms: httpSmsGateway({url: gatewayUrl})});
+		const base = await service.listen(0);
+		try {
+			const started = performance.now();
+			const status = (await (await fetch(`${base}/v1/directory/status`)).json()) as DirectoryPage['state'];
+			const during = (await (await fetch(`${base}/v1/directory?q=mar`)).json()) as DirectoryPage;
+			// Answered at once, while the file is still being read in the directory's thread.
+			expect(status.phase).toBe('loading');
+			expect(during.state.phase).toBe('loading');
+			expect(performance.now() - started).toBeLessThan(1000);
+			let ready = during.state;
+			while (ready.phase === 'loading') {
+				await new Promise(resolve => setTimeout(resolve, 100));
+				ready = (await (await fetch(`${base}/v1/directory/status`)).json()) as DirectoryPage['state'];
+			}
+			expect(ready).toMatchObject({phase: 'ready', entries: 60_000});
+			expect(ready.professions[0]).toMatchObject({code: '10', label: 'Médecin'});
+			const page = (await (await fetch(`${base}/v1/directory?q=ma&profession=10&place=75&limit=5`)).json()) as DirectoryPage;
+			expect(page.total).toBeGreaterThan(5);
+			expect(page.entries).toHaveLength(5);
+			for (const entry of page.entries) {
+				expect(entry.professionCode).toBe('10');
+				expect(entry.postalCode.startsWith('75')).toBe(true);
+			}
+			const next = (await (await fetch(`${base}/v1/directory?q=ma&profession=10&place=75&limit=5&offset=5`)).json()) as DirectoryPage;
+			expect(next.total).toBe(page.total);
+			expect(next.entries.map(entry => entry.address)).not.toContain(page.entries[0]?.address);
+			const city = (await (await fetch(`${base}/v1/directory?city=h%C3%A9rouville&limit=100`)).json()) as DirectoryPage;
+			expect(city.total).toBeGreaterThan(0);
+			expect(city.entries.every(entry => entry.city === 'HEROUVILLE ST CLAIR')).toBe(true);
+		} finally {
+			await service.close();
+			await national.close();
+			rmSync(folder, {recursive: true, force: true});
+		}
+	});
+
+	test('a national file that cannot be read: said in the state, and searches still answer', async () => {
+		const folder = mkdtempSync(path.join(tmpdir(), 'mssante-api-directory-'));
+		const national = await EmbeddedBackend.open({dataDir: folder, takenAddresses: [], directory: {kind: 'file', path: path.join(folder, 'absent.txt')}});
+		try {
+			national.directory.load();
+			let state = national.directory.state;
+			while (state.phase === 'loading') {
+				await new Promise(resolve => setTimeout(resolve, 20));
+				state = national.directory.state;
+			}
+			expect(state).toMatchObject({phase: 'failed', error: expect.stringContaining('ENOENT')});
+			expect((await national.searchDirectory({text: 'x'}, {signedIn: false})).total).toBe(0);
+		} finally {
+			await national.close();
+			rmSync(folder, {recursive: true, force: true});
+		}
 	});
 });
 

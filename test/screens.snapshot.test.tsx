@@ -1,6 +1,10 @@
 // Snapshots of every screen state at 80×24. Each state also has behaviour tests that type keys
 // and assert what changed (wizard.test.tsx); these catch layout regressions.
-import {afterEach, describe, expect, test} from 'vitest';
+import {mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
+import {writeExtraction} from '../src/server/directory/generator.js';
 import {DEFAULT_SETTINGS} from '../src/services/settings.js';
 import {startKiosk, type TestKioskOptions} from './helpers/kiosk.js';
 import {PASSWORD, activateWithCode, fillAccount, focusLine, pressActivate, toIdentity, toStep2, toStep3} from './helpers/walk.js';
@@ -193,5 +197,44 @@ describe('Step 4', () => {
 		const pilot = await activated();
 		await pilot.press('tab', 'enter');
 		expectScreen(await pilot.waitFor('Nouveau mot de passe'));
+	});
+});
+
+describe('Directory', () => {
+	const folder = mkdtempSync(path.join(tmpdir(), 'mssante-snapshot-'));
+	const file = path.join(folder, 'extraction.txt');
+	beforeAll(() => writeExtraction(file, {rows: 2000, seed: 5}));
+	afterAll(() => rmSync(folder, {recursive: true, force: true}));
+
+	async function directory() {
+		const pilot = await open({directory: {kind: 'file', path: file}});
+		await pilot.press('tab', 'tab', 'enter');
+		await pilot.waitFor('2 000 adresses');
+		return pilot;
+	}
+
+	test('results as typed, with a postal code', async () => {
+		const pilot = await directory();
+		await pilot.type('ma');
+		await pilot.press('tab', 'tab');
+		await pilot.type('75');
+		expectScreen(await pilot.waitFor(frame => /── (?!2 000)[\d ]+ adresses/.test(frame) && !frame.includes('recherche…')));
+	});
+	test('one entry in full', async () => {
+		const pilot = await directory();
+		await pilot.type('secretariat');
+		await pilot.waitFor(frame => /── (?!2 000)[\d ]+ adresses/.test(frame) && !frame.includes('recherche…'));
+		await pilot.press('enter', 'enter');
+		expectScreen(await pilot.waitFor('Boîte aux lettres'));
+	});
+	test('nothing found', async () => {
+		const pilot = await directory();
+		await pilot.type('zzz');
+		expectScreen(await pilot.waitFor('Aucune adresse ne correspond'));
+	});
+	test('no national file installed', async () => {
+		const pilot = await open();
+		await pilot.press('tab', 'tab', 'enter');
+		expectScreen(await pilot.waitFor('Annuaire national non installé'));
 	});
 });

@@ -141,7 +141,7 @@ export function DirectoryScreen({kiosk, width, height}: ScreenProps) {
 			<Box flexDirection="column" height={height - FIXED_ROWS}>
 				{search.detail && selectedEntry ? (
 					<EntryDetail entry={selectedEntry} />
-				) : search.results && total === 0 ? (
+				) : search.results && total === 0 && Object.values(search.query).some(Boolean) ? (
 					<Text dimColor>{t.directory.noResult}</Text>
 				) : (
 					Array.from({length: Math.min(visibleResults, Math.max(total - top.current, 0))}, (_unused, row) => {

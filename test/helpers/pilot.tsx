@@ -108,12 +108,12 @@ export class Pilot {
 		await settle(chunk.endsWith('\u001B') ? 60 : 10);
 	}
 
-	/** Waits until the screen contains `text` (or matches it), or fails after `timeoutMs`. */
-	async waitFor(text: string | RegExp, timeoutMs = 3000): Promise<string> {
+	/** Waits until the screen contains `text` (or matches it, or passes it), or fails after `timeoutMs`. */
+	async waitFor(text: string | RegExp | ((frame: string) => boolean), timeoutMs = 3000): Promise<string> {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			const frame = this.frame();
-			if (typeof text === 'string' ? frame.includes(text) : text.test(frame)) return frame;
+			if (typeof text === 'string' ? frame.includes(text) : typeof text === 'function' ? text(frame) : text.test(frame)) return frame;
 			if (Date.now() > deadline) throw new Error(`Screen never showed ${String(text)}. Last frame:\n${frame}`);
 			await settle(10);
 		}
