@@ -193,8 +193,9 @@ describe('Mobiles and accounts activated here', () => {
 		await pilot.press('tab', 'tab', 'tab', 'enter');
 		await pilot.waitFor('Rechercher dans l’annuaire MSSanté');
 		await pilot.type('lefevre-durand');
-		const own = await pilot.waitFor('marie-helene.lefevre-durand@medecin.mssante.fr');
-		expect(own).toContain('Connecté : les mobiles publiés sont visibles.');
+		await pilot.waitFor('marie-helene.lefevre-durand@medecin.mssante.fr');
+		// The session opened with the card: once the national file is read, the status says so.
+		await pilot.waitFor('Connecté : les mobiles publiés sont visibles.', 10_000);
 		await pilot.press('escape');
 		await pilot.press('tab', 'tab', 'tab', 'enter');
 		await pilot.waitFor('Rechercher dans l’annuaire MSSanté');

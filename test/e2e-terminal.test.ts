@@ -8,6 +8,9 @@ import path from 'node:path';
 import {afterEach, beforeAll, describe, expect, test} from 'vitest';
 import {BIN, KEY, PtyKiosk, ROOT, assertBuilt, kioskEnv, sleep} from './helpers/pty.js';
 import {lastCode} from './helpers/walk.js';
+import {appendFileSync} from 'node:fs';
+import {writeExtraction} from '../src/server/directory/generator.js';
+import {extractionLine} from './helpers/extraction.js';
 
 const PASSWORD = 'Kiosque#Sante2026';
 const PIN = '1234';
@@ -253,6 +256,26 @@ describe('mssante-kiosk in a real terminal (built app, demo card)', () => {
 			await rawSettles(kiosk, raw => raw.includes(LEAVE_ALT_SCREEN));
 			expect(kiosk.raw.slice(kiosk.raw.lastIndexOf(ENTER_ALT_SCREEN))).toContain(LEAVE_ALT_SCREEN);
 		}
+	}, 60_000);
+
+	test('the national file dropped in the data directory is searched in its own thread as one types', async () => {
+		const dir = dataDir();
+		const file = path.join(dir, 'Extraction_Correspondance_MSSante.txt');
+		await writeExtraction(file, {rows: 5000, seed: 4});
+		appendFileSync(file, `${extractionLine({'Type de BAL': 'PER', 'Adresse BAL': 'elodie.bouvier@sage-femme.mssante.fr', "Nom d'exercice": 'BOUVIER', "Prénom d'exercice": 'Élodie', 'Code Profession': '50', 'Libellé Profession': 'Sage-Femme', 'Code postal': '14200', L6LIGNEACHEMINEMENT: '14200 HEROUVILLE ST CLAIR'})}\n`);
+		const kiosk = startKiosk(dir);
+		await kiosk.waitFor('Créer son compte MSSanté', WAIT);
+		await kiosk.waitForRawMode(WAIT);
+		await kiosk.press([KEY.tab, KEY.tab, KEY.enter]);
+		await kiosk.waitFor('5 001 adresses', WAIT);
+		await kiosk.type('bou');
+		await kiosk.press([KEY.tab, KEY.tab]);
+		await kiosk.type('14200');
+		await kiosk.waitFor('elodie.bouvier@sage-femme.mssante.fr · 14200 HEROUVILLE ST CLAIR', WAIT);
+		kiosk.write(KEY.ctrlC);
+		expect((await kiosk.waitExit(WAIT)).exitCode).toBe(0);
+		// The import report is left for the helpdesk beside the data.
+		expect(JSON.parse(readFileSync(path.join(dir, 'annuaire-import.json'), 'utf8'))).toMatchObject({lines: 5001, imported: 5001});
 	}, 60_000);
 
 	test('a second kiosk on the same data directory is refused with a clear message', async () => {

@@ -55,6 +55,7 @@ describe('defaults', () => {
 			reader: null,
 			pkcs11Module: '/opt/santesocial/CPS/lib/libcps3_pkcs11_lux.so',
 			backendUrl: null,
+			directoryFile: null,
 			trustAnchors: null,
 			idleTimeoutSeconds: 180,
 			idleWarningSeconds: 30,

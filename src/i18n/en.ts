@@ -280,7 +280,7 @@ export const en: Catalogue = {
 		city: 'City',
 		count: (total: number) => (total === 0 ? 'no address' : `${total.toLocaleString('en-GB')} address${total > 1 ? 'es' : ''}`),
 		searching: 'searching…',
-		loading: (percent: number) => `Loading the national directory: ${percent} %. Accounts activated here can already be found.`,
+		loading: (percent: number) => `Loading the national directory: ${percent} % (accounts activated here are in).`,
 		none: 'No national directory installed: only accounts activated here appear.',
 		failed: (error: string) => `National directory unreadable (${error}): only accounts activated here appear.`,
 		mobilesHidden: 'Published mobiles are visible once signed in (CPS card or sign-in without it).',

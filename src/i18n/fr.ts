@@ -279,7 +279,7 @@ export const fr = {
 		city: 'Ville',
 		count: (total: number) => (total === 0 ? 'aucune adresse' : `${groupDigits(total)} adresse${total > 1 ? 's' : ''}`),
 		searching: 'recherche…',
-		loading: (percent: number) => `Chargement de l’annuaire national : ${percent} %. Les comptes activés ici sont déjà cherchables.`,
+		loading: (percent: number) => `Chargement de l’annuaire national : ${percent} % (les comptes activés ici sont là).`,
 		none: 'Annuaire national non installé : seuls les comptes activés ici apparaissent.',
 		failed: (error: string) => `Annuaire national illisible (${error}) : seuls les comptes activés ici apparaissent.`,
 		mobilesHidden: 'Mobiles publiés : visibles une fois connecté, avec ou sans carte CPS.',

@@ -108,7 +108,7 @@ export function DirectoryScreen({kiosk, width, height}: ScreenProps) {
 		search.request.phase === 'failed'
 			? {text: search.request.error, tone: 'error' as const}
 			: phase === 'loading' || phase === 'idle'
-				? {text: t.directory.loading(Math.floor((search.state?.progress ?? 0) * 100)), tone: 'warning' as const}
+				? {text: t.directory.loading(Math.min(99, Math.floor((search.state?.progress ?? 0) * 100))), tone: 'warning' as const}
 				: phase === 'failed'
 					? {text: t.directory.failed(search.state?.error ?? ''), tone: 'error' as const}
 					: phase === 'none'
