@@ -339,6 +339,6 @@ export const en: Catalogue = {
 		inUse: (file: string, pid: number) => `Cannot start: ${file} is already in use by another process (pid ${pid}). Is another mssante-kiosk running on this folder?`,
 		corrupt: (file: string) => `Cannot start: ${file} cannot be read. No account was changed: fix or move this file.`,
 		usage:
-			'Usage: mssante-kiosk [--demo | --no-demo] [--kiosk] [--lang fr|en] [--data-dir DIR] [--pkcs11-module FILE]\n       [--backend URL] [--trust-anchors FILE.pem]\n       mssante-kiosk doctor [--json] [--pkcs11-module FILE]\n       mssante-kiosk serve [--port 8080] [--host 127.0.0.1] [--data-dir DIR] [--trust-anchors FILE.pem]',
+			'Usage: mssante-kiosk [--demo | --no-demo] [--kiosk] [--lang fr|en] [--data-dir DIR] [--pkcs11-module FILE]\n       [--backend URL] [--trust-anchors FILE.pem] [--directory FILE]\n       mssante-kiosk doctor [--json] [--pkcs11-module FILE]\n       mssante-kiosk serve [--port 8080] [--host 127.0.0.1] [--data-dir DIR] [--trust-anchors FILE.pem] [--directory FILE]\n       mssante-kiosk directory generate --out FILE [--rows 600000] [--seed N]\n       mssante-kiosk directory check FILE [--json]',
 	},
 };

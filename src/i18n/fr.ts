@@ -338,7 +338,7 @@ export const fr = {
 		inUse: (file: string, pid: number) => `Impossible de démarrer : ${file} est déjà utilisé par un autre processus (pid ${pid}). Un autre mssante-kiosk tourne-t-il sur ce dossier ?`,
 		corrupt: (file: string) => `Impossible de démarrer : ${file} est illisible. Les comptes n’ont pas été modifiés : corrigez ou déplacez ce fichier.`,
 		usage:
-			'Utilisation : mssante-kiosk [--demo | --no-demo] [--kiosk] [--lang fr|en] [--data-dir DOSSIER] [--pkcs11-module FICHIER]\n              [--backend URL] [--trust-anchors FICHIER.pem]\n              mssante-kiosk doctor [--json] [--pkcs11-module FICHIER]\n              mssante-kiosk serve [--port 8080] [--host 127.0.0.1] [--data-dir DOSSIER] [--trust-anchors FICHIER.pem]',
+			'Utilisation : mssante-kiosk [--demo | --no-demo] [--kiosk] [--lang fr|en] [--data-dir DOSSIER] [--pkcs11-module FICHIER]\n              [--backend URL] [--trust-anchors FICHIER.pem] [--directory FICHIER]\n              mssante-kiosk doctor [--json] [--pkcs11-module FICHIER]\n              mssante-kiosk serve [--port 8080] [--host 127.0.0.1] [--data-dir DOSSIER] [--trust-anchors FICHIER.pem] [--directory FICHIER]\n              mssante-kiosk directory generate --out FICHIER [--rows 600000] [--seed N]\n              mssante-kiosk directory check FICHIER [--json]',
 	},
 };
 

@@ -15,7 +15,8 @@ export type GeneratorOptions = {
 };
 
 
-const COLUMN = new Map<string, number>(EXTRACTION_COLUMNS.map((column, index) => [column, index]));
+// Position of each column in a line.
+const AT = Object.fromEntries(EXTRACTION_COLUMNS.map((column, index) => [column, index])) as Record<(typeof EXTRACTION_COLUMNS)[number], number>;
 
 /** mulberry32: small, fast, and the same sequence on every machine. */
 function random(seed: number): () => number {
@@ -68,6 +69,7 @@ export function* generateExtraction(options: GeneratorOptions): Generator<string
 	const commune = picker(COMMUNES);
 	const profession = picker(PROFESSIONS);
 	const structureKind = picker(STRUCTURE_KINDS);
+	const specialtyOf = new Map(PROFESSIONS.filter(item => item.value.specialties.length > 0).map(item => [item.value.code, picker(item.value.specialties)]));
 	// Where practitioners work: pharmacists in pharmacies (or hospitals), the others anywhere else.
 	const workplaceOf = new Map(
 		['21', '*'].map(code => [code, picker(STRUCTURE_KINDS.filter(item => (code === '21' ? ['pharmacy', 'hospital'] : ['hospital', 'clinic', 'ehpad', 'health-centre', 'practice']).includes(item.value.kind)))]),
@@ -98,7 +100,7 @@ export function* generateExtraction(options: GeneratorOptions): Generator<string
 		if (roll < 0.97) return `${pick(surname)}-${pick(surname)}`;
 		return `${one(['LE ', 'DE ', 'DU ', 'DE LA ', "D'", 'LA ', 'DES '])}${draw() < 0.5 ? pick(surname) : rareSurname()}`;
 	};
-	const streetOf = () => [String(1 + Math.floor(draw() * 150)), draw() < 0.08 ? one(['BIS', 'TER']) : '', one(STREETS.types), one(STREETS.names)];
+	const streetOf = (): [string, string, string, string] => [String(1 + Math.floor(draw() * 150)), draw() < 0.08 ? one(['BIS', 'TER']) : '', one(STREETS.types), one(STREETS.names)];
 
 	yield EXTRACTION_COLUMNS.join('|');
 	for (let row = 0; row < options.rows; row++) {
@@ -107,62 +109,53 @@ export function* generateExtraction(options: GeneratorOptions): Generator<string
 		const roll = draw();
 		const type = roll < 0.84 ? 'PER' : roll < 0.98 ? 'ORG' : roll < 0.995 ? 'CAB' : 'APP';
 		const fields: string[] = Array.from(EXTRACTION_COLUMNS, () => '');
-		const set = (values: Partial<Record<(typeof EXTRACTION_COLUMNS)[number], string>>) => {
-			for (const [column, value] of Object.entries(values)) fields[COLUMN.get(column) as number] = value;
-		};
 		const citySlug = slug(place.acheminement);
 		if (type === 'PER') {
 			const job = pick(profession);
 			const person = pick(givenName);
 			const name = anySurname();
-			const specialty = job.specialties.length > 0 ? picker(job.specialties)(draw()) : null;
+			const specialty = job.specialties.length > 0 ? (specialtyOf.get(job.code) as (value: number) => {code: string; label: string})(draw()) : null;
 			const rpps = String(10_000_000_000 + Math.floor(draw() * 9_000_000_000));
 			const adeli = job.code === '60' && draw() < 0.3;
 			const atStructure = draw() < 0.35;
 			const kind = atStructure ? pick(workplaceOf.get(job.code === '21' ? '21' : '*') as (value: number) => (typeof STRUCTURE_KINDS)[number]['value']) : null;
 			const domain = kind ? `${kind.domainPrefix.replace('{city}', citySlug)}.mssante.fr` : (domains.get(job.code) ?? (domains.get('*') as (value: number) => string))(draw());
 			const id = adeli ? String(100_000_000 + Math.floor(draw() * 899_999_999)) : rpps;
-			set({
-				'Type Identifiant PP': adeli ? '0' : '8',
-				'Identifiant PP': id,
-				'Identification nationale PP': `${adeli ? '0' : '8'}${id}`,
-				"Civilité d'exercice": job.civility === 'DR' && draw() < 0.03 ? 'PR' : job.civility,
-				"Nom d'exercice": name,
-				"Prénom d'exercice": person.name,
-				'Catégorie profession': job.category,
-				'Libellé de catégorie profession': 'Civil',
-				'Code Profession': job.code,
-				'Libellé Profession': job.label,
-				'Code savoir-faire': specialty?.code ?? '',
-				'Libellé savoir-faire': specialty?.label ?? '',
-				'Raison Sociale structure BAL': kind ? kind.name.replace('{CITY}', place.acheminement) : '',
-				'Adresse BAL': unique(`${slug(person.name)}.${slug(name)}`, domain),
-			});
+			fields[AT['Type Identifiant PP']] = adeli ? '0' : '8';
+			fields[AT['Identifiant PP']] = id;
+			fields[AT['Identification nationale PP']] = `${adeli ? '0' : '8'}${id}`;
+			fields[AT["Civilité d'exercice"]] = job.civility === 'DR' && draw() < 0.03 ? 'PR' : job.civility;
+			fields[AT["Nom d'exercice"]] = name;
+			fields[AT["Prénom d'exercice"]] = person.name;
+			fields[AT['Catégorie profession']] = job.category;
+			fields[AT['Libellé de catégorie profession']] = 'Civil';
+			fields[AT['Code Profession']] = job.code;
+			fields[AT['Libellé Profession']] = job.label;
+			fields[AT['Code savoir-faire']] = specialty?.code ?? '';
+			fields[AT['Libellé savoir-faire']] = specialty?.label ?? '';
+			fields[AT['Raison Sociale structure BAL']] = kind ? kind.name.replace('{CITY}', place.acheminement) : '';
+			fields[AT['Adresse BAL']] = unique(`${slug(person.name)}.${slug(name)}`, domain);
 		} else {
 			const kind = type === 'APP' ? {name: 'LABORATOIRE DE BIOLOGIE MEDICALE', domainPrefix: 'labo-{city}'} : pick(structureKind);
 			const unit = type === 'ORG' ? pick(service) : type === 'CAB' ? {service: 'Secrétariat', local: 'secretariat'} : {service: 'Résultats', local: one(['resultats', 'biologie', 'comptes-rendus'])};
 			const organisation = type === 'CAB' ? `CABINET ${one(['MEDICAL', 'DENTAIRE', 'DE KINESITHERAPIE', 'INFIRMIER', 'DE RADIOLOGIE'])} ${one(['DU PARC', 'DE LA GARE', 'DU CENTRE', 'DES TILLEULS', 'PASTEUR', 'SAINT-JEAN'])}` : kind.name.replace('{CITY}', place.acheminement);
 			const domain = `${(type === 'CAB' ? `cabinet-{city}` : kind.domainPrefix).replace('{city}', citySlug)}.mssante.fr`;
-			set({
-				'Type identifiant structure': '1',
-				'Identification Structure': String(100_000_000 + Math.floor(draw() * 899_999_999)),
-				'Service de rattachement': unit.service,
-				'Raison Sociale structure BAL': organisation,
-				'Adresse BAL': unique(unit.local, domain),
-			});
+			fields[AT['Type identifiant structure']] = '1';
+			fields[AT['Identification Structure']] = String(100_000_000 + Math.floor(draw() * 899_999_999));
+			fields[AT['Service de rattachement']] = unit.service;
+			fields[AT['Raison Sociale structure BAL']] = organisation;
+			fields[AT['Adresse BAL']] = unique(unit.local, domain);
 		}
-		set({
-			'Type de BAL': type,
-			'Dématérialisation': draw() < 0.4 ? 'true' : 'false',
-			L4NUMEROVOIE: number,
-			L4COMPLEMENTNUMEROVOIE: complement,
-			NL4TYPEVOIE: streetType,
-			L4LIBELLEVOIE: streetName,
-			L6LIGNEACHEMINEMENT: `${place.postalCode} ${place.acheminement}${type === 'ORG' && draw() < 0.3 ? ' CEDEX' : ''}`,
-			'Code postal': place.postalCode,
-			'Département': place.departement,
-			Pays: 'FRANCE',
-		});
+		fields[AT['Type de BAL']] = type;
+		fields[AT['Dématérialisation']] = draw() < 0.4 ? 'true' : 'false';
+		fields[AT['L4NUMEROVOIE']] = number;
+		fields[AT['L4COMPLEMENTNUMEROVOIE']] = complement;
+		fields[AT['NL4TYPEVOIE']] = streetType;
+		fields[AT['L4LIBELLEVOIE']] = streetName;
+		fields[AT['L6LIGNEACHEMINEMENT']] = `${place.postalCode} ${place.acheminement}${type === 'ORG' && draw() < 0.3 ? ' CEDEX' : ''}`;
+		fields[AT['Code postal']] = place.postalCode;
+		fields[AT['Département']] = place.departement;
+		fields[AT['Pays']] = 'FRANCE';
 		yield fields.join('|');
 	}
 }
