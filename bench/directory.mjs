@@ -38,7 +38,7 @@ if (process.argv[2] === '--child') {
 	const before = memory();
 	const started = performance.now();
 	const builder = new core.DirectoryIndexBuilder();
-	await core.importExtraction(core.fileLines(file), record => builder.add(record));
+	await core.importExtraction(core.fileLines(file), (record, line) => builder.add(record, line));
 	const imported = performance.now();
 	const index = builder.build();
 	const built = performance.now();

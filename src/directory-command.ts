@@ -52,7 +52,7 @@ export async function directoryCommand(options: DirectoryCommandOptions): Promis
 	}
 	const builder = new DirectoryIndexBuilder();
 	try {
-		const report = await importExtraction(fileLines(options.file), record => builder.add(record));
+		const {report} = await importExtraction(fileLines(options.file), (record, line) => builder.add(record, line));
 		const index = builder.build();
 		const ms = performance.now() - started;
 		if (options.json) options.log(JSON.stringify({file: options.file, ms: Math.round(ms), entries: index.size, ...report}));

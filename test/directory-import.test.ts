@@ -8,14 +8,18 @@ import {describeReport} from '../src/directory-command.js';
 import {
 	EXTRACTION_COLUMNS,
 	ExtractionHeaderError,
+	PARALLEL_READ_BYTES,
 	batched,
 	cityOfAcheminement,
 	departementOfPostalCode,
 	fileLines,
 	importExtraction,
 	type DirectoryRecord,
+	type ImportReport,
 } from '../src/server/directory/extraction.js';
 import {generateExtraction, writeExtraction} from '../src/server/directory/generator.js';
+import {DirectoryService} from '../src/server/directory/directory-service.js';
+import {DirectoryIndexBuilder} from '../src/server/directory/directory-index.js';
 import {extractionLine} from './helpers/extraction.js';
 
 const folder = mkdtempSync(path.join(tmpdir(), 'mssante-directory-'));
@@ -35,11 +39,11 @@ const person = (address: string, surname: string, givenName: string, extra: Part
 		...extra,
 	});
 
-async function importFile(content: string | Buffer): Promise<{records: DirectoryRecord[]; report: Awaited<ReturnType<typeof importExtraction>>}> {
+async function importFile(content: string | Buffer): Promise<{records: DirectoryRecord[]; report: ImportReport}> {
 	const file = path.join(folder, `extraction-${Math.random().toString(36).slice(2)}.txt`);
 	writeFileSync(file, content);
 	const records: DirectoryRecord[] = [];
-	const report = await importExtraction(fileLines(file), record => records.push({...record}));
+	const {report} = await importExtraction(fileLines(file), record => records.push({...record}));
 	return {records, report};
 }
 
@@ -151,7 +155,7 @@ describe('Generated national directory', () => {
 
 	test('realistic: every line imports, unique addresses, the four mailbox types, accents, hyphens, particles, real postal codes', async () => {
 		const records: DirectoryRecord[] = [];
-		const report = await importExtraction(batched(generateExtraction({rows: 30_000}), 30_001), record => records.push({...record}));
+		const {report} = await importExtraction(batched(generateExtraction({rows: 30_000}), 30_001), record => records.push({...record}));
 		expect(report.imported).toBe(30_000);
 		expect(Object.values(report.refused).every(count => count === 0)).toBe(true);
 		const types = new Map<string, number>();
@@ -174,4 +178,46 @@ describe('Generated national directory', () => {
 		expect(professions.size).toBeGreaterThan(10);
 		expect(records.some(record => record.city === 'HEROUVILLE ST CLAIR')).toBe(true);
 	});
+});
+
+describe('A large file, read in two halves at once by the directory\'s threads', () => {
+	test('the same rows and report as one reading; refused lines numbered in the whole file, duplicates across halves included', async () => {
+		const file = path.join(folder, 'large.txt');
+		await writeExtraction(file, {rows: 60_000, seed: 21});
+		const {appendFileSync, readFileSync} = await import('node:fs');
+		const lines = readFileSync(file, 'utf8').split('\n');
+		// A line of the first half repeated at the end, and two malformed lines in the second half.
+		const firstHalfLine = lines[100] as string;
+		appendFileSync(file, `${person('', 'SANS', 'Adresse')}\n${firstHalfLine}\n${person('x@y', 'BAD', 'Address')}\n`);
+		const total = lines.length - 1 + 3;
+		expect((await import('node:fs')).statSync(file).size).toBeGreaterThan(PARALLEL_READ_BYTES);
+
+		// One reading, in this thread: the reference.
+		const builder = new DirectoryIndexBuilder();
+		const {report: expected} = await importExtraction(fileLines(file), (record, line) => builder.add(record, line));
+		const reference = builder.build();
+
+		let loaded: ImportReport | undefined;
+		const service = new DirectoryService({source: {kind: 'file', path: file}, onLoaded: report => (loaded = report)});
+		try {
+			service.load();
+			while (service.state.phase === 'loading') await new Promise(resolve => setTimeout(resolve, 20));
+			expect(service.state.phase).toBe('ready');
+			expect(loaded).toEqual(expected);
+			expect(loaded?.imported).toBe(60_000);
+			expect(loaded?.examples.map(problem => [problem.line, problem.kind])).toEqual([
+				[total - 2, 'missing-address'],
+				[total - 1, 'duplicate-address'],
+				[total, 'invalid-address'],
+			]);
+			for (const query of [{text: 'ma'}, {text: 'z', place: '75'}, {profession: '60', city: 'br'}, {}]) {
+				const page = await service.search({...query, limit: 100}, {signedIn: false});
+				const same = reference.search({...query, limit: 100}, {signedIn: false});
+				expect(page.total, JSON.stringify(query)).toBe(same.total);
+				expect(page.entries).toEqual(same.entries);
+			}
+		} finally {
+			await service.close();
+		}
+	}, 60_000);
 });

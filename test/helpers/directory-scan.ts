@@ -1,7 +1,7 @@
 // The directory's search rules written as plainly as possible: a linear scan over the records.
 // The index's results are compared with it (tests), and its speed is the benchmark's baseline.
 import type {DirectoryQuery} from '../../src/services/directory-query.js';
-import {foldWords, nameWords} from '../../src/server/directory/directory-index.js';
+import {addressWords, foldWords, nameWords} from '../../src/server/directory/directory-index.js';
 import type {DirectoryRecord} from '../../src/server/directory/extraction.js';
 import {foldLatin} from '../../src/services/text.js';
 
@@ -10,10 +10,8 @@ type Scanned = {record: DirectoryRecord; words: string[]; lead: string; key: str
 /** Records prepared once (folded words), as a scan over a loaded directory would have them. */
 export function prepareScan(records: DirectoryRecord[]): Scanned[] {
 	return records.map((record, position) => {
-		const local = record.address.slice(0, record.address.indexOf('@'));
-		const words = [...nameWords(record.surname), ...nameWords(record.givenName)];
-		if (record.type === 'PER') words.push(local.replace(/[^a-z0-9]+/g, ''));
-		else words.push(...nameWords(record.organisation), ...nameWords(record.service), ...nameWords(local));
+		const words = [...nameWords(record.surname), ...nameWords(record.givenName), ...addressWords(record.address, record.type === 'PER' ? record : null)];
+		if (record.type !== 'PER') words.push(...nameWords(record.organisation), ...nameWords(record.service));
 		const name = record.surname || record.organisation;
 		const city = foldWords(record.city);
 		return {

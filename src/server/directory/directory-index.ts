@@ -27,14 +27,23 @@ function cityWords(city: string): string[] {
 }
 
 /**
- * Words of an address's local part. A person's address repeats the name ("marie-helene.dupont"),
- * so only its run-together form is added; a structure's ("secretariat.medical") gives every word.
+ * Words of an address's local part. A person's address usually repeats the name
+ * ("marie-helene.dupont", "dupont.marie-helene"): it adds a word only when it does not, run
+ * together ("jdupont", "marie-helene.dupont2"). A structure's ("secretariat.medical") gives every word.
  */
-function addressWords(address: string, type: string): string[] {
+export function addressWords(address: string, person: {givenName: string; surname: string} | null): string[] {
 	const local = address.slice(0, address.indexOf('@'));
+	if (!person) return nameWords(local);
 	// Addresses are ASCII (checked at import): running the words together needs no folding.
-	if (type === 'PER') return [local.toLowerCase().replace(/[^a-z0-9]+/g, '')].filter(Boolean);
-	return nameWords(local);
+	const runTogether = local.toLowerCase().replace(/[^a-z0-9]+/g, '');
+	const given = runTogetherName(person.givenName);
+	const surname = runTogetherName(person.surname);
+	return runTogether === '' || runTogether === given + surname || runTogether === surname + given ? [] : [runTogether];
+}
+
+/** A name's words run together: "Marie-Hélène" → "mariehelene". */
+function runTogetherName(name: string): string {
+	return nameWords(name).at(-1) ?? '';
 }
 
 /** A mailbox activated at this service: searchable at once, with its directory choices. */
@@ -82,6 +91,17 @@ type Prepared = {
 /** Where a search starts: the postings of its rarest word, or the lists of a filter's values. */
 type Driver = {size: number; word: number; lists: Array<[Postings, number]>};
 
+/** A builder's content as plain data (strings, typed arrays), to cross threads. */
+export type BuilderPart = {
+	categories: Record<Category, string[]>;
+	names: string[];
+	fields: Uint32Array;
+	addresses: string[];
+	streets: string[];
+	lines: Uint32Array;
+	professionLabels: Array<[string, string]>;
+};
+
 /** Accepts records one by one (the file is read as a stream), then builds the index. */
 export class DirectoryIndexBuilder {
 	private readonly categories = Object.fromEntries(CATEGORIES.map(category => [category, new Interner()])) as Record<Category, Interner>;
@@ -90,8 +110,11 @@ export class DirectoryIndexBuilder {
 	private readonly addresses = new PackedStrings();
 	private readonly streets = new PackedStrings();
 	private readonly professionLabels = new Map<string, string>();
+	/** Line of the file each mailbox came from. */
+	private readonly lines = new U32List();
 
-	add(record: DirectoryRecord): void {
+	add(record: DirectoryRecord, line = 0): void {
+		this.lines.push(line);
 		// Written out in FIELDS order: a loop over the column names costs a second on 600,000 records.
 		const {categories, names, fields} = this;
 		fields.push(categories.type.id(record.type));
@@ -112,6 +135,41 @@ export class DirectoryIndexBuilder {
 
 	get size(): number {
 		return this.addresses.length;
+	}
+
+	/** What was added, as plain data another thread can send (a part of the file read there). */
+	part(): BuilderPart {
+		const strings = (packed: PackedStrings) => Array.from({length: packed.length}, (_unused, index) => packed.get(index));
+		return {
+			categories: Object.fromEntries(CATEGORIES.map(category => [category, this.categories[category].values])) as Record<Category, string[]>,
+			names: this.names.values,
+			fields: this.fields.done(),
+			addresses: strings(this.addresses),
+			streets: strings(this.streets),
+			lines: this.lines.done(),
+			professionLabels: [...this.professionLabels],
+		};
+	}
+
+	/**
+	 * Adds the mailboxes of a part read elsewhere, after this builder's, but those `keep` refuses
+	 * (an address this part already has): their ids are renumbered into this builder's tables.
+	 */
+	append(part: BuilderPart, keep: (address: string, line: number) => boolean): void {
+		const categoryIds = Object.fromEntries(CATEGORIES.map(category => [category, part.categories[category].map(value => this.categories[category].id(value))])) as Record<Category, number[]>;
+		const nameIds = part.names.map(value => this.names.id(value));
+		for (let entry = 0; entry < part.addresses.length; entry++) {
+			const address = part.addresses[entry] as string;
+			const line = part.lines[entry] as number;
+			if (!keep(address, line)) continue;
+			const base = entry * STRIDE;
+			for (const category of CATEGORIES) this.fields.push(categoryIds[category][part.fields[base + SLOT[category]] as number] as number);
+			for (const name of NAMES) this.fields.push(nameIds[part.fields[base + SLOT[name]] as number] as number);
+			this.addresses.push(address);
+			this.streets.push(part.streets[entry] as string);
+			this.lines.push(line);
+		}
+		for (const [code, label] of part.professionLabels) if (!this.professionLabels.has(code)) this.professionLabels.set(code, label);
 	}
 
 	build(): DirectoryIndex {
@@ -186,6 +244,8 @@ export class DirectoryIndex {
 			return id;
 		};
 		const nameWordIds = names.values.map(name => nameWords(name).map(idOf));
+		// Each name run together (its last word), to tell whether a personal address just repeats the name.
+		const nameRunTogether = nameWordIds.map(ids => (ids.length > 0 ? (wordList[ids.at(-1) as number] as string) : ''));
 		const entryWordStart = new Uint32Array(size + 1);
 		const entryWords = new U32List();
 		const lead = new Uint32Array(size);
@@ -209,7 +269,12 @@ export class DirectoryIndex {
 				for (const id of nameWordIds[this.fields[base + SLOT.organisation] as number] as number[]) addWord(id);
 				for (const id of nameWordIds[this.fields[base + SLOT.service] as number] as number[]) addWord(id);
 			}
-			for (const word of addressWords(this.addressOf(entry), isPersonal ? 'PER' : '')) addWord(idOf(word));
+			if (isPersonal) {
+				const runTogether = this.addressOf(entry).split('@', 1)[0]?.toLowerCase().replace(/[^a-z0-9]+/g, '') ?? '';
+				const given = nameRunTogether[this.fields[base + SLOT.givenName] as number] as string;
+				const surname = nameRunTogether[this.fields[base + SLOT.surname] as number] as string;
+				if (runTogether !== '' && runTogether !== given + surname && runTogether !== surname + given) addWord(idOf(runTogether));
+			} else for (const word of addressWords(this.addressOf(entry), null)) addWord(idOf(word));
 			for (const id of own) entryWords.push(id);
 			entryWordStart[entry + 1] = entryWords.length;
 		}
@@ -304,13 +369,15 @@ export class DirectoryIndex {
 		return this.addresses.get(this.original[entry] as number);
 	}
 
-	/** The file's mailbox at `address`, or -1. */
+	/** The file's mailbox at `address`, or -1: found through the rarest word of its local part. */
 	private findAddress(address: string): number {
-		const [word] = addressWords(address, '').slice(-1);
-		const range = word ? this.range(word) : null;
-		if (!range || range.exact === -1) return -1;
+		const ranges = addressWords(address, null)
+			.map(word => this.range(word))
+			.filter(range => range.exact !== -1);
+		const rarest = ranges.sort((a, b) => this.wordPostings.size(a.exact) - this.wordPostings.size(b.exact))[0];
+		if (!rarest) return -1;
 		const postings = this.wordPostings;
-		for (let at = postings.start[range.exact] as number; at < (postings.start[range.exact + 1] as number); at++) {
+		for (let at = postings.start[rarest.exact] as number; at < (postings.start[rarest.exact + 1] as number); at++) {
 			const entry = postings.ids[at] as number;
 			if (this.addressOf(entry) === address) return entry;
 		}
@@ -585,7 +652,7 @@ function sortKey(name: string, givenName: string, city: string): string {
 }
 
 function accountWords(account: AccountEntry): string[] {
-	const words = [...nameWords(account.surname), ...nameWords(account.givenName), ...addressWords(account.address, account.type)];
+	const words = [...nameWords(account.surname), ...nameWords(account.givenName), ...addressWords(account.address, account.type === 'PER' ? account : null)];
 	if (account.type !== 'PER') words.push(...nameWords(account.organisation), ...nameWords(account.service));
 	return [...new Set(words)];
 }

@@ -178,6 +178,8 @@ export class ExtractionReader {
 		return field.length > 0 && (field.charCodeAt(0) <= 32 || field.charCodeAt(field.length - 1) <= 32) ? field.trim() : field;
 	};
 	private readonly seen = new Set<string>();
+	/** Lines read, header and blank ones included (set once the import is done). */
+	lastLine = 0;
 	readonly report: ImportReport = {lines: 0, imported: 0, refused: Object.fromEntries(IMPORT_PROBLEM_KINDS.map(kind => [kind, 0])) as Record<ImportProblemKind, number>, examples: []};
 
 	constructor(private readonly maxExamples = 100) {}
@@ -259,6 +261,11 @@ export class ExtractionReader {
 		};
 	}
 
+	/** Whether an address was imported from an earlier line. */
+	hasSeen(address: string): boolean {
+		return this.seen.has(address);
+	}
+
 	private refuse(line: number, kind: ImportProblemKind, detail: string): null {
 		this.report.refused[kind]++;
 		if (this.report.examples.length < this.maxExamples) this.report.examples.push({line, kind, detail});
@@ -266,27 +273,33 @@ export class ExtractionReader {
 	}
 }
 
+/** A file larger than this is read in two halves at once (below it, one thread is done before two start). */
+export const PARALLEL_READ_BYTES = 8 << 20;
+
 /** Lines read together, and the share of the source read so far. */
 export type LineBatch = {lines: string[]; progress: number};
 
 /**
  * The lines of a file in batches (one per megabyte read), each line decoded on its own: a bad
- * byte spoils its own line only, as U+FFFD.
+ * byte spoils its own line only, as U+FFFD. With a byte range, only the lines starting in it
+ * (the range starts at a line's start).
  */
-export async function* fileLines(file: string): AsyncGenerator<LineBatch> {
-	const size = (await stat(file)).size || 1;
+export async function* fileLines(file: string, range?: {start: number; end: number}): AsyncGenerator<LineBatch> {
+	const start = range?.start ?? 0;
+	const size = (range?.end ?? (await stat(file)).size) - start || 1;
 	let read = 0;
 	let rest: Buffer = Buffer.alloc(0);
-	for await (const chunk of createReadStream(file, {highWaterMark: 1 << 20})) {
+	const stream = createReadStream(file, {highWaterMark: 1 << 20, start, end: range ? range.end - 1 : undefined});
+	for await (const chunk of stream) {
 		const buffer: Buffer = rest.length > 0 ? Buffer.concat([rest, chunk as Buffer]) : (chunk as Buffer);
 		read += (chunk as Buffer).length;
 		const lines: string[] = [];
-		let start = 0;
-		for (let end = buffer.indexOf(10, start); end !== -1; end = buffer.indexOf(10, start)) {
-			lines.push(buffer.toString('utf8', start, end));
-			start = end + 1;
+		let from = 0;
+		for (let end = buffer.indexOf(10, from); end !== -1; end = buffer.indexOf(10, from)) {
+			lines.push(buffer.toString('utf8', from, end));
+			from = end + 1;
 		}
-		rest = buffer.subarray(start);
+		rest = buffer.subarray(from);
 		yield {lines, progress: read / size};
 	}
 	if (rest.length > 0) yield {lines: [rest.toString('utf8')], progress: 1};
@@ -308,24 +321,47 @@ export function* batched(lines: Iterable<string>, total: number, size = 4096): G
 }
 
 /**
- * Imports an extraction (file lines, or lines made in memory), handing each record to `onRecord`
- * as it is read: the file is never held whole. Throws ExtractionHeaderError when the first line
- * is not an extraction header.
+ * Imports an extraction (file lines, or lines made in memory), handing each record and its line
+ * number to `onRecord` as it is read: the file is never held whole. Throws ExtractionHeaderError
+ * when the first line is not an extraction header. With `header`, the lines are a later part of a
+ * file whose header that is (numbered from 1 within the part).
  */
-export async function importExtraction(batches: AsyncIterable<LineBatch> | Iterable<LineBatch>, onRecord: (record: DirectoryRecord) => void, onProgress: (share: number) => void = () => undefined): Promise<ImportReport> {
+export async function importExtraction(
+	batches: AsyncIterable<LineBatch> | Iterable<LineBatch>,
+	onRecord: (record: DirectoryRecord, line: number) => void,
+	onProgress: (share: number) => void = () => undefined,
+	options: {header?: string} = {},
+): Promise<ExtractionReader> {
 	const reader = new ExtractionReader();
 	let lineNumber = 0;
+	if (options.header !== undefined) reader.header(options.header);
 	for await (const {lines, progress} of batches) {
 		for (const line of lines) {
 			lineNumber++;
-			if (lineNumber === 1) reader.header(line);
+			if (lineNumber === 1 && options.header === undefined) reader.header(line);
 			else {
 				const record = reader.line(line, lineNumber);
-				if (record) onRecord(record);
+				if (record) onRecord(record, lineNumber);
 			}
 		}
 		onProgress(progress);
 	}
-	if (lineNumber === 0) throw new ExtractionHeaderError('Fichier vide : en-tête d’extraction MSSanté attendu');
-	return reader.report;
+	if (lineNumber === 0 && options.header === undefined) throw new ExtractionHeaderError('Fichier vide : en-tête d’extraction MSSanté attendu');
+	reader.lastLine = lineNumber;
+	return reader;
+}
+
+/**
+ * The report of a file read in two parts: the second part's lines are numbered from 1 within it,
+ * and `duplicates` are its lines (numbered in the file) whose address the first part had.
+ */
+export function combinedReport(first: ImportReport, second: ImportReport, secondStartsAfter: number, duplicates: ImportProblem[], maxExamples = 100): ImportReport {
+	const refused = Object.fromEntries(IMPORT_PROBLEM_KINDS.map(kind => [kind, first.refused[kind] + second.refused[kind]])) as Record<ImportProblemKind, number>;
+	refused['duplicate-address'] += duplicates.length;
+	return {
+		lines: first.lines + second.lines,
+		imported: first.imported + second.imported - duplicates.length,
+		refused,
+		examples: [...first.examples, ...second.examples.map(problem => ({...problem, line: problem.line + secondStartsAfter})), ...duplicates].sort((a, b) => a.line - b.line).slice(0, maxExamples),
+	};
 }
