@@ -133,6 +133,16 @@ describe('Rechercher dans l’annuaire', () => {
 		expect(resultLines(await pilot.waitFor(frame => resultLines(frame)[0] === first[0]))[0]).toBe(first[0]);
 	});
 
+	test('the place field keeps a postal code (5 digits) or a Corsican département', async () => {
+		const {pilot} = await openDirectory();
+		await pilot.press('tab', 'tab');
+		await pilot.type('2a1');
+		expect(pilot.frame()).toContain('Code postal ou département : 2A_');
+		await pilot.type('\u0015ab14 2007');
+		expect(pilot.frame()).toContain('Code postal ou département : 14200_');
+		expect(pilot.frame()).not.toContain('Requête invalide');
+	});
+
 	test('without a national file: only accounts activated here, said so', async () => {
 		const {pilot} = await openDirectory({});
 		const frame = await pilot.waitFor('Annuaire national non installé');

@@ -16,6 +16,7 @@ import {BackendError, type CardProof} from '../src/services/backend-client.js';
 import {EmbeddedBackend} from '../src/services/embedded-backend.js';
 import {HttpBackendClient} from '../src/services/http-backend-client.js';
 import {writeExtraction} from '../src/server/directory/generator.js';
+import {addressProposals} from '../src/services/address-rules.js';
 import type {DirectoryPage} from '../src/services/directory-query.js';
 import {RSA_SIGNING, createTestPki, type TestPki} from './harness/pki.js';
 
@@ -384,6 +385,12 @@ describe('directory over HTTP', () => {
 			const city = (await (await fetch(`${base}/v1/directory?city=h%C3%A9rouville&limit=100`)).json()) as DirectoryPage;
 			expect(city.total).toBeGreaterThan(0);
 			expect(city.entries.every(entry => entry.city === 'HEROUVILLE ST CLAIR')).toBe(true);
+			// An account activated now is counted and found at once.
+			const identity = {surname: 'ZYGOMATIQUE', givenName: 'Léa', profession: 'Médecin', professionCode: '10', nationalId: '810000000042', idType: 'RPPS' as const};
+			const account = await national.activate({requestId: crypto.randomUUID(), identity, address: addressProposals(identity)[0]?.address ?? '', password: PASSWORD, options: OPTIONS});
+			const after = (await (await fetch(`${base}/v1/directory?q=zygo`)).json()) as DirectoryPage;
+			expect(after.entries.map(entry => entry.address)).toEqual([account.address]);
+			expect(after.state.entries).toBe(60_001);
 		} finally {
 			await service.close();
 			await national.close();

@@ -22,6 +22,12 @@ const FIXED_ROWS = 6;
 // Each result takes two lines: who, then where to write.
 const ROWS_PER_RESULT = 2;
 
+/** What the place field keeps: up to 5 digits of a postal code, or a Corsican département (2A, 2B). */
+function placeFilter(value: string): string {
+	const upper = value.toUpperCase();
+	return /^2[AB]/.test(upper) ? upper.slice(0, 2) : upper.replace(/\D/g, '').slice(0, 5);
+}
+
 /** How a mailbox is named in the results: the person, or the structure and its service. */
 export function entryName(entry: DirectoryEntry): string {
 	if (entry.surname) return stripControl([entry.civility && entry.civility.length <= 3 ? capitalise(entry.civility) : '', entry.surname, entry.givenName].filter(Boolean).join(' '));
@@ -122,7 +128,7 @@ export function DirectoryScreen({kiosk, width, height}: ScreenProps) {
 			<Text bold>{t.directory.title}</Text>
 			<Text wrap="truncate-end">
 				{label(TEXT, t.directory.text)}
-				<TextField value={search.query.text} focused={focus === TEXT} onChange={edit('text')} />
+				<TextField value={search.query.text} focused={focus === TEXT} onChange={edit('text')} filter={value => value.slice(0, 100)} />
 			</Text>
 			<Text wrap="truncate-end">
 				{label(PROFESSION, t.directory.profession)}
@@ -130,7 +136,7 @@ export function DirectoryScreen({kiosk, width, height}: ScreenProps) {
 			</Text>
 			<Text wrap="truncate-end">
 				{label(PLACE, t.directory.place)}
-				<TextField value={search.query.place} focused={focus === PLACE} onChange={edit('place')} filter={value => value.toUpperCase().replace(/[^0-9AB]/g, '').slice(0, 5)} />
+				<TextField value={search.query.place} focused={focus === PLACE} onChange={edit('place')} filter={placeFilter} />
 				{'   '}
 				{label(CITY, t.directory.city)}
 				<TextField value={search.query.city} focused={focus === CITY} onChange={edit('city')} filter={value => value.slice(0, 60)} />

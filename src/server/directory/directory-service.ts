@@ -112,6 +112,9 @@ export class DirectoryService {
 			case 'failed':
 				this.fail(message.error);
 				return;
+			case 'entries':
+				this.current = {...this.current, entries: message.entries};
+				return;
 			case 'result':
 				this.pending.get(message.id)?.resolve(message.page);
 				this.pending.delete(message.id);

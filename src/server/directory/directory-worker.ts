@@ -21,6 +21,8 @@ export type WorkerMessage =
 	| {op: 'progress'; progress: number}
 	| {op: 'ready'; entries: number; professions: DirectoryIndex['professions']; report: ImportReport; buildMs: number}
 	| {op: 'failed'; error: string}
+	/** Mailboxes searchable after an account changed. */
+	| {op: 'entries'; entries: number}
 	| {op: 'result'; id: number; page: {total: number; offset: number; entries: DirectoryEntry[]}}
 	| {op: 'search-failed'; id: number; error: string};
 
@@ -136,7 +138,10 @@ function serve(): void {
 				return;
 			case 'upsert':
 				accounts.set(request.account.address, request.account);
-				index?.upsertAccount(request.account);
+				if (index) {
+					index.upsertAccount(request.account);
+					port.postMessage({op: 'entries', entries: index.entries} satisfies WorkerMessage);
+				}
 				return;
 			case 'search':
 				try {
