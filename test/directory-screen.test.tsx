@@ -6,6 +6,7 @@ import path from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
 import {writeExtraction} from '../src/server/directory/generator.js';
 import {addressProposals} from '../src/services/address-rules.js';
+import type {BackendClient} from '../src/services/backend-client.js';
 import {startKiosk, type TestKioskOptions} from './helpers/kiosk.js';
 import {PASSWORD, activateWithCode, fillAccount, toStep3} from './helpers/walk.js';
 import {extractionLine} from './helpers/extraction.js';
@@ -85,12 +86,13 @@ describe('Rechercher dans l’annuaire', () => {
 		await pilot.waitForNo('elodie.bouvier');
 		await pilot.press('left');
 		await pilot.waitFor('elodie.bouvier');
-		// Esc back to Welcome; the query is kept for this session.
+		// Esc back to Welcome: the next person at the kiosk does not find this search.
 		await pilot.press('escape');
 		await pilot.waitFor('Créer / activer mon compte MSSanté');
 		await pilot.press('tab', 'tab', 'enter');
-		const again = await pilot.waitFor('Rechercher dans l’annuaire MSSanté');
-		expect(again).toContain('bou');
+		const again = await pilot.waitFor('3 001 adresses');
+		expect(again).not.toContain('bou');
+		expect(again).toContain('Code postal ou département :      Ville');
 	});
 
 	test('↓ goes into the results, Enter shows one entry in full, Esc comes back to the list', async () => {
@@ -131,6 +133,27 @@ describe('Rechercher dans l’annuaire', () => {
 		// Back to the top: the first results again.
 		for (let page = 0; page < 13; page++) await pilot.press('pageUp');
 		expect(resultLines(await pilot.waitFor(frame => resultLines(frame)[0] === first[0]))[0]).toBe(first[0]);
+	});
+
+	test('a slow service: moving faster than the answers still ends on the highlighted result, whose details open', async () => {
+		const slow = (client: BackendClient): BackendClient => ({
+			...client,
+			searchDirectory: async (query, session) => {
+				await new Promise(resolve => setTimeout(resolve, 150));
+				return client.searchDirectory(query, session);
+			},
+		});
+		const {pilot} = await openDirectory({directory: {kind: 'file', path: SMALL}, wrapBackend: slow});
+		await pilot.waitFor('3 001 adresses');
+		await pilot.press('shiftTab');
+		for (let step = 0; step < 8; step++) await pilot.press('pageDown');
+		await pilot.press('pageUp', 'pageUp');
+		// Settles on a real result under the highlight, fetched after the movement.
+		const frame = await pilot.waitFor(screen => resultLines(screen).some(line => /^ *> \S/.test(line) && !line.includes('…')) && !screen.includes('recherche…'), 5000);
+		const highlighted = resultLines(frame).find(line => /^ *> /.test(line)) ?? '';
+		await pilot.press('enter');
+		const detail = await pilot.waitFor('Adresse MSSanté :');
+		expect(detail).toContain(highlighted.replace(/^ *> /, '').split(' — ')[0] ?? '');
 	});
 
 	test('the place field keeps a postal code (5 digits) or a Corsican département', async () => {

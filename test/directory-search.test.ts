@@ -71,6 +71,9 @@ describe('Directory search rules', () => {
 		expect(addresses(index, {text: 'cardio'})).toEqual(['secretariat.cardiologie@ch-caen.mssante.fr']);
 		expect(addresses(index, {text: 'centre hosp caen'})).toEqual(['secretariat.cardiologie@ch-caen.mssante.fr']);
 		expect(addresses(index, {text: 'zzz'})).toEqual([]);
+		// From "@", the start of the domain: checked on every mailbox, never "all".
+		expect(addresses(index, {text: '@ch-caen'})).toEqual(['secretariat.cardiologie@ch-caen.mssante.fr']);
+		expect(addresses(index, {text: '@nowhere'})).toEqual([]);
 	});
 
 	test('each filter alone, and combined with each other and with words', () => {
@@ -134,6 +137,22 @@ describe('Accounts activated here', () => {
 		expect(addresses(index, {text: 'lucie'})).toEqual(['lucie.martin@pharmacien.mssante.fr']);
 	});
 
+	test('an account hides the file\'s mailbox of its address, whatever words the address shares with others', () => {
+		// JEAN FRANÇOIS's address adds no word of its own; "jeanfrancois" is another mailbox's word.
+		const index = build([
+			{...blank, address: 'jean.francois@medecin.mssante.fr', surname: 'FRANÇOIS', givenName: 'Jean'},
+			{...blank, address: 'jean-francois.martin@medecin.mssante.fr', surname: 'MARTIN', givenName: 'Jean-François'},
+			{...blank, address: 'jeanmartin@medecin.mssante.fr', surname: 'MARTIN', givenName: 'Jean'},
+			{...blank, address: 'x@medecin.mssante.fr', surname: '-', givenName: 'Anonyme'},
+		]);
+		index.upsertAccount(account({address: 'jean.francois@medecin.mssante.fr', surname: 'FRANÇOIS', givenName: 'Jean', listeRouge: true}));
+		index.upsertAccount(account({address: 'jeanmartin@medecin.mssante.fr', surname: 'MARTIN', givenName: 'Jean', listeRouge: true}));
+		expect(addresses(index, {text: 'jean'})).toEqual(['jean-francois.martin@medecin.mssante.fr']);
+		expect(index.entries).toBe(2);
+		// A name without letters does not rank with names starting with the query.
+		expect(addresses(index, {text: 'an'})).toEqual(['x@medecin.mssante.fr']);
+	});
+
 	test('a mobile appears only when published, and only to a signed-in user', () => {
 		const index = build(HAND_MADE);
 		index.upsertAccount(account({publishedMobile: '+33612345678'}));
@@ -172,6 +191,7 @@ describe('Index against a plain linear scan (20,000 generated mailboxes)', () =>
 			if (shape === 1) query.text = `${prefix(record.givenName, 2)} ${prefix(name, 3)}`;
 			if (shape === 2) query.text = prefix(record.address, record.address.indexOf('@') + 3);
 			if (shape === 3) query.text = prefix(name.toLowerCase(), 2);
+			if (shape === 5 && round % 12 === 5) query.text = record.address.slice(record.address.indexOf('@'), record.address.indexOf('@') + 2 + Math.floor(random() * 6));
 			if (random() < 0.4) query.place = prefix(record.postalCode, random() < 0.5 ? 2 : 5);
 			if (random() < 0.3 && record.professionCode) query.profession = record.professionCode;
 			if (shape === 4 || random() < 0.15) query.city = prefix(record.city, 4);

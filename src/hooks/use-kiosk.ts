@@ -11,7 +11,7 @@ import {assessPassword, loadPasswordDictionaries, type PasswordAssessment} from 
 import {stripControl} from '../services/sanitize.js';
 import {checkEmail} from '../services/validation.js';
 import {createStore} from '../state/store.js';
-import {INITIAL_SESSION, isPristine, sessionReducer, type HelpTopic, type NoticeKind, type Session, type SessionAction} from '../state/session.js';
+import {INITIAL_SESSION, directoryWindowHas, isPristine, sessionReducer, type HelpTopic, type NoticeKind, type Session, type SessionAction} from '../state/session.js';
 import {useReaderSnapshot} from './use-reader-snapshot.js';
 
 /** What the kiosk is wired to. */
@@ -405,7 +405,12 @@ export function useKiosk({monitor, token, backend, browser, t, rememberReader, l
 				const search = backend.searchDirectory({text, profession, place, city, offset: Math.max(0, directory.selected - 10), limit: DIRECTORY_WINDOW}, authSession ?? directorySession);
 				guarded(
 					search,
-					page => dispatch({type: 'directory-results', results: {total: page.total, offset: page.offset, entries: page.entries}, state: page.state}),
+					page => {
+						dispatch({type: 'directory-results', results: {total: page.total, offset: page.offset, entries: page.entries}, state: page.state});
+						// The highlight moved while this page was on its way: fetch the results around it.
+						const {directory: now} = store.get();
+						if (now.results && now.results.total > 0 && !directoryWindowHas(now, now.selected)) flight.again = true;
+					},
 					error => dispatch({type: 'directory-request', request: {phase: 'failed', error: describe(error, t), code: error instanceof BackendError ? error.code : undefined}}),
 				);
 				const done = () => {
@@ -419,8 +424,8 @@ export function useKiosk({monitor, token, backend, browser, t, rememberReader, l
 			},
 			selectDirectoryResult(index) {
 				dispatch({type: 'directory-select', index});
-				const {results, selected} = store.get().directory;
-				if (results && (selected < results.offset || selected >= results.offset + results.entries.length)) intentsRef.current?.searchDirectory();
+				const {directory} = store.get();
+				if (directory.results && !directoryWindowHas(directory, directory.selected)) intentsRef.current?.searchDirectory();
 			},
 		}),
 		[backend, token, browser, monitor, rememberReader, lang, guarded, wipe, fetchAvailability, proveCard, t],

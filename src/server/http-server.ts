@@ -11,6 +11,7 @@ import {checkEmail, checkMobile} from '../services/validation.js';
 import {createHash, randomBytes} from 'node:crypto';
 import type {x509} from '../hardware/cps-certificate.js';
 import {ROUTES, STATUS_OF, directoryQuerySchema, requestSchemas, type Operation} from './api.js';
+import {DIRECTORY_OFFSET_MAX} from '../services/directory-query.js';
 
 // A JSON body larger than this is refused before it is parsed.
 const MAX_BODY_BYTES = 64 * 1024;
@@ -353,6 +354,7 @@ export class BackendServer {
 					if (!parsed.success) throw new BackendError('invalid-request', 'Recherche invalide', {query: parsed.error.issues.map(issue => `${issue.path.join('.')}: ${issue.message}`)});
 					const {q, profession, place, city, offset, limit} = parsed.data;
 					const query = {text: q, profession, place, city, offset: offset === undefined ? undefined : Number(offset), limit: limit === undefined ? undefined : Number(limit)};
+					if ((query.offset ?? 0) > DIRECTORY_OFFSET_MAX) throw new BackendError('invalid-request', `Recherche invalide : au-delà de ${DIRECTORY_OFFSET_MAX} résultats, précisez la recherche`, {query: ['offset']});
 					send(response, 200, await this.backend.searchDirectory(query, {signedIn: await this.signedIn(request)}));
 					return;
 				}

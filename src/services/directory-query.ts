@@ -17,6 +17,9 @@ export type DirectoryQuery = {
 /** Size of the generated directory (demo, benchmarks): larger than the national one (~540,000). */
 export const NATIONAL_SIZE = 600_000;
 
+/** Results skipped at most (deeper, a search must be narrowed: paging there would cost every kiosk). */
+export const DIRECTORY_OFFSET_MAX = 10_000;
+
 /** Largest page the service answers. */
 export const DIRECTORY_PAGE_MAX = 100;
 

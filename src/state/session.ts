@@ -1,7 +1,7 @@
 import type {CardIdentity, PinStatus} from '../hardware/cps-token.js';
 import {EMPTY_ACCOUNT_FORM, formFromOptions, type AccountField, type AccountForm} from '../services/account-rules.js';
 import type {AccountView, AddressAvailability, CodeSent} from '../services/backend-client.js';
-import type {DirectoryEntry, DirectoryState} from '../services/directory-query.js';
+import {DIRECTORY_OFFSET_MAX, type DirectoryEntry, type DirectoryState} from '../services/directory-query.js';
 import {checkMobile, formatMobile} from '../services/validation.js';
 
 /** Every screen of the kiosk. */
@@ -38,6 +38,12 @@ export type DirectorySearch = {
 	/** The highlighted result's details are shown. */
 	detail: boolean;
 };
+
+/** Whether the results at hand include result `index`. */
+export function directoryWindowHas(search: DirectorySearch, index: number): boolean {
+	const results = search.results;
+	return results !== null && index >= results.offset && index < results.offset + results.entries.length;
+}
 
 /** Fields of the directory's search box. */
 export type DirectoryField = 'text' | 'place' | 'city';
@@ -186,6 +192,8 @@ export function sessionReducer(state: Session, action: SessionAction): Session {
 		case 'back': {
 			if (state.screen === 'help') return {...state, screen: state.helpReturn};
 			if (state.screen === 'directory' && state.directory.detail) return {...state, directory: {...state.directory, detail: false}};
+			// Back at Welcome, the next person must not find this one's search.
+			if (state.screen === 'directory' && state.returnTo === 'welcome') return {...state, screen: 'welcome', directory: EMPTY_DIRECTORY};
 			if (OVERLAYS.has(state.screen)) return {...state, screen: state.returnTo};
 			if (state.screen === 'step3' && state.mode === 'edit') return {...state, screen: 'step4'};
 			const previous = BACK[state.screen];
@@ -305,11 +313,11 @@ export function sessionReducer(state: Session, action: SessionAction): Session {
 			return {...state, directory: {...state.directory, results: action.results, state: action.state, request: {phase: 'idle'}, selected}};
 		}
 		case 'directory-select': {
-			const total = state.directory.results?.total ?? 0;
-			return {...state, directory: {...state.directory, selected: Math.min(Math.max(action.index, 0), Math.max(total - 1, 0))}};
+			const last = Math.min(state.directory.results?.total ?? 0, DIRECTORY_OFFSET_MAX) - 1;
+			return {...state, directory: {...state.directory, selected: Math.min(Math.max(action.index, 0), Math.max(last, 0))}};
 		}
 		case 'directory-detail':
-			return {...state, directory: {...state.directory, detail: action.open && (state.directory.results?.total ?? 0) > 0}};
+			return {...state, directory: {...state.directory, detail: action.open && directoryWindowHas(state.directory, state.directory.selected)}};
 		case 'directory-session':
 			return {...state, directorySession: action.session};
 		case 'invite':

@@ -1,7 +1,7 @@
 // The directory's search rules written as plainly as possible: a linear scan over the records.
 // The index's results are compared with it (tests), and its speed is the benchmark's baseline.
 import type {DirectoryQuery} from '../../src/services/directory-query.js';
-import {addressWords, foldWords, nameWords} from '../../src/server/directory/directory-index.js';
+import {addressMatches, addressWords, foldWords, nameWords} from '../../src/server/directory/directory-index.js';
 import type {DirectoryRecord} from '../../src/server/directory/extraction.js';
 import {foldLatin} from '../../src/services/text.js';
 
@@ -41,7 +41,7 @@ export function scanDirectory(scanned: Scanned[], query: DirectoryQuery): Direct
 		if (place && (/^2[AB]$/.test(place) ? record.departement !== place : !record.postalCode.startsWith(place))) continue;
 		if (!cityWords.every(word => item.city.some(candidate => candidate.startsWith(word)))) continue;
 		if (!words.every(word => item.words.some(candidate => candidate.startsWith(word)))) continue;
-		if (addressPrefix && !record.address.startsWith(addressPrefix)) continue;
+		if (addressPrefix && !addressMatches(record.address, addressPrefix)) continue;
 		const exact = words.length > 0 && words.every(word => word.length >= 2 && item.words.includes(word));
 		found.push({item, tier: words.length === 0 ? 0 : exact ? 0 : leads.some(word => item.lead.startsWith(word)) ? 1 : 2});
 	}

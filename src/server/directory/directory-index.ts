@@ -38,12 +38,19 @@ export function addressWords(address: string, person: {givenName: string; surnam
 	const runTogether = local.toLowerCase().replace(/[^a-z0-9]+/g, '');
 	const given = runTogetherName(person.givenName);
 	const surname = runTogetherName(person.surname);
-	return runTogether === '' || runTogether === given + surname || runTogether === surname + given ? [] : [runTogether];
+	// Without separators ("jeanmartin") the address is one word, kept so that it can be found.
+	const repeatsName = runTogether === given + surname || runTogether === surname + given;
+	return runTogether === '' || (repeatsName && runTogether !== local.toLowerCase()) ? [] : [runTogether];
 }
 
 /** A name's words run together: "Marie-Hélène" → "mariehelene". */
 function runTogetherName(name: string): string {
 	return nameWords(name).at(-1) ?? '';
+}
+
+/** Whether an address starts as typed; typed from "@", whether its domain does ("@ch-caen"). */
+export function addressMatches(address: string, typed: string): boolean {
+	return typed.startsWith('@') ? address.startsWith(typed, address.indexOf('@')) : address.startsWith(typed);
 }
 
 /** A mailbox activated at this service: searchable at once, with its directory choices. */
@@ -69,11 +76,18 @@ const FIELDS = [...CATEGORIES, ...NAMES] as const;
 const STRIDE = FIELDS.length;
 const SLOT = Object.fromEntries(FIELDS.map((field, index) => [field, index])) as Record<Category | NameField, number>;
 
+// A name without any letter or digit has no word to start with.
+const NO_WORD = 0xffffffff;
+
 /** A query word: the range of index words it is a prefix of, and the one it equals (-1 if none). */
 type WordRange = {lo: number; hi: number; exact: number};
 
 /** A query, prepared once for the per-mailbox checks. */
 type Prepared = {
+	/** The query's words, folded (at most six). */
+	words: string[];
+	/** The place as typed, upper case: a postal-code prefix, or a Corsican département. */
+	place: string;
 	ranges: WordRange[];
 	/** Every query word has two letters or more and is a word of the index: exact matches can exist. */
 	exactable: boolean;
@@ -209,6 +223,8 @@ export class DirectoryIndex {
 	/** Each mailbox's name run together (surname, or structure): a name starting with the query ranks higher. */
 	private readonly leadWord: Uint32Array;
 	private readonly byFilter: Record<Filter, Postings>;
+	/** Every mailbox, as one list (a search with nothing better to start from). */
+	private readonly all: Postings;
 	private readonly cityWords: string[][];
 	private readonly hidden: Uint8Array;
 	private hiddenCount = 0;
@@ -261,7 +277,7 @@ export class DirectoryIndex {
 			const isPersonal = this.fields[base + SLOT.type] === personal;
 			const nameSlot = this.fields[base + SLOT.surname] !== 0 ? SLOT.surname : SLOT.organisation;
 			// The name run together ("legall" for LE GALL): the last of its words.
-			lead[entry] = (nameWordIds[this.fields[base + nameSlot] as number] as number[]).at(-1) ?? 0;
+			lead[entry] = (nameWordIds[this.fields[base + nameSlot] as number] as number[]).at(-1) ?? NO_WORD;
 			for (const id of nameWordIds[this.fields[base + SLOT.surname] as number] as number[]) addWord(id);
 			for (const id of nameWordIds[this.fields[base + SLOT.givenName] as number] as number[]) addWord(id);
 			// A structure's mailbox is found by the structure's name and service.
@@ -270,10 +286,12 @@ export class DirectoryIndex {
 				for (const id of nameWordIds[this.fields[base + SLOT.service] as number] as number[]) addWord(id);
 			}
 			if (isPersonal) {
-				const runTogether = this.addressOf(entry).split('@', 1)[0]?.toLowerCase().replace(/[^a-z0-9]+/g, '') ?? '';
+				const local = this.addressOf(entry).split('@', 1)[0]?.toLowerCase() ?? '';
+				const runTogether = local.replace(/[^a-z0-9]+/g, '');
 				const given = nameRunTogether[this.fields[base + SLOT.givenName] as number] as string;
 				const surname = nameRunTogether[this.fields[base + SLOT.surname] as number] as string;
-				if (runTogether !== '' && runTogether !== given + surname && runTogether !== surname + given) addWord(idOf(runTogether));
+				const repeatsName = runTogether === given + surname || runTogether === surname + given;
+				if (runTogether !== '' && !(repeatsName && runTogether !== local)) addWord(idOf(runTogether));
 			} else for (const word of addressWords(this.addressOf(entry), null)) addWord(idOf(word));
 			for (const id of own) entryWords.push(id);
 			entryWordStart[entry + 1] = entryWords.length;
@@ -287,13 +305,14 @@ export class DirectoryIndex {
 		for (let at = 0; at < this.entryWords.length; at++) this.entryWords[at] = rankOf[this.entryWords[at] as number] as number;
 		for (let entry = 0; entry < size; entry++) {
 			this.entryWords.subarray(entryWordStart[entry], entryWordStart[entry + 1]).sort();
-			lead[entry] = rankOf[lead[entry] as number] ?? 0;
+			if (lead[entry] !== NO_WORD) lead[entry] = rankOf[lead[entry] as number] as number;
 		}
 		this.entryWordStart = entryWordStart;
 		this.leadWord = lead;
 		this.wordPostings = wordPostings(this.entryWords, entryWordStart, this.words.length);
 
 		this.byFilter = Object.fromEntries(FILTERS.map(filter => [filter, new Postings(size, categories[filter].values.length, entry => this.fields[entry * STRIDE + SLOT[filter]] as number)])) as Record<Filter, Postings>;
+		this.all = new Postings(size, 1, () => 0);
 		this.cityWords = categories.city.values.map(cityWords);
 		this.hidden = new Uint8Array(size);
 		this.matched = new Uint32Array((size >>> 5) + 1);
@@ -369,17 +388,19 @@ export class DirectoryIndex {
 		return this.addresses.get(this.original[entry] as number);
 	}
 
-	/** The file's mailbox at `address`, or -1: found through the rarest word of its local part. */
+	/**
+	 * The file's mailbox at `address`, or -1. Looked for among the mailboxes having a word of the
+	 * address's local part, rarest first: a mailbox always has one (a person's address that adds
+	 * no word of its own has the name's words, see addressWords).
+	 */
 	private findAddress(address: string): number {
-		const ranges = addressWords(address, null)
-			.map(word => this.range(word))
-			.filter(range => range.exact !== -1);
-		const rarest = ranges.sort((a, b) => this.wordPostings.size(a.exact) - this.wordPostings.size(b.exact))[0];
-		if (!rarest) return -1;
-		const postings = this.wordPostings;
-		for (let at = postings.start[rarest.exact] as number; at < (postings.start[rarest.exact + 1] as number); at++) {
-			const entry = postings.ids[at] as number;
-			if (this.addressOf(entry) === address) return entry;
+		const candidates = addressWords(address, null)
+			.map(word => this.range(word).exact)
+			.filter(word => word !== -1)
+			.sort((a, b) => this.wordPostings.size(a) - this.wordPostings.size(b));
+		const {start, ids} = this.wordPostings;
+		for (const word of candidates) {
+			for (let at = start[word] as number; at < (start[word + 1] as number); at++) if (this.addressOf(ids[at] as number) === address) return ids[at] as number;
 		}
 		return -1;
 	}
@@ -424,7 +445,7 @@ export class DirectoryIndex {
 		}
 		const exactable = words.length > 0 && words.every(word => word.length >= 2) && ranges.every(range => range.exact !== -1);
 		const leadRanges = [words.join(''), ...words.filter(word => word.length >= 2)].filter(Boolean).map(word => this.range(word));
-		return {ranges, exactable, leadRanges, addressPrefix, profession, departement, postal, city, impossible};
+		return {words, place, ranges, exactable, leadRanges, addressPrefix, profession, departement, postal, city, impossible};
 	}
 
 	/** Whether file mailbox `entry` passes the filters and every word but word `skip`. */
@@ -447,7 +468,7 @@ export class DirectoryIndex {
 			}
 			if (!found) return false;
 		}
-		return prepared.addressPrefix === '' || this.addressOf(entry).startsWith(prepared.addressPrefix);
+		return prepared.addressPrefix === '' || addressMatches(this.addressOf(entry), prepared.addressPrefix);
 	}
 
 	/** The smallest list a search can walk: a word's postings, or a filter's lists. */
@@ -472,7 +493,8 @@ export class DirectoryIndex {
 
 	/** The file's mailboxes matching a prepared query: how many, and in tiers (each in order). */
 	private match(prepared: Prepared, wanted: number): {count: number; tiers: Iterable<number>[]} {
-		const driver = this.driver(prepared);
+		// No word and no filter: everything, or (the start of an address only) everything checked.
+		const driver = this.driver(prepared) ?? (prepared.addressPrefix ? {size: this.size, word: -1, lists: [[this.all, 0] as [Postings, number]]} : null);
 		if (!driver) return this.everything(wanted);
 		const {matched, exactly} = this;
 		matched.fill(0);
@@ -552,21 +574,19 @@ export class DirectoryIndex {
 
 	/** Accounts activated here matching the query, with their tier, each tier sorted. */
 	private matchingAccounts(query: DirectoryQuery, prepared: Prepared): Array<{entry: AccountEntry; tier: number; key: string}> {
-		const place = (query.place ?? '').trim().toUpperCase();
+		const {words, place} = prepared;
 		const cityQuery = foldWords(query.city ?? '');
-		const text = (query.text ?? '').trim();
-		const words = [...new Set(foldWords(text.includes('@') ? text.slice(0, text.indexOf('@')) : text))];
+		const leads = [words.join(''), ...words.filter(word => word.length >= 2)].filter(Boolean);
 		const matches = [];
 		for (const account of this.own) {
 			if (account.listeRouge) continue;
 			if (query.profession && account.professionCode !== query.profession) continue;
-			if (place && !(account.postalCode.startsWith(place) || account.departement === place)) continue;
+			if (place && (/^2[AB]$/.test(place) ? account.departement !== place : !account.postalCode.startsWith(place))) continue;
 			if (cityQuery.length > 0 && !cityQuery.every(word => cityWords(account.city).some(candidate => candidate.startsWith(word)))) continue;
 			if (!words.every(word => account.words.some(candidate => candidate.startsWith(word)))) continue;
-			if (prepared.addressPrefix && !account.address.startsWith(prepared.addressPrefix)) continue;
+			if (prepared.addressPrefix && !addressMatches(account.address, prepared.addressPrefix)) continue;
 			const exact = words.length > 0 && words.every(word => word.length >= 2 && account.words.includes(word));
-			const leads = [words.join(''), ...words.filter(word => word.length >= 2)].some(word => word !== '' && account.lead.startsWith(word));
-			const tier = exact ? 0 : leads ? 1 : 2;
+			const tier = exact ? 0 : leads.some(word => account.lead.startsWith(word)) ? 1 : 2;
 			matches.push({entry: account, tier, key: account.key});
 		}
 		return matches.sort((a, b) => a.tier - b.tier || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

@@ -69,10 +69,18 @@ async function splitPoint(path: string): Promise<{header: string; middle: number
 	}
 }
 
-/** Reads `path`, in two halves at once when it is large; the builder holds every row, in file order. */
-async function importFile(path: string, builder: DirectoryIndexBuilder, onProgress: (share: number) => void): Promise<ImportReport> {
+/**
+ * Reads `path` into a new builder: in two halves at once when it is large (the second by a helper
+ * thread), in one otherwise, or when the helper fails. Rows stay in file order.
+ */
+async function importFile(path: string, onProgress: (share: number) => void): Promise<{builder: DirectoryIndexBuilder; report: ImportReport}> {
 	const split = await splitPoint(path);
-	if (!split) return (await importExtraction(fileLines(path), (record, line) => builder.add(record, line), onProgress)).report;
+	const oneThread = async () => {
+		const builder = new DirectoryIndexBuilder();
+		const {report} = await importExtraction(fileLines(path), (record, line) => builder.add(record, line), onProgress);
+		return {builder, report};
+	};
+	if (!split) return oneThread();
 	const progress = [0, 0];
 	const report = (index: number, share: number) => {
 		progress[index] = share;
@@ -88,19 +96,35 @@ async function importFile(path: string, builder: DirectoryIndexBuilder, onProgre
 		helper.on('error', reject);
 		helper.on('exit', code => reject(new Error(`lecture de la seconde moitié interrompue (${code})`)));
 	});
+	// Awaited only once the first half is read: until then a failure must not go unhandled.
+	second.catch(() => undefined);
 	try {
+		const builder = new DirectoryIndexBuilder();
 		const first = await importExtraction(fileLines(path, {start: 0, end: split.middle}), (record, line) => builder.add(record, line), share => report(0, share));
-		const {part, report: secondReport} = await second;
+		let half;
+		try {
+			half = await second;
+		} catch {
+			// The helper could not read its half: the whole file again, in this thread.
+			return await oneThread();
+		}
 		const duplicates: ImportProblem[] = [];
-		builder.append(part, (address, line) => {
+		builder.append(half.part, (address, line) => {
 			if (!first.hasSeen(address)) return true;
 			duplicates.push({line: line + first.lastLine, kind: 'duplicate-address', detail: address});
 			return false;
 		});
-		return combinedReport(first.report, secondReport, first.lastLine, duplicates);
+		return {builder, report: combinedReport(first.report, half.report, first.lastLine, duplicates)};
 	} finally {
 		void helper.terminate();
 	}
+}
+
+/** The generated directory (demo), made and read in this thread. */
+async function importGenerated(rows: number, seed: number | undefined, onProgress: (share: number) => void): Promise<{builder: DirectoryIndexBuilder; report: ImportReport}> {
+	const builder = new DirectoryIndexBuilder();
+	const {report} = await importExtraction(batched(generateExtraction({rows, seed}), rows + 1), (record, line) => builder.add(record, line), onProgress);
+	return {builder, report};
 }
 
 /** The directory's thread: loads, then answers searches and account changes. */
@@ -111,7 +135,6 @@ function serve(): void {
 
 	async function load(source: DirectorySource): Promise<void> {
 		const started = performance.now();
-		const builder = new DirectoryIndexBuilder();
 		let lastProgress = 0;
 		const onProgress = (progress: number) => {
 			if (progress - lastProgress < 0.02) return;
@@ -119,10 +142,7 @@ function serve(): void {
 			port?.postMessage({op: 'progress', progress} satisfies WorkerMessage);
 		};
 		try {
-			const report =
-				source.kind === 'file'
-					? await importFile(source.path, builder, onProgress)
-					: (await importExtraction(batched(generateExtraction({rows: source.rows, seed: source.seed}), source.rows + 1), (record, line) => builder.add(record, line), onProgress)).report;
+			const {builder, report} = source.kind === 'file' ? await importFile(source.path, onProgress) : await importGenerated(source.rows, source.seed, onProgress);
 			index = builder.build();
 			for (const account of accounts.values()) index.upsertAccount(account);
 			port?.postMessage({op: 'ready', entries: index.entries, professions: index.professions, report, buildMs: performance.now() - started} satisfies WorkerMessage);
