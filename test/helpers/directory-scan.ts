@@ -1,7 +1,7 @@
 // The directory's search rules written as plainly as possible: a linear scan over the records.
 // The index's results are compared with it (tests), and its speed is the benchmark's baseline.
 import type {DirectoryQuery} from '../../src/services/directory-query.js';
-import {addressMatches, addressWords, foldWords, nameWords} from '../../src/server/directory/directory-index.js';
+import {addressMatches, addressWords, foldWords, nameWords, personOf} from '../../src/server/directory/directory-index.js';
 import type {DirectoryRecord} from '../../src/server/directory/extraction.js';
 import {foldLatin} from '../../src/services/text.js';
 
@@ -10,7 +10,7 @@ type Scanned = {record: DirectoryRecord; words: string[]; lead: string; key: str
 /** Records prepared once (folded words), as a scan over a loaded directory would have them. */
 export function prepareScan(records: DirectoryRecord[]): Scanned[] {
 	return records.map((record, position) => {
-		const words = [...nameWords(record.surname), ...nameWords(record.givenName), ...addressWords(record.address, record.type === 'PER' ? record : null)];
+		const words = [...nameWords(record.surname), ...nameWords(record.givenName), ...addressWords(record.address, record.type === 'PER' ? personOf(record) : null)];
 		if (record.type !== 'PER') words.push(...nameWords(record.organisation), ...nameWords(record.service));
 		const name = record.surname || record.organisation;
 		const city = foldWords(record.city);

@@ -29,23 +29,22 @@ function cityWords(city: string): string[] {
 /**
  * Words of an address's local part. A person's address usually repeats the name
  * ("marie-helene.dupont", "dupont.marie-helene"): it adds a word only when it does not, run
- * together ("jdupont", "marie-helene.dupont2"). A structure's ("secretariat.medical") gives every word.
+ * together ("jdupont", "marie-helene.dupont2"), or when it has no separator at all ("jeandupont",
+ * kept so that the mailbox has a word of its address). A structure's ("secretariat.medical")
+ * gives every word. `person`: the holder's given name and surname, each run together (personOf).
  */
-export function addressWords(address: string, person: {givenName: string; surname: string} | null): string[] {
+export function addressWords(address: string, person: {given: string; surname: string} | null): string[] {
 	const local = address.slice(0, address.indexOf('@'));
 	if (!person) return nameWords(local);
-	// Addresses are ASCII (checked at import): running the words together needs no folding.
-	const runTogether = local.toLowerCase().replace(/[^a-z0-9]+/g, '');
-	const given = runTogetherName(person.givenName);
-	const surname = runTogetherName(person.surname);
-	// Without separators ("jeanmartin") the address is one word, kept so that it can be found.
-	const repeatsName = runTogether === given + surname || runTogether === surname + given;
-	return runTogether === '' || (repeatsName && runTogether !== local.toLowerCase()) ? [] : [runTogether];
+	// Addresses are lower-case ASCII (checked at import): running the words together needs no folding.
+	const runTogether = local.replace(/[^a-z0-9]+/g, '');
+	const repeatsName = runTogether === person.given + person.surname || runTogether === person.surname + person.given;
+	return runTogether === '' || (repeatsName && runTogether !== local) ? [] : [runTogether];
 }
 
-/** A name's words run together: "Marie-Hélène" → "mariehelene". */
-function runTogetherName(name: string): string {
-	return nameWords(name).at(-1) ?? '';
+/** A holder's given name and surname, each run together ("Marie-Hélène" → "mariehelene"), for addressWords. */
+export function personOf(holder: {givenName: string; surname: string}): {given: string; surname: string} {
+	return {given: nameWords(holder.givenName).at(-1) ?? '', surname: nameWords(holder.surname).at(-1) ?? ''};
 }
 
 /** Whether an address starts as typed; typed from "@", whether its domain does ("@ch-caen"). */
@@ -244,7 +243,7 @@ export class DirectoryIndex {
 		this.fields = new Uint32Array(size * STRIDE);
 		for (let entry = 0; entry < size; entry++) {
 			const from = (this.original[entry] as number) * STRIDE;
-			this.fields.set(parts.fields.subarray(from, from + STRIDE), entry * STRIDE);
+			for (let slot = 0; slot < STRIDE; slot++) this.fields[entry * STRIDE + slot] = parts.fields[from + slot] as number;
 		}
 
 		// Words of each distinct name, computed once (names repeat); then each mailbox's words.
@@ -268,32 +267,27 @@ export class DirectoryIndex {
 		const personal = categories.type.values.indexOf('PER');
 		// A mailbox has a handful of words: a small array beats a Set for removing repeats.
 		const own: number[] = [];
-		const addWord = (id: number) => {
-			if (!own.includes(id)) own.push(id);
+		const addWords = (ids: number[]) => {
+			for (let index = 0; index < ids.length; index++) if (!own.includes(ids[index] as number)) own.push(ids[index] as number);
 		};
 		for (let entry = 0; entry < size; entry++) {
 			own.length = 0;
 			const base = entry * STRIDE;
 			const isPersonal = this.fields[base + SLOT.type] === personal;
-			const nameSlot = this.fields[base + SLOT.surname] !== 0 ? SLOT.surname : SLOT.organisation;
+			const surname = this.fields[base + SLOT.surname] as number;
+			const given = this.fields[base + SLOT.givenName] as number;
 			// The name run together ("legall" for LE GALL): the last of its words.
-			lead[entry] = (nameWordIds[this.fields[base + nameSlot] as number] as number[]).at(-1) ?? NO_WORD;
-			for (const id of nameWordIds[this.fields[base + SLOT.surname] as number] as number[]) addWord(id);
-			for (const id of nameWordIds[this.fields[base + SLOT.givenName] as number] as number[]) addWord(id);
+			lead[entry] = (nameWordIds[surname !== 0 ? surname : (this.fields[base + SLOT.organisation] as number)] as number[]).at(-1) ?? NO_WORD;
+			addWords(nameWordIds[surname] as number[]);
+			addWords(nameWordIds[given] as number[]);
 			// A structure's mailbox is found by the structure's name and service.
 			if (!isPersonal) {
-				for (const id of nameWordIds[this.fields[base + SLOT.organisation] as number] as number[]) addWord(id);
-				for (const id of nameWordIds[this.fields[base + SLOT.service] as number] as number[]) addWord(id);
+				addWords(nameWordIds[this.fields[base + SLOT.organisation] as number] as number[]);
+				addWords(nameWordIds[this.fields[base + SLOT.service] as number] as number[]);
 			}
-			if (isPersonal) {
-				const local = this.addressOf(entry).split('@', 1)[0]?.toLowerCase() ?? '';
-				const runTogether = local.replace(/[^a-z0-9]+/g, '');
-				const given = nameRunTogether[this.fields[base + SLOT.givenName] as number] as string;
-				const surname = nameRunTogether[this.fields[base + SLOT.surname] as number] as string;
-				const repeatsName = runTogether === given + surname || runTogether === surname + given;
-				if (runTogether !== '' && !(repeatsName && runTogether !== local)) addWord(idOf(runTogether));
-			} else for (const word of addressWords(this.addressOf(entry), null)) addWord(idOf(word));
-			for (const id of own) entryWords.push(id);
+			const person = isPersonal ? {given: nameRunTogether[given] as string, surname: nameRunTogether[surname] as string} : null;
+			addWords(addressWords(this.addressOf(entry), person).map(idOf));
+			for (let index = 0; index < own.length; index++) entryWords.push(own[index] as number);
 			entryWordStart[entry + 1] = entryWords.length;
 		}
 		// Words sorted, so that a prefix is a contiguous range; ids renumbered in that order.
@@ -303,10 +297,7 @@ export class DirectoryIndex {
 		this.words = sortedIds.map(id => wordList[id] as string);
 		this.entryWords = entryWords.done();
 		for (let at = 0; at < this.entryWords.length; at++) this.entryWords[at] = rankOf[this.entryWords[at] as number] as number;
-		for (let entry = 0; entry < size; entry++) {
-			this.entryWords.subarray(entryWordStart[entry], entryWordStart[entry + 1]).sort();
-			if (lead[entry] !== NO_WORD) lead[entry] = rankOf[lead[entry] as number] as number;
-		}
+		for (let entry = 0; entry < size; entry++) if (lead[entry] !== NO_WORD) lead[entry] = rankOf[lead[entry] as number] as number;
 		this.entryWordStart = entryWordStart;
 		this.leadWord = lead;
 		this.wordPostings = wordPostings(this.entryWords, entryWordStart, this.words.length);
@@ -672,7 +663,7 @@ function sortKey(name: string, givenName: string, city: string): string {
 }
 
 function accountWords(account: AccountEntry): string[] {
-	const words = [...nameWords(account.surname), ...nameWords(account.givenName), ...addressWords(account.address, account.type === 'PER' ? account : null)];
+	const words = [...nameWords(account.surname), ...nameWords(account.givenName), ...addressWords(account.address, account.type === 'PER' ? personOf(account) : null)];
 	if (account.type !== 'PER') words.push(...nameWords(account.organisation), ...nameWords(account.service));
 	return [...new Set(words)];
 }
