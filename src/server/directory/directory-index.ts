@@ -616,38 +616,40 @@ export class DirectoryIndex {
 
 /**
  * The directory's order (folded name, given name, city, then file order) as the file positions
- * of mailboxes 0, 1, 2…: distinct values are ranked once, then mailboxes sorted by their ranks.
+ * of mailboxes 0, 1, 2…: distinct values are ranked once, then the mailboxes are sorted by their
+ * ranks with three stable counting sorts, least significant key first (radix sort).
  */
 function directoryOrder(fields: Uint32Array, size: number, names: string[], cities: string[]): Uint32Array {
 	const nameRank = ranks(names);
 	const cityRank = ranks(cities);
-	const keyOf = (entry: number) => {
-		const base = entry * STRIDE;
-		const surname = fields[base + SLOT.surname] as number;
-		return [nameRank[surname !== 0 ? surname : (fields[base + SLOT.organisation] as number)] as number, nameRank[fields[base + SLOT.givenName] as number] as number, cityRank[fields[base + SLOT.city] as number] as number] as const;
+	const nameOf = (entry: number) => {
+		const surname = fields[entry * STRIDE + SLOT.surname] as number;
+		return nameRank[surname !== 0 ? surname : (fields[entry * STRIDE + SLOT.organisation] as number)] as number;
 	};
-	const bits = (count: number) => Math.max(1, Math.ceil(Math.log2(count + 1)));
-	const nameBits = bits(names.length);
-	const cityBits = bits(cities.length);
-	const entryBits = bits(size);
-	if (2 * nameBits + cityBits + entryBits <= 64) {
-		// One 64-bit key per mailbox and the engine's own numeric sort: much faster than a comparator.
-		const keys = new BigUint64Array(size);
-		for (let entry = 0; entry < size; entry++) {
-			const [name, given, city] = keyOf(entry);
-			keys[entry] = (((((BigInt(name) << BigInt(nameBits)) | BigInt(given)) << BigInt(cityBits)) | BigInt(city)) << BigInt(entryBits)) | BigInt(entry);
+	let order = new Uint32Array(size);
+	for (let entry = 0; entry < size; entry++) order[entry] = entry;
+	const passes: Array<[(entry: number) => number, number]> = [
+		[entry => cityRank[fields[entry * STRIDE + SLOT.city] as number] as number, cities.length],
+		[entry => nameRank[fields[entry * STRIDE + SLOT.givenName] as number] as number, names.length],
+		[nameOf, names.length],
+	];
+	for (const [keyOf, keys] of passes) {
+		const start = new Uint32Array(keys + 1);
+		for (let index = 0; index < size; index++) {
+			const next = keyOf(order[index] as number) + 1;
+			start[next] = (start[next] as number) + 1;
 		}
-		keys.sort();
-		const mask = (1n << BigInt(entryBits)) - 1n;
-		return Uint32Array.from(keys, key => Number(key & mask));
+		for (let key = 0; key < keys; key++) start[key + 1] = (start[key + 1] as number) + (start[key] as number);
+		const sorted = new Uint32Array(size);
+		for (let index = 0; index < size; index++) {
+			const entry = order[index] as number;
+			const key = keyOf(entry);
+			sorted[start[key] as number] = entry;
+			start[key] = (start[key] as number) + 1;
+		}
+		order = sorted;
 	}
-	const order = Array.from({length: size}, (_unused, entry) => entry);
-	const cached = order.map(keyOf);
-	order.sort((a, b) => {
-		const [x, y] = [cached[a] as readonly number[], cached[b] as readonly number[]];
-		return (x[0] as number) - (y[0] as number) || (x[1] as number) - (y[1] as number) || (x[2] as number) - (y[2] as number) || a - b;
-	});
-	return Uint32Array.from(order);
+	return order;
 }
 
 /** Postings of each word (mailboxes ascending), from each mailbox's words. */
