@@ -1,7 +1,6 @@
 import {existsSync} from 'node:fs';
-import path from 'node:path';
-import {fileURLToPath} from 'node:url';
 import {Worker} from 'node:worker_threads';
+import {workerFile} from '../services/worker-file.js';
 import type {CpsToken, LoginResult, PinStatus} from './cps-token.js';
 import type {SessionLoginResult} from './pkcs11-session.js';
 import type {WorkerRequest, WorkerResponse} from './pkcs11-worker.js';
@@ -19,16 +18,6 @@ export class ModuleLoadError extends Error {
 		super(`Module PKCS#11 ${modulePath} : ${reason}`);
 		this.name = 'ModuleLoadError';
 	}
-}
-
-/** The worker's bundle: beside this module in dist/, or dist/ of the repository when run from src/ (tests). */
-function workerFile(): string {
-	const here = path.dirname(fileURLToPath(import.meta.url));
-	const beside = path.join(here, 'pkcs11-worker.js');
-	if (existsSync(beside)) return beside;
-	const built = path.join(here, '..', '..', 'dist', 'pkcs11-worker.js');
-	if (existsSync(built)) return built;
-	throw new Error('pkcs11-worker.js introuvable : lancez « npm run build »');
 }
 
 type RequestBody = WorkerRequest extends infer R ? (R extends {id: number} ? Omit<R, 'id'> : never) : never;
@@ -71,7 +60,7 @@ export class Pkcs11Token implements CpsToken {
 	/** Starts the worker and loads the module; rejects with ModuleLoadError when it cannot. */
 	static async open(options: Pkcs11TokenOptions): Promise<Pkcs11Token> {
 		if (!existsSync(options.modulePath)) throw new ModuleLoadError(options.modulePath, 'fichier introuvable');
-		const token = new Pkcs11Token(new Worker(workerFile()));
+		const token = new Pkcs11Token(new Worker(workerFile('pkcs11-worker.js', import.meta.url)));
 		try {
 			await token.call({op: 'open', modulePath: options.modulePath, tokenLabel: options.tokenLabel});
 		} catch (error) {

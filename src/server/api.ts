@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import type {BackendErrorCode} from '../services/backend-client.js';
+import {MAILBOX_TYPES} from '../services/directory-query.js';
 
 // Schemas of the activation API, shared by the server (validation) and the kiosk's client.
 // zod/mini: the embedded server starts with the kiosk, before its first frame.
@@ -64,7 +65,7 @@ export const directoryQuerySchema = z.object({
 });
 
 const directoryEntrySchema = z.object({
-	type: z.enum(['PER', 'CAB', 'ORG', 'APP']),
+	type: z.enum(MAILBOX_TYPES),
 	address: z.string(),
 	civility: z.string(),
 	surname: z.string(),

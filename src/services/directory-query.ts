@@ -23,9 +23,13 @@ export const DIRECTORY_OFFSET_MAX = 10_000;
 /** Largest page the service answers. */
 export const DIRECTORY_PAGE_MAX = 100;
 
+/** Kinds of mailbox: personal, practice (cabinet), organisational, applicative. */
+export const MAILBOX_TYPES = ['PER', 'CAB', 'ORG', 'APP'] as const;
+
 /** One mailbox as the directory shows it (empty strings where the file has nothing). */
 export type DirectoryEntry = {
-	type: 'PER' | 'CAB' | 'ORG' | 'APP';
+	type: (typeof MAILBOX_TYPES)[number];
+	/** The MSSanté address, lower case. */
 	address: string;
 	civility: string;
 	surname: string;
@@ -33,10 +37,13 @@ export type DirectoryEntry = {
 	professionCode: string;
 	profession: string;
 	specialty: string;
+	/** Raison sociale (or enseigne) of the structure holding the mailbox. */
 	organisation: string;
 	service: string;
+	/** Number, type and name of the street, one line. */
 	street: string;
 	postalCode: string;
+	/** City as La Poste's L6 line writes it ("HEROUVILLE ST CLAIR"), without postal code or CEDEX. */
 	city: string;
 	departement: string;
 	/** Only when its holder published it, and only to a signed-in MSSanté user. */

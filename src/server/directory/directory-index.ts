@@ -146,10 +146,6 @@ export class DirectoryIndexBuilder {
 		if (record.professionCode && !this.professionLabels.has(record.professionCode)) this.professionLabels.set(record.professionCode, record.profession);
 	}
 
-	get size(): number {
-		return this.addresses.length;
-	}
-
 	/** What was added, as plain data another thread can send (a part of the file read there). */
 	part(): BuilderPart {
 		const strings = (packed: PackedStrings) => Array.from({length: packed.length}, (_unused, index) => packed.get(index));

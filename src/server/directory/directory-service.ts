@@ -1,22 +1,11 @@
-import {existsSync} from 'node:fs';
-import path from 'node:path';
-import {fileURLToPath} from 'node:url';
 import {Worker} from 'node:worker_threads';
+import {workerFile} from '../../services/worker-file.js';
 import type {DirectoryPage, DirectoryQuery, DirectoryState} from '../../services/directory-query.js';
 import {DirectoryIndexBuilder, type AccountEntry, type DirectoryIndex, type Viewer} from './directory-index.js';
 import type {ImportReport} from './extraction.js';
 import type {DirectorySource, WorkerMessage, WorkerRequest} from './directory-worker.js';
 
 export type {DirectorySource} from './directory-worker.js';
-
-/** The worker's bundle: beside this module in dist/, or dist/ of the repository when run from src/ (tests). */
-function workerFile(): string {
-	const here = path.dirname(fileURLToPath(import.meta.url));
-	for (const candidate of [path.join(here, 'directory-worker.js'), path.join(here, '..', '..', '..', 'dist', 'directory-worker.js')]) {
-		if (existsSync(candidate)) return candidate;
-	}
-	throw new Error('directory-worker.js introuvable : lancez « npm run build »');
-}
 
 /** Options of the directory service. */
 export type DirectoryServiceOptions = {
@@ -55,7 +44,7 @@ export class DirectoryService {
 		this.current = {...this.current, phase: 'loading'};
 		let worker: Worker;
 		try {
-			worker = new Worker(workerFile());
+			worker = new Worker(workerFile('directory-worker.js', import.meta.url));
 		} catch (error) {
 			this.fail((error as Error).message);
 			return;

@@ -2,6 +2,7 @@ import {createReadStream} from 'node:fs';
 import {stat} from 'node:fs/promises';
 import {hasControl, stripControl} from '../../services/sanitize.js';
 import {foldLatin} from '../../services/text.js';
+import {MAILBOX_TYPES, type DirectoryEntry} from '../../services/directory-query.js';
 
 /**
  * The public "Extraction Correspondance MSSanté" of the Annuaire Santé: UTF-8, `|`-separated,
@@ -55,31 +56,10 @@ function joinWords(...parts: string[]): string {
 // Without these a line says nothing a search could use.
 const REQUIRED: readonly Column[] = ['Type de BAL', 'Adresse BAL', "Nom d'exercice", "Prénom d'exercice", 'Code Profession', 'Libellé Profession', 'Code postal'];
 
-/** Kinds of mailbox: personal, practice (cabinet), organisational, applicative. */
-export const MAILBOX_TYPES = ['PER', 'CAB', 'ORG', 'APP'] as const;
-export type MailboxType = (typeof MAILBOX_TYPES)[number];
+export type MailboxType = DirectoryEntry['type'];
 
-/** One mailbox of the directory, as the import keeps it (display forms, control characters removed). */
-export type DirectoryRecord = {
-	type: MailboxType;
-	/** The MSSanté address, lower case. */
-	address: string;
-	civility: string;
-	surname: string;
-	givenName: string;
-	professionCode: string;
-	profession: string;
-	specialty: string;
-	/** Raison sociale (or enseigne) of the structure holding the mailbox. */
-	organisation: string;
-	service: string;
-	/** Number, type and name of the street, one line. */
-	street: string;
-	postalCode: string;
-	/** City as La Poste's L6 line writes it ("HEROUVILLE ST CLAIR"), without postal code or CEDEX. */
-	city: string;
-	departement: string;
-};
+/** One mailbox of the directory as the import keeps it: what the directory shows, less what only accounts have. */
+export type DirectoryRecord = Omit<DirectoryEntry, 'mobile'>;
 
 /** Why a line of the file was not imported. */
 export type ImportProblemKind =
