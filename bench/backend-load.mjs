@@ -19,7 +19,7 @@
 // /proc/<pid>/stat around each phase.
 //
 // Hashing: before the service starts, H scrypt derivations with the service's parameters
-// (src/services/password-hash.ts: N=2^15, r=8, p=1, 32 bytes, maxmem 64 MiB) run in this
+// (src/server/accounts/password-hash.ts: N=2^15, r=8, p=1, 32 bytes, maxmem 64 MiB) run in this
 // process, one after another and then 4 at a time. An activation hashes once (inside the
 // service's one-at-a-time activation queue); a sign-in verifies once (not serialised).
 //
@@ -44,7 +44,7 @@ const CODE_TIMEOUT_MS = 30_000; // a code's mail to show up in the outbox
 const POLL_MS = 10; // outbox polling interval
 const STOP_GRACE_MS = 10_000; // SIGTERM, then SIGKILL after this
 const PASSWORD = 'Kiosque#Sante2026';
-// The service's scrypt parameters (src/services/password-hash.ts).
+// The service's scrypt parameters (src/server/accounts/password-hash.ts).
 const SCRYPT = {N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024};
 const SCRYPT_KEY_LENGTH = 32;
 const PARALLEL_HASHES = 4; // libuv's default thread pool size

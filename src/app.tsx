@@ -12,22 +12,23 @@ import {useFunctionKeys} from './hooks/use-function-keys.js';
 import {useIdleTimer} from './hooks/use-idle-timer.js';
 import {useKiosk} from './hooks/use-kiosk.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
-import {I18nContext, catalogues, type Lang} from './i18n/index.js';
-import {CodeScreen} from './screens/code.js';
-import {ConventionScreen} from './screens/convention.js';
-import {DirectoryScreen} from './screens/directory.js';
+import {catalogues, type Lang} from './contract/i18n/index.js';
+import {I18nContext} from './hooks/use-t.js';
+import {CodeScreen} from './screens/one-time-code.js';
+import {ConventionScreen} from './screens/proof-agreement.js';
+import {DirectoryScreen} from './screens/directory-search.js';
 import {SignInScreen} from './screens/sign-in.js';
 import {HelpScreen} from './screens/help.js';
-import {InviteScreen} from './screens/invite.js';
+import {InviteScreen} from './screens/invitations.js';
 import type {ScreenProps} from './screens/screen-props.js';
-import {Step1Screen} from './screens/step1-poste.js';
-import {Step2Screen} from './screens/step2-adresse.js';
-import {Step3Screen} from './screens/step3-compte.js';
-import {Step4Screen} from './screens/step4-recapitulatif.js';
+import {Step1Screen} from './screens/card-and-pin.js';
+import {Step2Screen} from './screens/address-choice.js';
+import {Step3Screen} from './screens/account-form.js';
+import {Step4Screen} from './screens/summary.js';
 import {WebmailScreen} from './screens/webmail.js';
 import {WelcomeScreen} from './screens/welcome.js';
-import type {BackendClient} from './services/backend-client.js';
-import type {Texts} from './services/assets.js';
+import type {ApiClient} from './contract/api/operations.js';
+import type {Texts} from './contract/storage/assets.js';
 import type {Settings} from './services/settings.js';
 import {isPristine, stepOf, type ScreenName} from './state/session.js';
 
@@ -38,7 +39,7 @@ export type AppProps = {
 	/** The card's PKCS#11 token (or the demo card). */
 	token: CpsToken;
 	/** The activation backend. */
-	backend: BackendClient;
+	backend: ApiClient;
 	/** The workstation's browser, for the webmail. */
 	browser: Browser;
 	/** Set when the card is the demo card: F2 inserts or removes it, DEMO is shown. */

@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import type {ReaderSnapshot} from '../hardware/reader-monitor.js';
-import {useT} from '../i18n/index.js';
-import {stripControl} from '../services/sanitize.js';
+import {useT} from '../hooks/use-t.js';
+import {stripControl} from '../contract/text/sanitize.js';
 import {useSymbols, useTheme} from './theme.js';
 
 function Check({ok, label, detail}: {ok: boolean; label: string; detail: string}) {

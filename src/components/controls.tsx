@@ -1,7 +1,7 @@
 import {Text} from 'ink';
 import {useRef, useState} from 'react';
 import {useKeys} from '../hooks/use-keys.js';
-import {stripControl} from '../services/sanitize.js';
+import {stripControl} from '../contract/text/sanitize.js';
 import {useSymbols, useTheme} from './theme.js';
 
 /** Marks the focused line: a pointer and bold text, so focus is visible without colour. */

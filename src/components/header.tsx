@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import {badgeState, type ReaderSnapshot} from '../hardware/reader-monitor.js';
-import {useT} from '../i18n/index.js';
+import {useT} from '../hooks/use-t.js';
 import {useSymbols, useTheme} from './theme.js';
 
 /** Props of the header. */

@@ -1,24 +1,6 @@
-import {stripControl} from '../services/sanitize.js';
+import type {CardIdentity} from '../contract/domain/card-identity.js';
 
-/** The practitioner's identity as read from the card's authentication certificate. */
-export type CardIdentity = {
-	/** Civilité d'exercice ("Dr", "M.", "Mme"), when the card carries one. */
-	civilite?: string;
-	givenName: string;
-	surname: string;
-	/** Profession label (`title` of the certificate), e.g. "Médecin". */
-	profession: string;
-	/** Profession code of table G15 ("10" for médecin), used for the address domain. */
-	professionCode?: string;
-	/** National identifier without its type digit. */
-	nationalId: string;
-	idType: 'RPPS' | 'ADELI';
-};
-
-/** "Dr Marie-Hélène LEFÈVRE-DURAND": civilité, given name, surname in capitals, control characters removed. */
-export function holderName(identity: CardIdentity): string {
-	return stripControl([identity.civilite, identity.givenName, identity.surname.toUpperCase()].filter(Boolean).join(' '));
-}
+export type {CardIdentity};
 
 /** PIN state as the token's flags report it before a login attempt. */
 export type PinStatus =

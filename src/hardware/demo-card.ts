@@ -1,7 +1,8 @@
 import {X509Certificate, createPrivateKey, sign as signData, type KeyObject} from 'node:crypto';
-import {readAsset} from '../services/assets.js';
+import {readAsset} from '../contract/storage/assets.js';
 import {normaliseAtr, cpsKindOf} from './atr.js';
-import type {CardIdentity, CpsToken, LoginResult, PinStatus} from './cps-token.js';
+import type {CardIdentity} from '../contract/domain/card-identity.js';
+import type {CpsToken, LoginResult, PinStatus} from './cps-token.js';
 import type {ReaderMonitor, ReaderSnapshot} from './reader-monitor.js';
 
 /** The demo card's PIN, printed in the README and on the DEMO banner's help. */

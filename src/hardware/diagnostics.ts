@@ -12,7 +12,7 @@
 import {stat} from 'node:fs/promises';
 import {createRequire} from 'node:module';
 import {cpsKindOf, formatAtr, normaliseAtr, type CpsKind} from './atr.js';
-import {stripControl} from '../services/sanitize.js';
+import {stripControl} from '../contract/text/sanitize.js';
 
 export type DiagnosticLang = 'fr' | 'en';
 

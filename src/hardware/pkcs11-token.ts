@@ -1,6 +1,6 @@
 import {existsSync} from 'node:fs';
 import {Worker} from 'node:worker_threads';
-import {workerFile} from '../services/worker-file.js';
+import {workerFile} from '../contract/storage/worker-file.js';
 import type {CpsToken, LoginResult, PinStatus} from './cps-token.js';
 import type {SessionLoginResult} from './pkcs11-session.js';
 import type {WorkerRequest, WorkerResponse} from './pkcs11-worker.js';
@@ -80,7 +80,7 @@ export class Pkcs11Token implements CpsToken {
 		this.authenticationCertificate = result.certificate;
 		try {
 			// The X.509 library is loaded on the first login, off the start-up path.
-			const {identityFromCertificate} = await import('./cps-certificate.js');
+			const {identityFromCertificate} = await import('../contract/certificate/cps-certificate.js');
 			return {kind: 'ok', identity: identityFromCertificate(result.certificate)};
 		} catch (error) {
 			return {kind: 'error', message: `certificat de la carte illisible (${(error as Error).message})`};

@@ -3,13 +3,15 @@ import {useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore}
 import type {Browser} from '../hardware/browser.js';
 import type {CpsToken} from '../hardware/cps-token.js';
 import {readyForPin, type ReaderMonitor, type ReaderSnapshot} from '../hardware/reader-monitor.js';
-import type {Catalogue} from '../i18n/index.js';
-import {addressProposals} from '../services/address-rules.js';
-import {formOptions, formProblems, type AccountField} from '../services/account-rules.js';
-import {BackendError, type BackendClient, type CardProof} from '../services/backend-client.js';
-import {assessPassword, loadPasswordDictionaries, type PasswordAssessment} from '../services/password-policy.js';
-import {stripControl} from '../services/sanitize.js';
-import {checkEmail} from '../services/validation.js';
+import type {Catalogue} from '../contract/i18n/index.js';
+import {addressProposals} from '../contract/rules/address-rules.js';
+import {formOptions, formProblems, type AccountField} from '../contract/rules/account-rules.js';
+import {BackendError} from '../contract/api/errors.js';
+import type {ApiClient} from '../contract/api/operations.js';
+import type {CardProof} from '../contract/domain/account.js';
+import {assessPassword, loadPasswordDictionaries, type PasswordAssessment} from '../contract/rules/password-policy.js';
+import {stripControl} from '../contract/text/sanitize.js';
+import {checkEmail} from '../contract/rules/contact-rules.js';
 import {createStore} from '../state/store.js';
 import {INITIAL_SESSION, directoryWindowHas, isPristine, sessionReducer, type HelpTopic, type NoticeKind, type Session, type SessionAction} from '../state/session.js';
 import {useReaderSnapshot} from './use-reader-snapshot.js';
@@ -21,7 +23,7 @@ export type KioskDeps = {
 	/** The card's token (PIN, identity, signature). */
 	token: CpsToken;
 	/** The activation backend. */
-	backend: BackendClient;
+	backend: ApiClient;
 	/** The workstation's browser. */
 	browser: Browser;
 	/** Messages of the session's language (backend errors are translated here). */
@@ -162,8 +164,8 @@ export function useKiosk({monitor, token, backend, browser, t, rememberReader, l
 		if (!identity) return;
 		dispatch({type: 'availability', request: {phase: 'sending'}});
 		guarded(
-			backend.availability(addressProposals(identity).map(proposal => proposal.address)),
-			result => dispatch({type: 'availability', request: {phase: 'idle'}, result}),
+			backend.availability({addresses: addressProposals(identity).map(proposal => proposal.address)}),
+			({results}) => dispatch({type: 'availability', request: {phase: 'idle'}, result: results}),
 			error => dispatch({type: 'availability', request: {phase: 'failed', error: describe(error, t)}}),
 		);
 	}, [backend, guarded, t]);
@@ -189,8 +191,8 @@ export function useKiosk({monitor, token, backend, browser, t, rememberReader, l
 
 	/** Signs a fresh backend challenge with the card: what every request about this practitioner carries. */
 	const proveCard = useCallback(async (): Promise<CardProof> => {
-		const {challengeId, challenge} = await backend.challenge();
-		const [signature, certificate] = await Promise.all([token.sign(challenge), token.certificate()]);
+		const {challengeId, challenge} = await backend.challenge({});
+		const [signature, certificate] = await Promise.all([token.sign(new Uint8Array(Buffer.from(challenge, 'base64'))), token.certificate()]);
 		return {challengeId, signature: Buffer.from(signature).toString('base64'), certificate: Buffer.from(certificate).toString('base64')};
 	}, [backend, token]);
 
@@ -212,7 +214,7 @@ export function useKiosk({monitor, token, backend, browser, t, rememberReader, l
 					token.login(pin).then(async result => {
 						if (result.kind !== 'ok') return {result, account: null};
 						const account = await proveCard()
-							.then(proof => backend.accountFor(proof))
+							.then(proof => backend.lookup({proof}))
 							.catch(() => null);
 						return {result, account};
 					}),
@@ -256,7 +258,7 @@ export function useKiosk({monitor, token, backend, browser, t, rememberReader, l
 						// must be typed back: a mistyped mobile or e-mail cannot lock the practitioner out.
 						if (!unchanged && !verificationId && !now.authSession) {
 							guarded(
-								proveCard().then(proof => backend.verifyChannel(proof, channel, destination)),
+								proveCard().then(proof => backend.verifyChannel({proof, channel, destination})),
 								sent => dispatch({type: 'code-sent', purpose: 'verify-channel', sent}),
 								error => dispatch({type: 'submit', request: {phase: 'failed', error: describe(error, t), code: error instanceof BackendError ? error.code : undefined}}),
 							);
@@ -265,10 +267,10 @@ export function useKiosk({monitor, token, backend, browser, t, rememberReader, l
 						const password = now.form.password || undefined;
 						// A new proof for each attempt: "Réessayer" signs again, with the same requestId.
 						const saving = now.authSession && account
-							? backend.update(account.address, {session: now.authSession}, {options, password})
+							? backend.update({address: account.address, session: now.authSession, options, password})
 							: proveCard().then(proof =>
 									account
-										? backend.update(account.address, {proof}, {options, password, verificationId})
+										? backend.update({address: account.address, proof, options, password, verificationId})
 										: backend.activate({
 												requestId,
 												proof,
@@ -297,11 +299,11 @@ export function useKiosk({monitor, token, backend, browser, t, rememberReader, l
 				dispatch({type: 'code-request', request: {phase: 'sending'}});
 				const failed = (error: unknown) => dispatch({type: 'code-request', request: {phase: 'failed', error: describe(error, t), code: error instanceof BackendError ? error.code : undefined}});
 				if (pending.purpose === 'sign-in') {
-					guarded(backend.confirmSignIn(pending.sent.id, code), ({session, account}) => dispatch({type: 'signed-in', session, account}), failed);
+					guarded(backend.confirmSignIn({signInId: pending.sent.id, code}), ({session, account}) => dispatch({type: 'signed-in', session, account}), failed);
 					return;
 				}
 				guarded(
-					backend.confirmChannel(pending.sent.id, code),
+					backend.confirmChannel({verificationId: pending.sent.id, code}),
 					() => {
 						const options = formOptions(store.get().form);
 						dispatch({type: 'channel-verified', key: `${options.otpChannel}:${options.otpChannel === 'sms' ? (options.mobile ?? '') : options.email}`, id: pending.sent.id});
@@ -330,7 +332,7 @@ export function useKiosk({monitor, token, backend, browser, t, rememberReader, l
 				}
 				dispatch({type: 'sign-in-request', request: {phase: 'sending'}});
 				guarded(
-					backend.signIn(signIn.address.trim().toLowerCase(), signIn.password),
+					backend.signIn({address: signIn.address.trim().toLowerCase(), password: signIn.password}),
 					sent => dispatch({type: 'code-sent', purpose: 'sign-in', sent}),
 					error => dispatch({type: 'sign-in-request', request: {phase: 'failed', error: describe(error, t), code: error instanceof BackendError ? error.code : undefined}}),
 				);
@@ -350,7 +352,7 @@ export function useKiosk({monitor, token, backend, browser, t, rememberReader, l
 				}
 				dispatch({type: 'invite', request: {phase: 'sending'}});
 				guarded(
-					proveCard().then(proof => backend.invite(proof, emails)),
+					proveCard().then(proof => backend.invite({proof, emails})),
 					({sent}) => dispatch({type: 'invite', request: {phase: 'idle'}, sent}),
 					error => dispatch({type: 'invite', request: {phase: 'failed', error: describe(error, t)}}),
 				);
@@ -382,8 +384,8 @@ export function useKiosk({monitor, token, backend, browser, t, rememberReader, l
 				// The holder of an activated account, proven by the card, sees published mobiles.
 				if (account && identity && !authSession && !directorySession) {
 					guarded(
-						proveCard().then(proof => backend.openSession(proof)),
-						session => {
+						proveCard().then(proof => backend.openSession({proof})),
+						({session}) => {
 							dispatch({type: 'directory-session', session});
 							intentsRef.current?.searchDirectory();
 						},
@@ -402,7 +404,7 @@ export function useKiosk({monitor, token, backend, browser, t, rememberReader, l
 				const {directory, authSession, directorySession} = store.get();
 				const {text, profession, place, city} = directory.query;
 				dispatch({type: 'directory-request', request: {phase: 'sending'}});
-				const search = backend.searchDirectory({text, profession, place, city, offset: Math.max(0, directory.selected - 10), limit: DIRECTORY_WINDOW}, authSession ?? directorySession);
+				const search = backend.directory({q: text, profession, place, city, offset: Math.max(0, directory.selected - 10), limit: DIRECTORY_WINDOW}, {session: authSession ?? directorySession});
 				guarded(
 					search,
 					page => {

@@ -4,9 +4,9 @@ import {useEffect} from 'react';
 import {useKeys} from '../hooks/use-keys.js';
 import {Checklist} from '../components/checklist.js';
 import {useSymbols} from '../components/theme.js';
-import {useT} from '../i18n/index.js';
-import {stripControl} from '../services/sanitize.js';
-import {wrapText} from '../services/text.js';
+import {useT} from '../hooks/use-t.js';
+import {stripControl} from '../contract/text/sanitize.js';
+import {wrapText} from '../contract/text/text.js';
 import type {ScreenProps} from './screen-props.js';
 
 /** A help branch of the seed (or the general help): its steps and the live diagnostic. */

@@ -1,6 +1,6 @@
 import type {Kiosk} from '../hooks/use-kiosk.js';
-import type {Lang} from '../i18n/index.js';
-import type {Texts} from '../services/assets.js';
+import type {Lang} from '../contract/i18n/index.js';
+import type {Texts} from '../contract/storage/assets.js';
 
 /** What every screen receives: the session to render and the intents to emit. */
 export type ScreenProps = {

@@ -4,8 +4,8 @@ import {Button, FocusMark, TextField} from '../components/controls.js';
 import {useTheme} from '../components/theme.js';
 import {focusStep, useFocusIndex} from '../hooks/use-focus-index.js';
 import {useKeys} from '../hooks/use-keys.js';
-import {useT} from '../i18n/index.js';
-import {wrapText} from '../services/text.js';
+import {useT} from '../hooks/use-t.js';
+import {wrapText} from '../contract/text/text.js';
 import type {ScreenProps} from './screen-props.js';
 
 /** "Me connecter sans carte CPS": MSSanté address and password, then a code (SPEC §4). */

@@ -3,8 +3,8 @@ import {useKeys} from '../hooks/use-keys.js';
 import {useEffect, useState} from 'react';
 import {Button} from '../components/controls.js';
 import {useTheme} from '../components/theme.js';
-import {useT} from '../i18n/index.js';
-import {stripControl} from '../services/sanitize.js';
+import {useT} from '../hooks/use-t.js';
+import {stripControl} from '../contract/text/sanitize.js';
 import type {ScreenProps} from './screen-props.js';
 
 /** Renders a QR matrix with half blocks, two modules per character row; light modules drawn. */

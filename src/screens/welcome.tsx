@@ -2,8 +2,8 @@ import {Box, Text} from 'ink';
 import {useKeys} from '../hooks/use-keys.js';
 import {Menu} from '../components/menu.js';
 import {focusStep, useFocusIndex} from '../hooks/use-focus-index.js';
-import {useT} from '../i18n/index.js';
-import {wrapText} from '../services/text.js';
+import {useT} from '../hooks/use-t.js';
+import {wrapText} from '../contract/text/text.js';
 import type {ScreenProps} from './screen-props.js';
 
 /** Welcome: presentation of MSSanté from the seed, and the four entry points. */

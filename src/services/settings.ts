@@ -2,7 +2,7 @@ import {readFileSync} from 'node:fs';
 import path from 'node:path';
 // zod/mini: the same schemas, tree-shaken — full zod would add ~450 kB to start-up.
 import * as z from 'zod/mini';
-import {openJsonStore, type JsonStore} from './json-store.js';
+import {openJsonStore, type JsonStore} from '../contract/storage/json-store.js';
 
 /**
  * Kiosk settings: never anything secret (SPEC §10). Each key has a default, so a file written by

@@ -1,8 +1,9 @@
-import type {CardIdentity, PinStatus} from '../hardware/cps-token.js';
-import {EMPTY_ACCOUNT_FORM, formFromOptions, type AccountField, type AccountForm} from '../services/account-rules.js';
-import type {AccountView, AddressAvailability, CodeSent} from '../services/backend-client.js';
-import {DIRECTORY_OFFSET_MAX, type DirectoryEntry, type DirectoryState} from '../services/directory-query.js';
-import {checkMobile, formatMobile} from '../services/validation.js';
+import type {CardIdentity} from '../contract/domain/card-identity.js';
+import type {PinStatus} from '../hardware/cps-token.js';
+import {EMPTY_ACCOUNT_FORM, formFromOptions, type AccountField, type AccountForm} from '../contract/rules/account-rules.js';
+import type {AccountView, AddressAvailability, CodeSent} from '../contract/domain/account.js';
+import {DIRECTORY_OFFSET_MAX, type DirectoryEntry, type DirectoryState} from '../contract/domain/directory.js';
+import {checkMobile, formatMobile} from '../contract/rules/contact-rules.js';
 
 /** Every screen of the kiosk. */
 export type ScreenName = 'welcome' | 'step1' | 'step2' | 'step3' | 'step4' | 'help' | 'convention' | 'webmail' | 'invite' | 'code' | 'sign-in' | 'directory';

@@ -1,6 +1,6 @@
 import {webcrypto} from 'node:crypto';
 import type * as X509 from '@peculiar/x509';
-import {x509} from '../../src/hardware/cps-certificate.js';
+import {x509} from '../../src/contract/certificate/cps-certificate.js';
 
 // @peculiar/x509 signs and exports through whatever WebCrypto it is given; Node's is complete.
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);

@@ -1,9 +1,9 @@
 // The directory's search rules written as plainly as possible: a linear scan over the records.
 // The index's results are compared with it (tests), and its speed is the benchmark's baseline.
-import type {DirectoryQuery} from '../../src/services/directory-query.js';
+import type {DirectoryQuery} from '../../src/contract/domain/directory.js';
 import {addressMatches, addressWords, foldWords, nameWords, personOf} from '../../src/server/directory/directory-index.js';
 import type {DirectoryRecord} from '../../src/server/directory/extraction.js';
-import {foldLatin} from '../../src/services/text.js';
+import {foldLatin} from '../../src/contract/text/text.js';
 
 type Scanned = {record: DirectoryRecord; words: string[]; lead: string; key: string; city: string[]; position: number};
 

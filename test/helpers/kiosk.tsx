@@ -4,12 +4,11 @@ import path from 'node:path';
 import {App, type AppProps} from '../../src/app.js';
 import type {Browser} from '../../src/hardware/browser.js';
 import {DemoCard, type DemoCardOptions} from '../../src/hardware/demo-card.js';
-import type {BackendClient} from '../../src/services/backend-client.js';
-import {EmbeddedBackend} from '../../src/services/embedded-backend.js';
-import {HttpBackendClient} from '../../src/services/http-backend-client.js';
-import {BackendServer} from '../../src/server/http-server.js';
-import {outboxSmsSender, type MailSender} from '../../src/server/delivery.js';
-import {loadTexts, readAsset} from '../../src/services/assets.js';
+import type {ApiClient} from '../../src/contract/api/operations.js';
+import {createActivationService, type ActivationService} from '../../src/server/activation-service.js';
+import {createApiClient} from '../../src/services/api-client.js';
+import type {MailSender} from '../../src/server/delivery/delivery.js';
+import {loadTexts, readAsset} from '../../src/contract/storage/assets.js';
 import {DEFAULT_SETTINGS} from '../../src/services/settings.js';
 import type {DirectorySource} from '../../src/server/directory/directory-service.js';
 import {Pilot} from './pilot.js';
@@ -24,7 +23,7 @@ export function recordingBrowser(available = false): Browser & {opened: string[]
 export type TestKioskOptions = {
 	card?: DemoCardOptions;
 	/** Wraps the kiosk's HTTP client (fault injection). */
-	wrapBackend?: (client: BackendClient) => BackendClient;
+	wrapBackend?: (client: ApiClient) => ApiClient;
 	props?: Partial<AppProps>;
 	/** How the backend sends mail (default: the outbox). */
 	mail?: MailSender;
@@ -41,11 +40,11 @@ export type TestKioskOptions = {
 /** The kiosk on the demo card and a real embedded backend in a fresh data directory. */
 export async function startKiosk(options: TestKioskOptions = {}) {
 	const dataDir = mkdtempSync(path.join(tmpdir(), 'mssante-test-'));
-	const backend = await EmbeddedBackend.open({dataDir, mail: options.mail, directory: options.directory});
-	// The kiosk talks to the backend over real HTTP on loopback, as in the program.
-	const server = new BackendServer(backend, {trustAnchorsPem: options.trustAnchorsPem ?? readAsset('demo-pki/ca.pem'), mail: backend.mail, sms: outboxSmsSender(backend.outbox)});
-	const url = await server.listen(0);
-	const client = new HttpBackendClient(url, {retryDelayMs: 50});
+	const trustAnchorsPem = options.trustAnchorsPem ?? readAsset('demo-pki/ca.pem');
+	const service = await createActivationService({dataDir, trustAnchorsPem, mail: options.mail, directory: options.directory});
+	// The kiosk talks to the service over real HTTP on loopback, as in the program.
+	const url = await service.listen(0);
+	const client = createApiClient(url, {retryDelayMs: 50});
 	const card = new DemoCard(options.card);
 	const browser = recordingBrowser(options.browserAvailable);
 	const pilot = new Pilot(
@@ -69,17 +68,23 @@ export async function startKiosk(options: TestKioskOptions = {}) {
 	return {
 		pilot,
 		card,
-		/** The embedded backend behind the HTTP server, for inspection. */
-		backend,
-		server,
+		/** The account service behind the HTTP API, for inspection. */
+		backend: service.accounts,
+		/** The activation service the kiosk talks to (a test may stop it and start another, see `restart`). */
+		service,
 		/** Base URL of the server. */
 		url,
+		/** Starts the service again on the same data directory and port (after `service.close()`). */
+		async restart(): Promise<ActivationService> {
+			this.service = await createActivationService({dataDir, trustAnchorsPem, mail: options.mail, directory: options.directory});
+			await this.service.listen(Number(new URL(url).port));
+			return this.service;
+		},
 		browser,
 		dataDir,
 		async stop() {
 			pilot.unmount();
-			await server.close();
-			await backend.close();
+			await this.service.close();
 			rmSync(dataDir, {recursive: true, force: true});
 		},
 	};

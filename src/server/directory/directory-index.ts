@@ -1,5 +1,5 @@
-import {foldLatin} from '../../services/text.js';
-import {DIRECTORY_PAGE_MAX, type DirectoryEntry, type DirectoryQuery} from '../../services/directory-query.js';
+import {foldLatin} from '../../contract/text/text.js';
+import {DIRECTORY_PAGE_MAX, type DirectoryEntry, type DirectoryQuery} from '../../contract/domain/directory.js';
 import {Interner, PackedStrings, Postings, U32List, lowerBound} from './columns.js';
 import type {DirectoryRecord, MailboxType} from './extraction.js';
 

@@ -1,6 +1,6 @@
 import {Worker} from 'node:worker_threads';
-import {workerFile} from '../../services/worker-file.js';
-import type {DirectoryPage, DirectoryQuery, DirectoryState} from '../../services/directory-query.js';
+import {workerFile} from '../../contract/storage/worker-file.js';
+import type {DirectoryPage, DirectoryQuery, DirectoryState} from '../../contract/domain/directory.js';
 import {DirectoryIndexBuilder, type AccountEntry, type DirectoryIndex, type Viewer} from './directory-index.js';
 import type {ImportReport} from './extraction.js';
 import type {DirectorySource, WorkerMessage, WorkerRequest} from './directory-worker.js';

@@ -4,7 +4,7 @@
 import {open} from 'node:fs/promises';
 import {Worker, parentPort, workerData} from 'node:worker_threads';
 import {fileURLToPath} from 'node:url';
-import type {DirectoryEntry, DirectoryQuery} from '../../services/directory-query.js';
+import type {DirectoryEntry, DirectoryQuery} from '../../contract/domain/directory.js';
 import {DirectoryIndex, DirectoryIndexBuilder, type AccountEntry, type BuilderPart, type Viewer} from './directory-index.js';
 import {PARALLEL_READ_BYTES, batched, combinedReport, fileLines, importExtraction, type ImportProblem, type ImportReport} from './extraction.js';
 import {generateExtraction} from './generator.js';

@@ -1,8 +1,8 @@
 import {createReadStream} from 'node:fs';
 import {stat} from 'node:fs/promises';
-import {hasControl, stripControl} from '../../services/sanitize.js';
-import {foldLatin} from '../../services/text.js';
-import {MAILBOX_TYPES, type DirectoryEntry} from '../../services/directory-query.js';
+import {hasControl, stripControl} from '../../contract/text/sanitize.js';
+import {foldLatin} from '../../contract/text/text.js';
+import {MAILBOX_TYPES, type DirectoryEntry} from '../../contract/domain/directory.js';
 
 /**
  * The public "Extraction Correspondance MSSanté" of the Annuaire Santé: UTF-8, `|`-separated,

@@ -1,10 +1,10 @@
 import {createWriteStream} from 'node:fs';
 import {once} from 'node:events';
-import {foldLatin} from '../../services/text.js';
+import {foldLatin} from '../../contract/text/text.js';
 import {COMMUNES, GIVEN_NAMES, PERSONAL_DOMAINS, PROFESSIONS, SERVICES, STREETS, STRUCTURE_KINDS, SURNAMES, SURNAME_SYLLABLES, type Weighted} from './generator-data.js';
 import {EXTRACTION_COLUMNS} from './extraction.js';
 
-export {NATIONAL_SIZE} from '../../services/directory-query.js';
+export {NATIONAL_SIZE} from '../../contract/domain/directory.js';
 
 /** Options of the generated directory. */
 export type GeneratorOptions = {

@@ -1,0 +1,105 @@
+import * as z from 'zod/mini';
+import {MAILBOX_TYPES} from '../domain/directory.js';
+
+// Schemas of the activation API, shared by the server (validation) and the kiosk's client.
+// zod/mini: the embedded server starts with the kiosk, before its first frame.
+
+const identitySchema = z.object({
+	civilite: z.optional(z.string().check(z.maxLength(20))),
+	givenName: z.string().check(z.minLength(1), z.maxLength(100)),
+	surname: z.string().check(z.minLength(1), z.maxLength(100)),
+	profession: z.string().check(z.minLength(1), z.maxLength(100)),
+	professionCode: z.optional(z.string().check(z.maxLength(4))),
+	nationalId: z.string().check(z.regex(/^[0-9A-Z]{6,20}$/)),
+	idType: z.enum(['RPPS', 'ADELI']),
+});
+
+const optionsSchema = z.object({
+	email: z.string().check(z.maxLength(254)),
+	mobile: z.optional(z.string().check(z.maxLength(32))),
+	otpChannel: z.enum(['sms', 'mail']),
+	notify: z.boolean(),
+	publishMobile: z.boolean(),
+	listeRouge: z.boolean(),
+	paperless: z.boolean(),
+});
+
+const proofSchema = z.object({
+	challengeId: z.string().check(z.regex(/^[0-9a-f-]{36}$/)),
+	signature: z.string().check(z.maxLength(2048), z.regex(/^[A-Za-z0-9+/=]+$/)),
+	certificate: z.string().check(z.maxLength(16_384), z.regex(/^[A-Za-z0-9+/=]+$/)),
+});
+
+const uuid = z.string().check(z.regex(/^[0-9a-f-]{36}$/));
+const code = z.string().check(z.regex(/^\d{6}$/));
+
+const address = z.string().check(z.maxLength(320), z.regex(/^[^\s@]+@[a-z0-9.-]+$/));
+// The policy's own limit is 128 characters; a longer body is refused by the policy, not cut.
+const password = z.string().check(z.maxLength(1024));
+
+/** Request bodies, by operation. */
+export const requestSchemas = {
+	availability: z.object({addresses: z.array(address).check(z.minLength(1), z.maxLength(8))}),
+	lookup: z.object({proof: proofSchema}),
+	verifyChannel: z.object({proof: proofSchema, channel: z.enum(['sms', 'mail']), destination: z.string().check(z.maxLength(254))}),
+	confirmChannel: z.object({verificationId: uuid, code}),
+	activate: z.object({requestId: uuid, proof: proofSchema, verificationId: uuid, address, password, options: optionsSchema}),
+	signIn: z.object({address, password}),
+	confirmSignIn: z.object({signInId: uuid, code}),
+	update: z.object({proof: z.optional(proofSchema), session: z.optional(z.string().check(z.maxLength(128))), verificationId: z.optional(uuid), options: optionsSchema, password: z.optional(password)}),
+	invite: z.object({proof: proofSchema, emails: z.array(z.string().check(z.maxLength(254))).check(z.minLength(1), z.maxLength(20))}),
+	openSession: z.object({proof: proofSchema}),
+};
+
+const digits = (max: number) => z.string().check(z.regex(new RegExp(`^\\d{1,${max}}$`)));
+
+/** Query string of `GET /v1/directory` (every parameter optional; `offset` and `limit` are numbers once parsed). */
+export const directoryQuerySchema = z.object({
+	q: z.optional(z.string().check(z.maxLength(100))),
+	profession: z.optional(z.string().check(z.regex(/^[0-9A-Z]{0,4}$/))),
+	place: z.optional(z.string().check(z.regex(/^(\d{0,5}|2[ABab])$/))),
+	city: z.optional(z.string().check(z.maxLength(60))),
+	offset: z.optional(z.pipe(digits(6), z.transform(Number))),
+	limit: z.optional(z.pipe(digits(3), z.transform(Number))),
+});
+
+const directoryEntrySchema = z.object({
+	type: z.enum(MAILBOX_TYPES),
+	address: z.string(),
+	civility: z.string(),
+	surname: z.string(),
+	givenName: z.string(),
+	professionCode: z.string(),
+	profession: z.string(),
+	specialty: z.string(),
+	organisation: z.string(),
+	service: z.string(),
+	street: z.string(),
+	postalCode: z.string(),
+	city: z.string(),
+	departement: z.string(),
+	mobile: z.optional(z.string()),
+});
+
+const directoryStateSchema = z.object({
+	phase: z.enum(['idle', 'loading', 'ready', 'failed', 'none']),
+	progress: z.number(),
+	entries: z.number(),
+	error: z.optional(z.string()),
+	professions: z.array(z.object({code: z.string(), label: z.string(), count: z.number()})),
+});
+
+/** Answers, checked by the kiosk: a backend answering nonsense is "unavailable", never a crash. */
+export const responseSchemas = {
+	account: z.object({address, identity: identitySchema, options: optionsSchema, createdAt: z.string(), updatedAt: z.string()}),
+	availability: z.object({results: z.array(z.object({requested: address, available: address}))}),
+	invite: z.object({sent: z.number().check(z.int(), z.minimum(0))}),
+	challenge: z.object({challengeId: z.string(), challenge: z.string(), expiresAt: z.string()}),
+	codeSent: z.object({id: z.string(), channel: z.enum(['sms', 'mail']), destination: z.string()}),
+	confirmed: z.object({verified: z.literal(true)}),
+	signedIn: z.object({session: z.string(), account: z.object({address, identity: identitySchema, options: optionsSchema, createdAt: z.string(), updatedAt: z.string()})}),
+	error: z.object({code: z.string(), message: z.string(), details: z.optional(z.record(z.string(), z.array(z.string())))}),
+	directoryPage: z.object({total: z.number(), offset: z.number(), entries: z.array(directoryEntrySchema), state: directoryStateSchema}),
+	directoryState: directoryStateSchema,
+	session: z.object({session: z.string()}),
+};

@@ -1,0 +1,54 @@
+import type {CardIdentity} from './card-identity.js';
+import type {AccountOptions} from '../rules/account-rules.js';
+
+/** An activated account as the kiosk sees it (never any secret). */
+export type AccountView = {
+	address: string;
+	identity: CardIdentity;
+	options: AccountOptions;
+	createdAt: string;
+	updatedAt: string;
+};
+
+/** "J'active mon compte !" as the account service applies it, for an identity already proven. */
+export type ActivationRequest = {
+	/** Chosen by the kiosk once per session; the backend's idempotency key. */
+	requestId: string;
+	identity: CardIdentity;
+	address: string;
+	password: string;
+	options: AccountOptions;
+};
+
+/** Proof that the card is in the reader: a fresh backend challenge signed by the card's key. */
+export type CardProof = {
+	challengeId: string;
+	/** Signature of the challenge bytes, base64. */
+	signature: string;
+	/** The card's authentication certificate, DER in base64. */
+	certificate: string;
+};
+
+/** A challenge to sign. */
+export type Challenge = {challengeId: string; challenge: Uint8Array};
+
+/**
+ * "J'active mon compte !" as the kiosk sends it: the identity comes from the proof's certificate
+ * only, and `verificationId` shows the preferred channel received a code that was typed back.
+ */
+export type KioskActivation = Omit<ActivationRequest, 'identity'> & {proof: CardProof; verificationId: string};
+
+/** A one-time code sent: where to (masked, "06 •• •• •• 78"), and the id to confirm it with. */
+export type CodeSent = {id: string; channel: 'sms' | 'mail'; destination: string};
+
+/** Who may change an account: the card (proof) or a sign-in without it (session). */
+export type AccountAuth = {proof: CardProof} | {session: string};
+
+/**
+ * "Modifier mon compte": new options, a new password when one is given, and, when the options
+ * change where codes go, the verification of the new destination (card holder only).
+ */
+export type AccountUpdate = {options: AccountOptions; password?: string; verificationId?: string};
+
+/** Availability of one proposed address: `available` is it, or it with the smallest free suffix. */
+export type AddressAvailability = {requested: string; available: string};

@@ -1,0 +1,241 @@
+import {Spinner} from '@inkjs/ui';
+import {Box, Text} from 'ink';
+import {useKeys} from '../hooks/use-keys.js';
+import {useEffect, type ReactNode} from 'react';
+import {Button, FocusMark, TextField} from '../components/controls.js';
+import {useSymbols, useTheme} from '../components/theme.js';
+import {Viewport, type Row} from '../components/viewport.js';
+import {accountProblems} from '../hooks/use-kiosk.js';
+import {focusStep, useFocusIndex} from '../hooks/use-focus-index.js';
+import {useT} from '../hooks/use-t.js';
+import type {AccountField} from '../contract/rules/account-rules.js';
+import {passwordRules, type PasswordRule} from '../contract/rules/password-policy.js';
+import {wrapText} from '../contract/text/text.js';
+import type {FieldNote} from '../state/session.js';
+import type {ScreenProps} from './screen-props.js';
+
+/** Focus order of step 3, the seed's order. */
+const ITEMS = ['password', 'passwordConfirm', 'email', 'mobile', 'otpChannel', 'notify', 'publishMobile', 'listeRouge', 'paperless', 'learnMore', 'previous', 'activate'] as const;
+type Item = (typeof ITEMS)[number];
+const TEXT_FIELDS = new Set<Item>(['password', 'passwordConfirm', 'email', 'mobile']);
+const CHECKBOXES = new Set<Item>(['notify', 'publishMobile', 'listeRouge', 'paperless']);
+const RULES: PasswordRule[] = ['length', 'upper', 'lower', 'digit'];
+
+/**
+ * Step 3 — Configuration du compte: every field of the seed in its order inside a scrolling
+ * viewport, the reason next to each invalid field, and "J'active mon compte !".
+ */
+export function Step3Screen({kiosk, width, height}: ScreenProps) {
+	const t = useT();
+	const symbols = useSymbols();
+	const {color} = useTheme();
+	const {state, intents, passwordCheck} = kiosk;
+	const {form, mode, submit} = state;
+	const {focus, current, move, setFocus} = useFocusIndex(ITEMS.length);
+	const focused = ITEMS[focus] as Item;
+	const problems = accountProblems(state, passwordCheck);
+	const problemCount = Object.keys(problems).length;
+
+	// A refused "J'active mon compte !" brings the first field to fix into view.
+	const firstInvalid = ITEMS.findIndex(item => item in problems);
+	useEffect(() => {
+		if (state.submitAttempts > 0 && firstInvalid >= 0) setFocus(firstInvalid);
+		// Only when a submission is attempted, not whenever the problems change.
+	}, [state.submitAttempts]);
+
+	const leave = () => {
+		const item = ITEMS[current()] as Item;
+		if (TEXT_FIELDS.has(item)) intents.dispatch({type: 'touch', field: item as AccountField});
+	};
+	const moveBy = (delta: number) => {
+		if (delta === 0) return;
+		leave();
+		move(delta);
+	};
+
+	useKeys((input, key) => {
+		if (focusStep(key) !== 0) {
+			moveBy(focusStep(key));
+			return;
+		}
+		const focused = ITEMS[current()] as Item;
+		if (!TEXT_FIELDS.has(focused) && input === '?') intents.openHelp('general');
+		if (focused === 'otpChannel' && (key.leftArrow || key.rightArrow || input === ' ')) {
+			const channel = key.leftArrow ? 'sms' : key.rightArrow ? 'mail' : kiosk.now().form.otpChannel === 'sms' ? 'mail' : 'sms';
+			intents.dispatch({type: 'set-channel', channel});
+			return;
+		}
+		if (CHECKBOXES.has(focused) && input === ' ') {
+			intents.dispatch({type: 'toggle-option', field: focused as 'notify' | 'publishMobile' | 'listeRouge' | 'paperless'});
+			return;
+		}
+		if (!key.return || TEXT_FIELDS.has(focused)) return;
+		if (focused === 'learnMore') intents.dispatch({type: 'open-overlay', screen: 'convention'});
+		else if (focused === 'previous') intents.dispatch({type: 'back'});
+		else if (focused === 'activate') intents.submitAccount();
+		else moveBy(1);
+	});
+
+	const inner = width - 4;
+	const shown = (field: AccountField) => (state.touched[field] || state.submitAttempted ? problems[field] : undefined);
+	const problemText = (problem: string) => (problem in t.problems ? t.problems[problem as keyof typeof t.problems] : t.passwordProblems[problem as keyof typeof t.passwordProblems]);
+	const noteText: Record<FieldNote, string> = {
+		'liste-rouge-turned-off-publish': t.step3.listeRougeTurnedOffPublish,
+		'publish-turned-off-liste-rouge': t.step3.publishTurnedOffListeRouge,
+		'sms-refused': t.step3.smsRefused,
+		'publish-refused': t.step3.publishRefused,
+	};
+	const bad = color ? 'red' : undefined;
+
+	const rows: Row[] = [];
+	const add = (key: string, owners: number[], node: ReactNode) => rows.push({key, owners, node});
+	const owner = (item: Item) => [ITEMS.indexOf(item)];
+	const text = (key: string, value: string, item: Item | null, style: {bold?: boolean; dim?: boolean; indent?: number; color?: string} = {}) => {
+		const indent = style.indent ?? 0;
+		wrapText(value, inner - indent).forEach((line, index) =>
+			add(`${key}-${index}`, item ? owner(item) : [], (
+				<Text bold={style.bold} dimColor={style.dim} color={style.color} wrap="truncate-end">
+					{' '.repeat(indent)}
+					{line}
+				</Text>
+			)),
+		);
+	};
+	const section = (key: string, title: string) => {
+		add(`${key}-gap`, [], <Text> </Text>);
+		add(key, [], (
+			<Text bold color={color ? 'cyan' : undefined}>
+				{symbols.section} {title}
+			</Text>
+		));
+	};
+	// The reason sits on its own row under the field, so a long value never hides it.
+	const problemRow = (field: AccountField, problem = shown(field)) => {
+		if (problem) text(`${field}-problem`, `${symbols.bad} ${problemText(problem)}`, field as Item, {indent: 6, color: bad});
+	};
+	const noteNode = (field: AccountField) => {
+		const note = state.fieldNotes[field];
+		if (!note) return;
+		text(`${field}-note`, `${symbols.pointer} ${noteText[note]}`, field as Item, {indent: 6, dim: !note.endsWith('refused')});
+	};
+	const field = (item: 'password' | 'passwordConfirm' | 'email' | 'mobile', label: string, secret = false) => {
+		text(`${item}-label`, label, item, {bold: focused === item, indent: 2});
+		add(`${item}-input`, owner(item), (
+			<Text wrap="truncate-end">
+				<FocusMark focused={focused === item} />
+				{'  '}
+				<TextField
+					value={form[item]}
+					focused={focused === item}
+					secret={secret}
+					onChange={value => intents.dispatch({type: 'edit-field', field: item, value})}
+					onSubmit={() => moveBy(1)}
+				/>
+			</Text>
+		));
+		problemRow(item);
+	};
+	const checkbox = (item: 'notify' | 'publishMobile' | 'listeRouge' | 'paperless', label: string) => {
+		const lines = wrapText(`${form[item] ? symbols.checked : symbols.unchecked} ${label}`, inner - 2);
+		lines.forEach((line, index) =>
+			add(`${item}-${index}`, owner(item), (
+				<Text wrap="truncate-end">
+					{index === 0 ? <FocusMark focused={focused === item} /> : '  '}
+					<Text bold={focused === item}>{index === 0 ? line : `    ${line}`}</Text>
+				</Text>
+			)),
+		);
+		problemRow(item, shown(item) ?? (state.submitAttempted || form[item] ? problems[item] : undefined));
+		noteNode(item);
+	};
+
+	text('intro', t.step3.intro, null, {dim: true});
+	section('s-password', `${t.step3.sections.password}   ${t.step3.required}`);
+	field('password', mode === 'edit' ? t.step3.passwordEdit : t.step3.password, true);
+	const rules = passwordRules(form.password);
+	const assessed = passwordCheck?.password === form.password ? passwordCheck.assessment : null;
+	add('password-rules', owner('password'), (
+		<Text wrap="truncate-end">
+			{'    '}
+			{RULES.map(rule => (
+				<Text key={rule} color={color ? (rules[rule] ? 'green' : 'red') : undefined}>
+					{`${rules[rule] ? symbols.ok : symbols.bad} ${t.step3.rules[rule]}  `}
+				</Text>
+			))}
+		</Text>
+	));
+	add('password-strength', owner('password'), (
+		<Text wrap="truncate-end">
+			{'    '}
+			<Text dimColor>{`${t.step3.strength} : `}</Text>
+			{form.password === '' ? (
+				<Text dimColor>—</Text>
+			) : assessed ? (
+				<Text>{`${symbols.bar.repeat(assessed.score + 1)}${symbols.barEmpty.repeat(4 - assessed.score)} ${t.step3.strengthLevels[assessed.score]}`}</Text>
+			) : (
+				<Text dimColor>{t.step3.strengthPending}</Text>
+			)}
+		</Text>
+	));
+	field('passwordConfirm', t.step3.passwordConfirm, true);
+	section('s-otp', t.step3.sections.otp);
+	field('email', t.step3.email);
+	field('mobile', t.step3.mobile);
+	text('otp-label', t.step3.otpChannel, 'otpChannel', {bold: focused === 'otpChannel', indent: 2});
+	add('otp-choice', owner('otpChannel'), (
+		<Text>
+			<FocusMark focused={focused === 'otpChannel'} />
+			{`  ${form.otpChannel === 'sms' ? symbols.radioOn : symbols.radioOff} ${t.step3.sms}   ${form.otpChannel === 'mail' ? symbols.radioOn : symbols.radioOff} ${t.step3.mail}`}
+		</Text>
+	));
+	problemRow('otpChannel');
+	noteNode('otpChannel');
+	section('s-notif', t.step3.sections.notifications);
+	checkbox('notify', t.step3.notify);
+	section('s-dir', t.step3.sections.directory);
+	text('dir-info', t.step3.directoryInfo, null, {dim: true, indent: 2});
+	checkbox('publishMobile', t.step3.publishMobile);
+	checkbox('listeRouge', t.step3.listeRouge);
+	section('s-paper', t.step3.sections.paper);
+	checkbox('paperless', t.step3.paperless);
+	text('paper-law', t.step3.paperlessLaw, null, {dim: true, indent: 6});
+	add('learn-more', owner('learnMore'), (
+		<Text>
+			<FocusMark focused={focused === 'learnMore'} />
+			<Text bold={focused === 'learnMore'} underline>
+				{t.step3.learnMore}
+			</Text>
+		</Text>
+	));
+	add('buttons-gap', [], <Text> </Text>);
+	const failed = submit.phase === 'failed';
+	add('buttons', [ITEMS.indexOf('previous'), ITEMS.indexOf('activate')], (
+		<Box gap={2}>
+			<Button label={t.step3.previous} focused={focused === 'previous'} />
+			<Button label={failed ? t.step3.retry : mode === 'edit' ? t.step3.save : t.step3.activate} focused={focused === 'activate'} />
+		</Box>
+	));
+
+	const status =
+		submit.phase === 'sending'
+			? mode === 'edit'
+				? t.step3.saving
+				: t.step3.activating
+			: failed
+				? t.step3.failed(submit.error)
+				: state.submitAttempted && problemCount > 0
+					? t.step3.fixFirst(problemCount)
+					: '';
+	return (
+		<Box flexDirection="column" paddingX={1} height={height}>
+			<Viewport rows={rows} focused={focus} height={height - 1} />
+			{submit.phase === 'sending' ? (
+				<Spinner label={status} />
+			) : (
+				<Text color={failed || (state.submitAttempted && problemCount > 0) ? bad : undefined} bold wrap="truncate-end">
+					{status || ' '}
+				</Text>
+			)}
+		</Box>
+	);
+}

@@ -1,0 +1,71 @@
+import {AccountService} from './accounts/account-service.js';
+import {outboxSmsSender, type MailSender, type SmsSender} from './delivery/delivery.js';
+import type {DirectorySource} from './directory/directory-service.js';
+import type {ImportReport} from './directory/extraction.js';
+import {BackendServer} from './http/server.js';
+
+/** Options of the activation service, embedded in the kiosk, run by `serve`, or started by a test. */
+export type ActivationServiceOptions = {
+	/** Folder of the accounts, the outbox, the audit log and the directory's import report. */
+	dataDir: string;
+	/**
+	 * PEM certificates of the authorities whose card certificates are accepted (the IGC-Santé CA
+	 * in production; the demo CA on the demo card; the test CA in tests). Empty: no card can prove anything.
+	 */
+	trustAnchorsPem: string;
+	/** How codes and invitations by e-mail leave the service (default: the outbox under `dataDir`). */
+	mail?: MailSender;
+	/** How codes by SMS leave the service (default: the outbox under `dataDir`). */
+	sms?: SmsSender;
+	/** The national directory (a file, or generated for the demo); absent: the accounts activated here only. */
+	directory?: DirectorySource | null;
+	/** Addresses already used nationally (default: `data/taken-addresses.json`). */
+	takenAddresses?: string[];
+	/** Clock of the challenges, codes and sessions (tests). */
+	now?: () => number;
+	/** Told when the national directory has been read (its report is also saved as `annuaire-import.json`). */
+	onDirectoryLoaded?: (report: ImportReport, buildMs: number) => void;
+	/** Told when the national directory could not be read. */
+	onDirectoryFailed?: (error: string) => void;
+};
+
+/** The activation service, wired: its accounts behind its HTTP API. */
+export type ActivationService = {
+	/** The account service behind the API (tests and diagnostics inspect it). */
+	accounts: AccountService;
+	/** Listens on `host:port` (port 0: an ephemeral one); resolves with the base URL. */
+	listen(port: number, host?: string): Promise<string>;
+	/** Stops accepting requests, lets those in progress finish, then releases the store (once, however often called). */
+	close(): Promise<void>;
+};
+
+/**
+ * The one place where the service is put together: the embedded default, `serve` and the tests
+ * all start it here, so they run the same service.
+ */
+export async function createActivationService(options: ActivationServiceOptions): Promise<ActivationService> {
+	const accounts = await AccountService.open({
+		dataDir: options.dataDir,
+		takenAddresses: options.takenAddresses,
+		mail: options.mail,
+		directory: options.directory,
+		onDirectoryLoaded: options.onDirectoryLoaded,
+		onDirectoryFailed: options.onDirectoryFailed,
+	});
+	const server = new BackendServer(accounts, {
+		trustAnchorsPem: options.trustAnchorsPem,
+		now: options.now,
+		mail: accounts.mail,
+		sms: options.sms ?? outboxSmsSender(accounts.outbox),
+	});
+	let closed: Promise<void> | undefined;
+	return {
+		accounts,
+		listen: (port, host) => server.listen(port, host),
+		close: () =>
+			(closed ??= (async () => {
+				await server.close();
+				await accounts.close();
+			})()),
+	};
+}
