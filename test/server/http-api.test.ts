@@ -154,6 +154,12 @@ describe('HTTP API', () => {
 		expect(huge.status).toBe(400);
 	});
 
+	test('a path parameter whose percent-encoding is malformed: invalid-request, not a fault of the service', async () => {
+		const response = await fetch(`${url}/v1/accounts/%E0%A4%A`, {method: 'PUT', headers: {'content-type': 'application/json'}, body: JSON.stringify({session: 'x', options: OPTIONS})});
+		expect(response.status).toBe(400);
+		expect(await response.json()).toMatchObject({code: 'invalid-request'});
+	});
+
 	test('the password policy is enforced by the server even when the kiosk is bypassed', async () => {
 		const response = await post('/v1/activations', {...(await activation()), password: 'Azerty123'});
 		expect(response.status).toBe(422);

@@ -1,0 +1,88 @@
+// One-time codes as the API uses them: sent to a practitioner's channel and checked back, both
+// audited; and where an account's options send codes, which decides who can sign in without the card.
+import {BackendError} from '../../contract/api/errors.js';
+import type {CodeSent} from '../../contract/domain/account.js';
+import {checkEmail, checkMobile} from '../../contract/rules/contact-rules.js';
+import type {AuditLog} from '../audit-log.js';
+import {codeMessage, maskEmail, maskMobile, type MailSender, type SmsSender} from '../delivery/delivery.js';
+import type {AuthState} from './auth-state.js';
+import {OneTimeCodeError, type OneTimeCodeBinding, type OneTimeCodePurpose, type OneTimeCodes} from './one-time-codes.js';
+
+/** Who a code is for, as the audit log records it. */
+type Holder = {address?: string; nationalId?: string};
+
+/** The options that say where codes go. */
+type CodeOptions = {otpChannel: string; email: string; mobile?: string};
+
+/** What sending and checking codes needs. */
+export type ChannelCodesOptions = {
+	codes: OneTimeCodes;
+	/** How codes by e-mail leave the service. */
+	mail: MailSender;
+	/** How codes by SMS leave the service. */
+	sms: SmsSender;
+	audit: AuditLog;
+	/** Where channel verifications are remembered. */
+	auth: AuthState;
+};
+
+/** Codes sent to channels and checked back, with the audit trail of both. */
+export class ChannelCodes {
+	constructor(private readonly options: ChannelCodesOptions) {}
+
+	/** Issues a code bound to its purpose, subject and destination, and sends it; returns where to, masked. */
+	async send(purpose: OneTimeCodePurpose, subject: string, channel: 'sms' | 'mail', destination: string, holder: Holder): Promise<CodeSent> {
+		const {codes, audit} = this.options;
+		let issued;
+		try {
+			issued = codes.issue({purpose, subject, destination});
+		} catch (error) {
+			if (error instanceof OneTimeCodeError) throw new BackendError('rate-limited', `Trop de codes demandés : réessayez dans ${Math.ceil(error.retryAfterMs / 1000)} s`);
+			throw error;
+		}
+		const message = codeMessage(issued.code, purpose, codes.ttlMs);
+		try {
+			if (channel === 'sms') await this.options.sms.send({to: destination, text: message.sms});
+			else await this.options.mail.send({to: destination, subject: message.subject, text: message.text});
+		} catch {
+			await audit.record({action: 'code-sent', outcome: 'refused', channel, ...holder, detail: 'delivery'});
+			throw new BackendError('unavailable', channel === 'sms' ? 'Envoi du SMS impossible pour le moment' : 'Envoi du mail impossible pour le moment');
+		}
+		await audit.record({action: 'code-sent', outcome: 'ok', channel, ...holder});
+		return {id: issued.requestId, channel, destination: channel === 'sms' ? maskMobile(destination) : maskEmail(destination)};
+	}
+
+	/** Checks a code typed back; refused: wrong (`code-refused`), expired, used up or unknown (`code-expired`). */
+	check(id: string, code: string, binding: OneTimeCodeBinding, holder: Holder & {channel?: 'sms' | 'mail'}): void {
+		const verdict = this.options.codes.verify(id, code, binding);
+		void this.options.audit.record({action: 'code-checked', outcome: verdict === 'ok' ? 'ok' : 'refused', ...holder, ...(verdict === 'ok' ? {} : {detail: verdict})});
+		if (verdict === 'wrong') throw new BackendError('code-refused', 'Code incorrect');
+		if (verdict !== 'ok') throw new BackendError('code-expired', verdict === 'exhausted' ? 'Trop d’essais : demandez un nouveau code' : 'Code expiré : demandez-en un nouveau');
+	}
+
+	/** Refuses (`channel-not-verified`) unless the options' channel received a code that came back, for this card. */
+	requireVerified(verificationId: string, nationalId: string, options: CodeOptions & {otpChannel: 'sms' | 'mail'}): void {
+		const verification = this.options.auth.verifiedChannel(verificationId);
+		if (!verification || verification.nationalId !== nationalId || verification.channel !== options.otpChannel || verification.destination !== whereCodesGo(options)) {
+			throw new BackendError('channel-not-verified', 'Le mode de réception favori n’a pas été vérifié par un code');
+		}
+	}
+}
+
+/** The destination as stored: a checked e-mail, or a French mobile in E.164. */
+export function checkedDestination(channel: 'sms' | 'mail', destination: string): string {
+	const checked = channel === 'sms' ? checkMobile(destination) : checkEmail(destination);
+	if (!checked.ok || checked.value === undefined) throw new BackendError('invalid-request', 'Destination du code invalide', {destination: [checked.ok ? 'required' : checked.problem]});
+	return checked.value;
+}
+
+/** Where codes go with these options: the e-mail, or the mobile in E.164. */
+function whereCodesGo(options: CodeOptions): string | undefined {
+	const destination = options.otpChannel === 'sms' ? checkMobile(options.mobile ?? '') : checkEmail(options.email);
+	return destination.ok ? destination.value : undefined;
+}
+
+/** Whether an update changes where codes go (which must then be verified first). */
+export function changesChannel(before: CodeOptions, after: CodeOptions): boolean {
+	return before.otpChannel !== after.otpChannel || whereCodesGo(before) !== whereCodesGo(after);
+}

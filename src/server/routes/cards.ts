@@ -1,0 +1,22 @@
+// Operations of a card in the reader: the challenge it signs to prove itself, the account it
+// already has, and the directory session it opens.
+import {BackendError} from '../../contract/api/errors.js';
+import type {AccountView, CardProof} from '../../contract/domain/account.js';
+import type {Handlers, RouteContext} from './context.js';
+
+/** The account of the card that made `proof`; refused (`not-found`) when it has none. */
+export async function accountOfCard(context: RouteContext, proof: CardProof): Promise<AccountView> {
+	const account = await context.accounts.accountFor((await context.prove(proof)).nationalId);
+	if (!account) throw new BackendError('not-found', 'Aucun compte activé pour cette carte');
+	return account;
+}
+
+/** `POST /v1/challenges`, `POST /v1/accounts/lookup`, `POST /v1/sessions`. */
+export const cardRoutes: Handlers<'challenge' | 'lookup' | 'openSession'> = {
+	challenge: (_input, {challenges}) => challenges.issue(),
+	lookup: ({proof}, context) => accountOfCard(context, proof),
+	openSession: async ({proof}, context) => {
+		const account = await accountOfCard(context, proof);
+		return {session: context.auth.openSession(account.address, 'directory')};
+	},
+};

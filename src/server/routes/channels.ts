@@ -1,0 +1,23 @@
+// Operations verifying the channel codes will go to (e-mail or mobile) before the activation:
+// a code sent there, then typed back.
+import {BackendError} from '../../contract/api/errors.js';
+import {checkedDestination} from '../auth/channel-codes.js';
+import type {Handlers} from './context.js';
+
+/** `POST /v1/verifications`, `POST /v1/verifications/confirm`. */
+export const channelRoutes: Handlers<'verifyChannel' | 'confirmChannel'> = {
+	verifyChannel: async ({proof, channel, destination}, {prove, codes, auth}) => {
+		const {nationalId} = await prove(proof);
+		const checked = checkedDestination(channel, destination);
+		const sent = await codes.send('verify-channel', nationalId, channel, checked, {nationalId});
+		auth.expectChannel(sent.id, {nationalId, channel, destination: checked});
+		return sent;
+	},
+	confirmChannel: ({verificationId, code}, {codes, auth}) => {
+		const pending = auth.channel(verificationId);
+		if (!pending) throw new BackendError('code-expired', 'Code inconnu ou expiré : demandez-en un nouveau');
+		codes.check(verificationId, code, {purpose: 'verify-channel', subject: pending.nationalId, destination: pending.destination}, {nationalId: pending.nationalId, channel: pending.channel});
+		pending.verified = true;
+		return {verified: true};
+	},
+};

@@ -1,0 +1,69 @@
+// What the API's handlers are given: their operation's input, checked against the contract, and
+// the parts of the service they work with; and the type of a handler, derived from the contract.
+import type {InputOf, Operation, OutputOf} from '../../contract/api/operations.js';
+import type {CardIdentity} from '../../contract/domain/card-identity.js';
+import type {CardProof} from '../../contract/domain/account.js';
+import type {AccountService} from '../accounts/account-service.js';
+import {AuthState} from '../auth/auth-state.js';
+import {ChallengeStore} from '../auth/challenges.js';
+import {ChannelCodes} from '../auth/channel-codes.js';
+import {OneTimeCodes} from '../auth/one-time-codes.js';
+import type {MailSender, SmsSender} from '../delivery/delivery.js';
+
+/** The parts of the service every handler may use, shared by all requests. */
+export type RouteContext = {
+	accounts: AccountService;
+	challenges: ChallengeStore;
+	auth: AuthState;
+	codes: ChannelCodes;
+	/** The identity of the certificate of a valid card proof — the only identity the service uses; refused: `card-proof`. */
+	prove(proof: CardProof): Promise<CardIdentity>;
+};
+
+/** What a handler may know of its request besides its input. */
+export type RequestInfo = {
+	/** The `Authorization: Bearer` token, for the operations that take one (`bearer` in the table). */
+	session: string | undefined;
+};
+
+/**
+ * The handler of an operation: its input (body, query and path parameters, already validated
+ * against the operation's schemas) to its answer; the status is the operation's. Refusals are
+ * thrown as BackendError.
+ */
+export type Handler<K extends Operation> = (input: InputOf<K>, context: RouteContext, request: RequestInfo) => OutputOf<K> | Promise<OutputOf<K>>;
+
+/** The handlers of some operations (a feature of the API); of all of them, the service's table. */
+export type Handlers<K extends Operation = Operation> = {[P in K]: Handler<P>};
+
+/** Options of the handlers' context. */
+export type RouteContextOptions = {
+	/** PEM certificates of the authorities whose card certificates are accepted. */
+	trustAnchorsPem: string;
+	/** Clock of the challenges, codes and sessions. */
+	now: () => number;
+	/** How codes by e-mail leave the service. */
+	mail: MailSender;
+	/** How codes by SMS leave the service. */
+	sms: SmsSender;
+};
+
+/** Puts together the parts the handlers share, for one service. */
+export function createRouteContext(accounts: AccountService, options: RouteContextOptions): RouteContext {
+	const challenges = new ChallengeStore(options.now);
+	const auth = new AuthState(options.now);
+	const codes = new ChannelCodes({codes: new OneTimeCodes({now: options.now}), mail: options.mail, sms: options.sms, audit: accounts.audit, auth});
+	let anchors: ReturnType<typeof import('../auth/card-proof.js').parseAnchors> | undefined;
+	return {
+		accounts,
+		challenges,
+		auth,
+		codes,
+		async prove(proof) {
+			// Loaded on the first proof: @peculiar/x509 stays off the kiosk's start-up path.
+			const {parseAnchors, verifyCardProof} = await import('../auth/card-proof.js');
+			anchors ??= parseAnchors(options.trustAnchorsPem);
+			return verifyCardProof(proof, challenges, anchors);
+		},
+	};
+}

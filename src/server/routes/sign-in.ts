@@ -1,0 +1,32 @@
+// "Me connecter sans carte CPS": the address and password, then a code sent to the account's
+// preferred channel, which opens a session that may change the account.
+import {BackendError} from '../../contract/api/errors.js';
+import type {Handlers} from './context.js';
+
+/** `POST /v1/sign-in`, `POST /v1/sign-in/confirm`. */
+export const signInRoutes: Handlers<'signIn' | 'confirmSignIn'> = {
+	signIn: async ({address, password}, {accounts, codes, auth}) => {
+		const account = await accounts.checkSignIn(address, password);
+		if (!account) {
+			await accounts.audit.record({action: 'sign-in', outcome: 'refused', address, detail: 'sign-in-refused'});
+			throw new BackendError('sign-in-refused', 'Adresse ou mot de passe incorrect');
+		}
+		const {otpChannel, email, mobile} = account.options;
+		const channel = otpChannel === 'sms' && mobile ? 'sms' : 'mail';
+		const destination = channel === 'sms' && mobile ? mobile : email;
+		const sent = await codes.send('sign-in', account.address, channel, destination, {address: account.address});
+		auth.expectSignIn(sent.id, {address: account.address, destination});
+		return sent;
+	},
+	confirmSignIn: async ({signInId, code}, {accounts, codes, auth}) => {
+		const pending = auth.signIn(signInId);
+		if (!pending) throw new BackendError('code-expired', 'Code inconnu ou expiré : reconnectez-vous');
+		codes.check(signInId, code, {purpose: 'sign-in', subject: pending.address, destination: pending.destination}, {address: pending.address});
+		auth.endSignIn(signInId);
+		const session = auth.openSession(pending.address, 'account');
+		await accounts.audit.record({action: 'sign-in', outcome: 'ok', address: pending.address});
+		const account = await accounts.accountAt(pending.address);
+		if (!account) throw new BackendError('not-found', 'Compte introuvable');
+		return {session, account};
+	},
+};
