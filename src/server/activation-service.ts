@@ -1,3 +1,5 @@
+// The activation service's composition root: its accounts behind its HTTP API, put together
+// once for the kiosk's embedded service, `serve` and the tests.
 import {AccountService} from './accounts/account-service.js';
 import {outboxSmsSender, type MailSender, type SmsSender} from './delivery/delivery.js';
 import type {DirectorySource} from './directory/directory-service.js';

@@ -1,3 +1,4 @@
+// The service's audit log: who did what and how it ended, one JSON line each, never a secret.
 import {appendFile} from 'node:fs/promises';
 
 /** One line of the audit log: who did what, when, and how it ended — never a secret. */

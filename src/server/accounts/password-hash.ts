@@ -1,3 +1,4 @@
+// Passwords as the service stores them: scrypt hashes, checked in constant time.
 import {randomBytes, scrypt, timingSafeEqual, type ScryptOptions} from 'node:crypto';
 
 // N=2^15, r=8, p=1: OWASP's scrypt floor; ≈ 32 MiB and ≈ 60–100 ms per hash on this machine.

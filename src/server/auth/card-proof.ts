@@ -1,3 +1,4 @@
+// Card proofs checked: a challenge signed by a card whose certificate a trusted authority issued.
 // Loaded on the first card proof: @peculiar/x509 is kept off the kiosk's start-up path.
 import {webcrypto} from 'node:crypto';
 import {identityFromCertificate, x509} from '../../contract/certificate/cps-certificate.js';

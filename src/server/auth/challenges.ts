@@ -1,3 +1,4 @@
+// The single-use challenges a card signs to prove it is in the reader.
 import {randomBytes, randomUUID} from 'node:crypto';
 
 /** How long a challenge may be answered. */

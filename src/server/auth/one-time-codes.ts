@@ -1,3 +1,5 @@
+// One-time codes (6 digits) sent to verify a channel or to sign in: issued bound to a purpose,
+// a subject and a destination, stored as HMACs, limited in time, tries and resends.
 import {createHmac, randomBytes, randomInt, randomUUID, timingSafeEqual} from 'node:crypto';
 
 /** What a code is for; a code issued for one purpose never verifies for another. */

@@ -1,3 +1,5 @@
+// How codes and invitations leave the service: SMTP or an HTTP SMS gateway, or the outbox;
+// the text of a code's message, and destinations masked for the screen.
 import type {Transporter} from 'nodemailer';
 import type {Outbox} from './outbox.js';
 import {ONE_TIME_CODE_MAX_TTL_MS, type OneTimeCodePurpose} from '../auth/one-time-codes.js';

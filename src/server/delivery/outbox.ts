@@ -1,3 +1,4 @@
+// The outbox: mail the service "sends" when no SMTP server is configured, as files to read.
 import {randomUUID} from 'node:crypto';
 import {mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
