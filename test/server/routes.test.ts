@@ -11,7 +11,7 @@ describe('routes', () => {
 		for (const operation of OPERATION_NAMES) expect(HANDLERS[operation], operation).toBeTypeOf('function');
 	});
 
-	test('every operation\'s method and path lead to it, with its path parameters decoded', () => {
+	test("every operation's method and path lead to it, with its path parameters decoded", () => {
 		for (const operation of OPERATION_NAMES) {
 			const {method, path} = OPERATIONS[operation];
 			expect(route(method, path.replace(/:\w+/g, 'a%40b.fr'))).toEqual({operation, params: Object.fromEntries([...path.matchAll(/:(\w+)/g)].map(([, name]) => [name, 'a@b.fr']))});

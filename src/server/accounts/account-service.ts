@@ -59,7 +59,12 @@ export class AccountService {
 	// Activations run one after another: the free-address check and the write are one step.
 	private queue: Promise<unknown> = Promise.resolve();
 
-	private constructor(private readonly store: JsonStore<BackendData>, dataDir: string, taken: string[], options: AccountServiceOptions) {
+	private constructor(
+		private readonly store: JsonStore<BackendData>,
+		dataDir: string,
+		taken: string[],
+		options: AccountServiceOptions,
+	) {
 		this.outbox = new Outbox(path.join(dataDir, 'outbox'));
 		this.mail = options.mail ?? outboxMailSender(this.outbox);
 		this.audit = new AuditLog(path.join(dataDir, 'audit.log'));

@@ -11,7 +11,7 @@ export function invitationMail(fromAddress: string, to: string): MailMessage {
 			'',
 			`Votre confrère ou consœur ${fromAddress} utilise la Messagerie Sécurisée en Santé (MSSanté)`,
 			'et vous invite à activer votre propre adresse, avec votre carte CPS, sur https://www.mssante.fr',
-			'(« J\'active mon compte »).',
+			"(« J'active mon compte »).",
 		].join('\n'),
 	};
 }

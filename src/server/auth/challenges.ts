@@ -2,7 +2,7 @@
 import {randomBytes, randomUUID} from 'node:crypto';
 
 /** How long a challenge may be answered. */
-export const CHALLENGE_TTL_MS = 2 * 60 * 1000;
+const CHALLENGE_TTL_MS = 2 * 60 * 1000;
 
 /** Single-use challenges: taken once, expired after CHALLENGE_TTL_MS. */
 export class ChallengeStore {

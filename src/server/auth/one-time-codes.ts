@@ -12,8 +12,10 @@ export type OneTimeCodePurpose = 'verify-channel' | 'sign-in';
  */
 export type OneTimeCodeBinding = {purpose: OneTimeCodePurpose; subject: string; destination: string};
 
+/** What a code typed back is: right, wrong, too late, burnt by wrong tries, or not a pending code. */
 export type OneTimeCodeVerification = 'ok' | 'wrong' | 'expired' | 'exhausted' | 'unknown';
 
+/** Limits of the codes (defaults: SPEC §8). */
 export type OneTimeCodesOptions = {
 	/** How long a code is valid; default and maximum 10 minutes (SPEC §8). */
 	ttlMs?: number;
@@ -37,6 +39,7 @@ export class OneTimeCodeError extends Error {
 	}
 }
 
+/** Longest validity of a code (SPEC §8). */
 export const ONE_TIME_CODE_MAX_TTL_MS = 10 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
 /** How long an expired or exhausted code is remembered, so a late try says why it fails. */

@@ -7,17 +7,20 @@ import {ONE_TIME_CODE_MAX_TTL_MS, type OneTimeCodePurpose} from '../auth/one-tim
 /** An e-mail leaving the service (codes, invitations). */
 export type MailMessage = {to: string; subject: string; text: string};
 
+/** Where e-mails leave the service: SMTP, or the outbox. */
 export interface MailSender {
 	send(message: MailMessage): Promise<void>;
 }
 
 /** An SMS leaving the service; `to` is an E.164 mobile number. */
-export type SmsMessage = {to: string; text: string};
+type SmsMessage = {to: string; text: string};
 
+/** Where SMS leave the service: an HTTP gateway, or the outbox. */
 export interface SmsSender {
 	send(message: SmsMessage): Promise<void>;
 }
 
+/** The SMTP server codes and invitations are sent through. */
 export type SmtpOptions = {
 	host: string;
 	port: number;
@@ -73,6 +76,7 @@ export function outboxMailSender(outbox: Outbox): MailSender {
 	};
 }
 
+/** The HTTP gateway SMS are sent through. */
 export type HttpSmsGatewayOptions = {
 	/** Receives `POST {to, text}` as JSON and answers 2xx when it accepted the SMS. */
 	url: string;
@@ -147,11 +151,7 @@ export function maskMobile(mobile: string): string {
  * The texts carrying a one-time code: `subject` and `text` for an e-mail, `sms` for an SMS.
  * The code appears in the bodies only (never in the subject, which lock screens and logs show).
  */
-export function codeMessage(
-	code: string,
-	purpose: OneTimeCodePurpose,
-	ttlMs: number = ONE_TIME_CODE_MAX_TTL_MS,
-): {subject: string; text: string; sms: string} {
+export function codeMessage(code: string, purpose: OneTimeCodePurpose, ttlMs: number = ONE_TIME_CODE_MAX_TTL_MS): {subject: string; text: string; sms: string} {
 	const minutes = Math.max(1, Math.round(ttlMs / 60_000));
 	const validity = `${minutes} minute${minutes > 1 ? 's' : ''}`;
 	const why =

@@ -11,7 +11,7 @@ export const accountRoutes: Handlers<'update'> = {
 		if (proof) holder = await prove(proof);
 		else {
 			const signedIn = auth.session(session);
-			if (!signedIn || signedIn.scope !== 'account' || signedIn.address !== address.toLowerCase()) throw new BackendError('sign-in-refused', 'Session expirée : reconnectez-vous');
+			if (signedIn?.scope !== 'account' || signedIn.address !== address.toLowerCase()) throw new BackendError('sign-in-refused', 'Session expirée : reconnectez-vous');
 		}
 		const current = await accounts.accountAt(address);
 		if (current && changesChannel(current.options, options)) {

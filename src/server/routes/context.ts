@@ -21,7 +21,7 @@ export type RouteContext = {
 };
 
 /** What a handler may know of its request besides its input. */
-export type RequestInfo = {
+type HandlerRequest = {
 	/** The `Authorization: Bearer` token, for the operations that take one (`bearer` in the table). */
 	session: string | undefined;
 };
@@ -31,7 +31,7 @@ export type RequestInfo = {
  * against the operation's schemas) to its answer; the status is the operation's. Refusals are
  * thrown as BackendError.
  */
-export type Handler<K extends Operation> = (input: InputOf<K>, context: RouteContext, request: RequestInfo) => OutputOf<K> | Promise<OutputOf<K>>;
+type Handler<K extends Operation> = (input: InputOf<K>, context: RouteContext, request: HandlerRequest) => OutputOf<K> | Promise<OutputOf<K>>;
 
 /** The handlers of some operations (a feature of the API); of all of them, the service's table. */
 export type Handlers<K extends Operation = Operation> = {[P in K]: Handler<P>};

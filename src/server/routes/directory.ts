@@ -6,7 +6,9 @@ import type {Handlers} from './context.js';
 /** `GET /v1/directory`, `GET /v1/directory/status`. */
 export const directoryRoutes: Handlers<'directory' | 'directoryStatus'> = {
 	directory: async ({q, profession, place, city, offset, limit}, {accounts, auth}, request) => {
-		if ((offset ?? 0) > DIRECTORY_OFFSET_MAX) throw new BackendError('invalid-request', `Recherche invalide : au-delà de ${DIRECTORY_OFFSET_MAX} résultats, précisez la recherche`, {query: ['offset']});
+		if ((offset ?? 0) > DIRECTORY_OFFSET_MAX) {
+			throw new BackendError('invalid-request', `Recherche invalide : au-delà de ${DIRECTORY_OFFSET_MAX} résultats, précisez la recherche`, {query: ['offset']});
+		}
 		const session = auth.session(request.session);
 		// Published mobiles are for the holder of a live session of an existing account.
 		const signedIn = session !== undefined && (await accounts.accountAt(session.address)) !== null;
