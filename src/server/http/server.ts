@@ -71,7 +71,7 @@ export class BackendServer {
 			const session = spec.bearer ? /^Bearer ([A-Za-z0-9_-]{20,128})$/.exec(request.headers.authorization ?? '')?.[1] : undefined;
 			send(response, spec.status ?? 200, await this.answer(found.operation, input, session));
 		} catch (error) {
-			// Anything else than a refusal is a fault of the service: no detail leaves it.
+			// Anything but a refusal is a fault of the service: no detail leaves it.
 			sendError(response, error instanceof BackendError ? error : new BackendError('unavailable', 'Erreur interne du service d’activation'));
 		}
 	}
