@@ -95,10 +95,10 @@ await bundle('bench/hello.tsx', 'bench/out');
 
 if (!onlyHello) {
 	if (!existsSync(path.join(root, 'dist/cli.js'))) {
-		if (!existsSync(path.join(root, 'src/main.tsx'))) {
-			fail('dist/cli.js is missing and there is no src/main.tsx to bundle.');
+		if (!existsSync(path.join(root, KIOSK_ENTRIES.cli))) {
+			fail(`dist/cli.js is missing and there is no ${KIOSK_ENTRIES.cli} to bundle.`);
 		}
-		log('dist/cli.js missing: bundling src/main.tsx → dist/ (normally `npm run build`)');
+		log(`dist/cli.js missing: bundling ${KIOSK_ENTRIES.cli} → dist/ (normally \`npm run build\`)`);
 		await bundle(KIOSK_ENTRIES, 'dist');
 	}
 }

@@ -35,7 +35,7 @@ export async function bundle(entries, outdir) {
 }
 
 /** The kiosk, and the workers it starts (separate files: a worker thread loads them by path). */
-export const KIOSK_ENTRIES = {cli: 'src/main.tsx', 'pkcs11-worker': 'src/hardware/pkcs11-worker.ts', 'directory-worker': 'src/server/directory/directory-worker.ts'};
+export const KIOSK_ENTRIES = {cli: 'src/main.ts', 'pkcs11-worker': 'src/hardware/pkcs11-worker.ts', 'directory-worker': 'src/server/directory/directory-worker.ts'};
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
 	await bundle(KIOSK_ENTRIES, 'dist');

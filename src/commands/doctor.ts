@@ -3,80 +3,19 @@
  * over SSH. Prints a human report (or, with `--json`, the DiagnosticReport) and returns the exit
  * code: 0 when the workstation can read a CPS card, 1 otherwise.
  */
-import {describeIssue, runDiagnostics, type DiagnosticLang, type DiagnosticReport} from '../hardware/diagnostics.js';
+import path from 'node:path';
+import {parseArgs} from 'node:util';
+import {catalogues, type Lang} from '../contract/i18n/index.js';
 import {stripControl} from '../contract/text/sanitize.js';
-
-const catalogue = {
-	fr: {
-		title: 'Diagnostic du poste pour la carte CPS',
-		duration: (ms: number) => `${(ms / 1000).toFixed(1).replace('.', ',')} s`,
-		locale: 'fr-FR',
-		pcscd: 'Service carte à puce (pcscd)',
-		readers: 'Lecteurs de carte',
-		readersFound: (names: string[]) => `${names.length} — ${names.join(', ')}`,
-		readersNone: 'aucun lecteur détecté',
-		readersError: (error: string) => `liste impossible : ${error}`,
-		card: 'Carte',
-		cardUnchecked: 'non vérifiée (aucun lecteur disponible)',
-		cardNone: 'aucune carte insérée',
-		cardCps: (kind: string, reader: string) => `${kind} dans « ${reader} »`,
-		cardNotCps: (reader: string) => `carte non CPS dans « ${reader} »`,
-		atr: (atr: string) => `ATR ${atr}`,
-		module: 'Module CPS (PKCS#11)',
-		moduleMissing: 'fichier introuvable',
-		moduleNotLoadable: (error: string) => `ne se charge pas : ${error}`,
-		moduleLoaded: (m: DiagnosticReport['module']) =>
-			[
-				'chargé',
-				m.description ? ` : ${m.description}${m.manufacturer ? ` (${m.manufacturer})` : ''}` : '',
-				m.cryptokiVersion ? `, Cryptoki ${m.cryptokiVersion}` : '',
-				m.slotsWithToken !== undefined ? `, ${m.slotsWithToken} emplacement${m.slotsWithToken > 1 ? 's' : ''} avec jeton` : '',
-			].join(''),
-		verdictOk: 'Verdict : ce poste peut lire une carte CPS.',
-		verdictKo: 'Verdict : ce poste NE PEUT PAS lire une carte CPS.',
-		todo: 'À faire :',
-		remarks: 'À noter :',
-		failed: (error: string) => `Le diagnostic a échoué : ${error}`,
-	},
-	en: {
-		title: 'Workstation check for the CPS card',
-		duration: (ms: number) => `${(ms / 1000).toFixed(1)} s`,
-		locale: 'en-GB',
-		pcscd: 'Smart-card service (pcscd)',
-		readers: 'Card readers',
-		readersFound: (names: string[]) => `${names.length} — ${names.join(', ')}`,
-		readersNone: 'no reader detected',
-		readersError: (error: string) => `cannot list them: ${error}`,
-		card: 'Card',
-		cardUnchecked: 'not checked (no reader available)',
-		cardNone: 'no card inserted',
-		cardCps: (kind: string, reader: string) => `${kind} in "${reader}"`,
-		cardNotCps: (reader: string) => `non-CPS card in "${reader}"`,
-		atr: (atr: string) => `ATR ${atr}`,
-		module: 'CPS module (PKCS#11)',
-		moduleMissing: 'file not found',
-		moduleNotLoadable: (error: string) => `does not load: ${error}`,
-		moduleLoaded: (m: DiagnosticReport['module']) =>
-			[
-				'loaded',
-				m.description ? `: ${m.description}${m.manufacturer ? ` (${m.manufacturer})` : ''}` : '',
-				m.cryptokiVersion ? `, Cryptoki ${m.cryptokiVersion}` : '',
-				m.slotsWithToken !== undefined ? `, ${m.slotsWithToken} slot${m.slotsWithToken === 1 ? '' : 's'} with a token` : '',
-			].join(''),
-		verdictOk: 'Verdict: this workstation can read a CPS card.',
-		verdictKo: 'Verdict: this workstation CANNOT read a CPS card.',
-		todo: 'To do:',
-		remarks: 'Note:',
-		failed: (error: string) => `The check failed: ${error}`,
-	},
-} satisfies Record<DiagnosticLang, unknown>;
-
-type Catalogue = (typeof catalogue)['fr'];
+import {resolveModulePath} from '../hardware/card-stack.js';
+import {describeIssue, runDiagnostics, type DiagnosticReport} from '../hardware/diagnostics.js';
+import {readSettings} from '../services/settings.js';
+import type {CommandLine} from './command-line.js';
 
 export type DoctorOptions = {
 	modulePath: string;
 	json: boolean;
-	lang: 'fr' | 'en';
+	lang: Lang;
 	stdout: NodeJS.WritableStream;
 	/** Environment of the check processes (e.g. `SOFTHSM2_CONF`), on top of this process's. */
 	env?: NodeJS.ProcessEnv;
@@ -91,20 +30,19 @@ const INFO = '[--]';
 const INDENT = '     ';
 
 function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
-	return new Promise((resolve) => {
+	return new Promise(resolve => {
 		stream.write(text, () => resolve());
 	});
 }
 
 /** The human report, one line per check, then the verdict and what to do. */
-export function formatReport(report: DiagnosticReport, lang: DiagnosticLang): string {
-	const t: Catalogue = catalogue[lang];
+export function formatReport(report: DiagnosticReport, lang: Lang): string {
+	const t = catalogues[lang].doctor;
 	const lines: string[] = [];
 	const when = new Date(report.checkedAt).toLocaleString(t.locale);
 	lines.push(`${t.title} — ${when} (${t.duration(report.durationMs)})`, '');
 
-	const separator = lang === 'fr' ? ' : ' : ': ';
-	const check = (mark: string, label: string, value: string) => `${mark} ${label}${separator}${value}`;
+	const check = (mark: string, label: string, value: string) => `${mark} ${t.labelled(label, value)}`;
 
 	const {pcscd, readers, module, cards, verdict} = report;
 	lines.push(check(pcscd.running ? OK : BAD, t.pcscd, pcscd.detail));
@@ -122,12 +60,7 @@ export function formatReport(report: DiagnosticReport, lang: DiagnosticLang): st
 		lines.push(check(INFO, t.card, t.cardNone));
 	} else {
 		for (const card of cards) {
-			lines.push(
-				card.isCps
-					? check(OK, t.card, t.cardCps(card.cpsKind ?? 'CPS', card.reader))
-					: check(BAD, t.card, t.cardNotCps(card.reader)),
-				`${INDENT}${t.atr(card.atr)}`,
-			);
+			lines.push(card.isCps ? check(OK, t.card, t.cardCps(card.cpsKind ?? 'CPS', card.reader)) : check(BAD, t.card, t.cardNotCps(card.reader)), `${INDENT}${t.atr(card.atr)}`);
 		}
 	}
 
@@ -137,7 +70,7 @@ export function formatReport(report: DiagnosticReport, lang: DiagnosticLang): st
 	lines.push(`${INDENT}${!module.present ? t.moduleMissing : module.loadable ? t.moduleLoaded(module) : t.moduleNotLoadable(module.error ?? '')}`);
 
 	lines.push('', verdict.canReadCps ? t.verdictOk : t.verdictKo);
-	const items = verdict.issues.map((issue) => ({issue, text: describeIssue(issue, lang)}));
+	const items = verdict.issues.map(issue => ({issue, text: describeIssue(issue, lang)}));
 	const todo = items.filter(({issue}) => issue.blocking);
 	const remarks = items.filter(({issue}) => !issue.blocking);
 	if (todo.length > 0) {
@@ -165,7 +98,7 @@ export async function doctor(options: DoctorOptions): Promise<number> {
 	} catch (error) {
 		// runDiagnostics never throws; this only guards against a broken output stream or a bug.
 		const message = error instanceof Error ? error.message : String(error);
-		const text = options.json ? `${JSON.stringify({error: message})}\n` : `${catalogue[options.lang].failed(message)}\n`;
+		const text = options.json ? `${JSON.stringify({error: message})}\n` : `${catalogues[options.lang].doctor.failed(message)}\n`;
 		try {
 			await write(options.stdout, text);
 		} catch {
@@ -174,3 +107,36 @@ export async function doctor(options: DoctorOptions): Promise<number> {
 		return 1;
 	}
 }
+
+/** The options of `mssante-kiosk doctor`. */
+const DOCTOR_OPTIONS = {
+	/** The DiagnosticReport as JSON instead of the human report. */
+	json: {type: 'boolean'},
+	/** The module to check instead of the settings' one. */
+	'pkcs11-module': {type: 'string'},
+	/** Where the settings are read (never written: the kiosk may be running). */
+	'data-dir': {type: 'string'},
+} as const;
+
+/** What `doctor` was asked for. */
+type DoctorArguments = {json: boolean; pkcs11Module?: string; dataDir: string; lang?: Lang};
+
+/** `mssante-kiosk doctor`, for the program's entry. */
+export const doctorCommand = {
+	options: DOCTOR_OPTIONS,
+	parse(args: string[], cli: CommandLine): DoctorArguments {
+		const {values, positionals} = parseArgs({args, options: DOCTOR_OPTIONS, strict: true, allowPositionals: true});
+		if (positionals.length > 0) throw new Error(catalogues[cli.lang ?? 'fr'].cli.unknownCommand(['doctor', ...positionals].join(' ')));
+		return {json: values.json ?? false, pkcs11Module: values['pkcs11-module'], dataDir: path.resolve(values['data-dir'] ?? cli.defaultDataDir), lang: cli.lang};
+	},
+	async run(options: DoctorArguments): Promise<number> {
+		// Read-only: a helpdesk runs it over SSH while the kiosk holds the settings.
+		const settings = readSettings(options.dataDir);
+		return doctor({
+			modulePath: resolveModulePath(options.pkcs11Module, settings.pkcs11Module),
+			json: options.json,
+			lang: options.lang ?? settings.lang,
+			stdout: process.stdout,
+		});
+	},
+};

@@ -2,6 +2,12 @@ import type {PasswordProblem, PasswordRule} from '../rules/password-policy.js';
 import type {FieldProblem} from '../rules/contact-rules.js';
 import type {BackendErrorCode} from '../api/errors.js';
 
+/** What the diagnostics found about one problem, for its sentence. */
+type IssueFacts = {pid?: number; path?: string; error?: string; reader?: string; atr?: string; /** pcscd's socket. */ socket: string};
+
+/** What the PKCS#11 module told about itself, for `doctor`'s report. */
+type ModuleFacts = {description?: string; manufacturer?: string; cryptokiVersion?: string; slotsWithToken?: number};
+
 /** Every string of the kiosk in French: the reference catalogue, other languages follow its shape. */
 export const fr = {
 	appTitle: 'MSSanté · Activation de compte',
@@ -337,8 +343,115 @@ export const fr = {
 			'mssante-kiosk doit être lancé dans un terminal interactif (par SSH : ssh -t poste mssante-kiosk).',
 		inUse: (file: string, pid: number) => `Impossible de démarrer : ${file} est déjà utilisé par un autre processus (pid ${pid}). Un autre mssante-kiosk tourne-t-il sur ce dossier ?`,
 		corrupt: (file: string) => `Impossible de démarrer : ${file} est illisible. Les comptes n’ont pas été modifiés : corrigez ou déplacez ce fichier.`,
+		/** Any other failure, on one line (never a stack trace). */
+		failed: (message: string) => `mssante-kiosk : ${message}`,
+		/** A failure the kiosk did not expect while it ran. */
+		internalError: (message: string) => `mssante-kiosk : erreur interne (${message})`,
+		unknownCommand: (words: string) => `commande inconnue : ${words}`,
+		unknownOption: (option: string, command: string) => `${option} : option inconnue de « ${command} »`,
+		valueExpected: (option: string) => `${option} : valeur attendue`,
+		noValueExpected: (option: string) => `${option} : ne prend pas de valeur`,
+		langExpected: (value: string) => `--lang : fr ou en attendu, pas « ${value} »`,
+		integerExpected: (option: string, value: string) => `${option} : nombre entier attendu, pas « ${value} »`,
+		urlExpected: (option: string, value: string) => `${option} : URL http(s) attendue, pas « ${value} »`,
+		portExpected: (option: string, value: string) => `${option} : numéro de port attendu, pas « ${value} »`,
+		demoExclusive: '--demo et --no-demo s’excluent',
+		directoryAction: (action: string | undefined) => `directory : generate ou check attendu${action === undefined ? '' : `, pas « ${action} »`}`,
+		outExpected: 'directory generate : --out FICHIER attendu',
+		fileExpected: 'directory check : FICHIER attendu',
 		usage:
-			'Utilisation : mssante-kiosk [--demo | --no-demo] [--kiosk] [--lang fr|en] [--data-dir DOSSIER] [--pkcs11-module FICHIER]\n              [--backend URL] [--trust-anchors FICHIER.pem] [--directory FICHIER]\n              mssante-kiosk doctor [--json] [--pkcs11-module FICHIER]\n              mssante-kiosk serve [--port 8080] [--host 127.0.0.1] [--data-dir DOSSIER] [--trust-anchors FICHIER.pem] [--directory FICHIER]\n              mssante-kiosk directory generate --out FICHIER [--rows 600000] [--seed N]\n              mssante-kiosk directory check FICHIER [--json]',
+			'Utilisation : mssante-kiosk [--demo | --no-demo] [--kiosk] [--lang fr|en] [--data-dir DOSSIER] [--pkcs11-module FICHIER]\n              [--pkcs11-token-label NOM] [--backend URL] [--trust-anchors FICHIER.pem] [--directory FICHIER]\n              mssante-kiosk doctor [--json] [--pkcs11-module FICHIER] [--data-dir DOSSIER]\n              mssante-kiosk serve [--port 8080] [--host 127.0.0.1] [--data-dir DOSSIER] [--trust-anchors FICHIER.pem] [--directory FICHIER]\n                    [--smtp-host HÔTE] [--smtp-port 587] [--mail-from ADRESSE] [--sms-gateway URL]\n              mssante-kiosk directory generate --out FICHIER [--rows 600000] [--seed N]\n              mssante-kiosk directory check FICHIER [--json]\n              Chaque commande accepte aussi --lang fr|en et --help.',
+	},
+	/** `mssante-kiosk doctor`: the workstation check's report. */
+	doctor: {
+		title: 'Diagnostic du poste pour la carte CPS',
+		duration: (ms: number) => `${(ms / 1000).toFixed(1).replace('.', ',')} s`,
+		/** Dates in the report. */
+		locale: 'fr-FR',
+		labelled: (label: string, value: string) => `${label} : ${value}`,
+		pcscd: 'Service carte à puce (pcscd)',
+		readers: 'Lecteurs de carte',
+		readersFound: (names: string[]) => `${names.length} — ${names.join(', ')}`,
+		readersNone: 'aucun lecteur détecté',
+		readersError: (error: string) => `liste impossible : ${error}`,
+		card: 'Carte',
+		cardUnchecked: 'non vérifiée (aucun lecteur disponible)',
+		cardNone: 'aucune carte insérée',
+		cardCps: (kind: string, reader: string) => `${kind} dans « ${reader} »`,
+		cardNotCps: (reader: string) => `carte non CPS dans « ${reader} »`,
+		atr: (atr: string) => `ATR ${atr}`,
+		module: 'Module CPS (PKCS#11)',
+		moduleMissing: 'fichier introuvable',
+		moduleNotLoadable: (error: string) => `ne se charge pas : ${error}`,
+		moduleLoaded: (m: ModuleFacts) =>
+			[
+				'chargé',
+				m.description ? ` : ${m.description}${m.manufacturer ? ` (${m.manufacturer})` : ''}` : '',
+				m.cryptokiVersion ? `, Cryptoki ${m.cryptokiVersion}` : '',
+				m.slotsWithToken !== undefined ? `, ${m.slotsWithToken} emplacement${m.slotsWithToken > 1 ? 's' : ''} avec jeton` : '',
+			].join(''),
+		verdictOk: 'Verdict : ce poste peut lire une carte CPS.',
+		verdictKo: 'Verdict : ce poste NE PEUT PAS lire une carte CPS.',
+		todo: 'À faire :',
+		remarks: 'À noter :',
+		failed: (error: string) => `Le diagnostic a échoué : ${error}`,
+	},
+	/** The smart-card stack's diagnostics (step 1's help screens and `doctor`): what each check found, what to do. */
+	diagnostics: {
+		pcscdRunning: (pid: number, socket: string) => `démarré (pid ${pid}), socket ${socket} présent`,
+		pcscdActivated: (socket: string) => `processus non visible, mais le service répond sur ${socket} (activation par socket)`,
+		pcscdNoSocket: (pid: number, socket: string) => `processus présent (pid ${pid}) mais socket ${socket} absent`,
+		pcscdStopped: (socketPresent: boolean, socket: string) => `non démarré (aucun processus pcscd${socketPresent ? `, ${socket} présent mais muet` : `, pas de ${socket}`})`,
+		pcscdCheckFailed: (error: string) => `vérification impossible : ${error}`,
+		/** One sentence per problem, saying what to do. */
+		issue: {
+			'pcscd-down': () => 'Le service carte à puce (pcscd) n’est pas démarré : sudo systemctl start pcscd',
+			'pcscd-no-socket': (i: IssueFacts) => `Le service carte à puce (pcscd, pid ${i.pid}) tourne sans son socket ${i.socket} : sudo systemctl restart pcscd`,
+			'pcscd-not-answering': (i: IssueFacts) => `Le service carte à puce (pcscd) ne répond pas (${i.error}) : sudo systemctl restart pcscd`,
+			'pcsclite-unavailable': (i: IssueFacts) => `La bibliothèque PC/SC du kiosque ne se charge pas (${i.error}) : réinstallez le kiosque (paquet libpcsclite1 requis)`,
+			'no-reader': () => 'Aucun lecteur de carte détecté : vérifiez le câble USB',
+			'module-missing': (i: IssueFacts) => `Le module CPS est introuvable : ${i.path} (installez la Cryptolib CPS ou passez --pkcs11-module)`,
+			'module-not-loadable': (i: IssueFacts) => `Le module CPS ne se charge pas : ${i.error} (${i.path} ; réinstallez la Cryptolib CPS ou passez --pkcs11-module)`,
+			'no-card': () => 'Aucune carte dans le lecteur',
+			'not-cps': (i: IssueFacts) => `La carte insérée${i.reader ? ` dans « ${i.reader} »` : ''} n’est pas une carte CPS (ATR ${i.atr})`,
+		},
+		timedOut: (ms: number) => `pas de réponse en ${ms} ms`,
+		killed: (signal: string) => `processus de vérification arrêté (${signal})`,
+		noOutput: (stderr: string) => `pas de résultat${stderr ? ` : ${stderr}` : ''}`,
+	},
+	/** `mssante-kiosk directory generate|check`, and the import report `serve` logs. */
+	directoryCommand: {
+		/** Why a line of the extraction was refused. */
+		problems: {
+			'field-count': 'nombre de champs incorrect',
+			'line-too-long': 'ligne trop longue',
+			'invalid-utf8': 'texte qui n’est pas de l’UTF-8',
+			'missing-address': 'adresse BAL absente',
+			'invalid-address': 'adresse BAL invalide',
+			'unknown-type': 'type de BAL inconnu (PER, CAB, ORG, APP attendus)',
+			'missing-name': 'nom absent',
+			'invalid-postal-code': 'code postal invalide',
+			'duplicate-address': 'adresse déjà vue plus haut (doublon)',
+		},
+		summary: (lines: number, imported: number, refused: number) => `${lines} lignes lues, ${imported} adresses importées, ${refused} ligne(s) refusée(s)`,
+		refusedLine: (line: number, problem: string, detail: string) => `ligne ${line} : ${problem} — ${detail}`,
+		more: (count: number) => `… et ${count} autre(s)`,
+		seconds: (ms: number) => `${(ms / 1000).toFixed(1).replace('.', ',')} s`,
+		imported: (file: string, duration: string) => `${file} : importé en ${duration}`,
+		written: (rows: number, file: string, duration: string) => `${rows} adresses écrites dans ${file} en ${duration}`,
+		failed: (file: string, message: string) => `${file} : ${message}`,
+		notFound: 'fichier introuvable',
+	},
+	/** The one-line messages of `mssante-kiosk serve`. */
+	serve: {
+		log: (message: string) => `mssante-kiosk serve : ${message}`,
+		// The decimal point, not a comma: bench/directory.mjs reads this figure.
+		directoryReady: (file: string, ms: number) => `annuaire ${file} prêt en ${(ms / 1000).toFixed(1)} s`,
+		directoryFailed: (file: string, error: string) => `annuaire ${file} illisible : ${error} (seuls les comptes activés ici sont cherchables)`,
+		noDirectory: 'pas d’annuaire national (--directory FICHIER) : seuls les comptes activés ici sont cherchables',
+		noTrustAnchors: 'aucune autorité de confiance (--trust-anchors) : aucune carte ne pourra être activée',
+		listening: (url: string, dataDir: string) => `service d’activation sur ${url}/v1 (données : ${dataDir})`,
+		stopped: 'arrêté',
 	},
 };
 

@@ -1,3 +1,7 @@
+import {readFileSync} from 'node:fs';
+import path from 'node:path';
+import {parseArgs} from 'node:util';
+import {catalogues, type Lang} from '../../contract/i18n/index.js';
 import {createActivationService} from '../activation-service.js';
 import {httpSmsGateway, smtpMailSender, type HttpSmsGatewayOptions, type SmtpOptions} from '../delivery/delivery.js';
 import {describeReport} from './directory.js';
@@ -17,6 +21,8 @@ export type ServeOptions = {
 	smsGateway?: HttpSmsGatewayOptions;
 	/** The national directory's extraction; absent: the accounts activated here only. */
 	directoryFile?: string;
+	/** Language of the messages. */
+	lang: Lang;
 	/** Where the one-line start and stop messages go. */
 	log: (line: string) => void;
 };
@@ -27,6 +33,9 @@ export type ServeOptions = {
  * released). Resolves once it has stopped.
  */
 export async function serve(options: ServeOptions): Promise<void> {
+	const t = catalogues[options.lang].serve;
+	const log = (message: string) => options.log(t.log(message));
+	const directoryFile = options.directoryFile ?? '';
 	const service = await createActivationService({
 		dataDir: options.dataDir,
 		trustAnchorsPem: options.trustAnchorsPem,
@@ -34,17 +43,17 @@ export async function serve(options: ServeOptions): Promise<void> {
 		sms: options.smsGateway ? httpSmsGateway(options.smsGateway) : undefined,
 		directory: options.directoryFile ? {kind: 'file', path: options.directoryFile} : null,
 		onDirectoryLoaded: (report, buildMs) => {
-			options.log(`mssante-kiosk serve : annuaire ${options.directoryFile} prêt en ${(buildMs / 1000).toFixed(1)} s`);
-			for (const line of describeReport(report)) options.log(`mssante-kiosk serve : ${line}`);
+			log(t.directoryReady(directoryFile, buildMs));
+			for (const line of describeReport(report, options.lang)) log(line);
 		},
-		onDirectoryFailed: error => options.log(`mssante-kiosk serve : annuaire ${options.directoryFile} illisible : ${error} (seuls les comptes activés ici sont cherchables)`),
+		onDirectoryFailed: error => log(t.directoryFailed(directoryFile, error)),
 	});
 	// Read in its own thread from now on: the service answers meanwhile.
 	service.accounts.directory.load();
-	if (!options.directoryFile) options.log('mssante-kiosk serve : pas d’annuaire national (--directory FICHIER) : seuls les comptes activés ici sont cherchables');
-	if (!options.trustAnchorsPem.includes('BEGIN CERTIFICATE')) options.log('mssante-kiosk serve : aucune autorité de confiance (--trust-anchors) : aucune carte ne pourra être activée');
+	if (!options.directoryFile) log(t.noDirectory);
+	if (!options.trustAnchorsPem.includes('BEGIN CERTIFICATE')) log(t.noTrustAnchors);
 	const url = await service.listen(options.port, options.host);
-	options.log(`mssante-kiosk serve : service d’activation sur ${url}/v1 (données : ${options.dataDir})`);
+	log(t.listening(url, options.dataDir));
 	await new Promise<void>(resolve => {
 		const stop = () => {
 			process.off('SIGTERM', stop);
@@ -55,5 +64,84 @@ export async function serve(options: ServeOptions): Promise<void> {
 		process.on('SIGINT', stop);
 	});
 	await service.close();
-	options.log('mssante-kiosk serve : arrêté');
+	log(t.stopped);
 }
+
+/** The options of `mssante-kiosk serve`. */
+const SERVE_OPTIONS = {
+	/** TCP port, 8080 by default; 0: any free one. */
+	port: {type: 'string'},
+	/** Address to listen on, 127.0.0.1 by default. */
+	host: {type: 'string'},
+	'data-dir': {type: 'string'},
+	/** PEM file of the authorities whose cards are accepted. */
+	'trust-anchors': {type: 'string'},
+	/** The national directory's extraction, else the one dropped in the data directory. */
+	directory: {type: 'string'},
+	/** SMTP server for codes and invitations (user and password from the environment). */
+	'smtp-host': {type: 'string'},
+	/** 587 by default. */
+	'smtp-port': {type: 'string'},
+	'mail-from': {type: 'string'},
+	/** URL of the SMS gateway (token from the environment). */
+	'sms-gateway': {type: 'string'},
+} as const;
+
+/** What `serve` was asked for; files are read and secrets taken from the environment when it runs. */
+type ServeArguments = Omit<ServeOptions, 'trustAnchorsPem' | 'smtp' | 'smsGateway' | 'log'> & {
+	trustAnchorsFile?: string;
+	smtp?: Pick<SmtpOptions, 'host' | 'port' | 'from'>;
+	smsGatewayUrl?: string;
+};
+
+/** A TCP port number (0: any free one), or undefined when `value` is not one. */
+function portNumber(value: string): number | undefined {
+	return /^\d+$/.test(value) && Number(value) < 65_536 ? Number(value) : undefined;
+}
+
+/** What the program's entry tells `serve` besides its arguments. */
+type ServeCommandLine = {
+	/** `--lang`, when given. */
+	lang: Lang | undefined;
+	/** The data directory when `--data-dir` is not given. */
+	defaultDataDir: string;
+	/** The national directory's extraction dropped in a data directory, if there is one. */
+	droppedDirectoryFile(dataDir: string): string | undefined;
+};
+
+/** `mssante-kiosk serve`, for the program's entry. */
+export const serveCommand = {
+	options: SERVE_OPTIONS,
+	parse(args: string[], cli: ServeCommandLine): ServeArguments {
+		const lang = cli.lang ?? 'fr';
+		const t = catalogues[lang].cli;
+		const {values, positionals} = parseArgs({args, options: SERVE_OPTIONS, strict: true, allowPositionals: true});
+		if (positionals.length > 0) throw new Error(t.unknownCommand(['serve', ...positionals].join(' ')));
+		const port = portNumber(values.port ?? '8080');
+		if (port === undefined) throw new Error(t.portExpected('--port', values.port ?? ''));
+		const smtpPort = portNumber(values['smtp-port'] ?? '587');
+		if (smtpPort === undefined) throw new Error(t.portExpected('--smtp-port', values['smtp-port'] ?? ''));
+		const dataDir = path.resolve(values['data-dir'] ?? cli.defaultDataDir);
+		return {
+			dataDir,
+			port,
+			host: values.host ?? '127.0.0.1',
+			trustAnchorsFile: values['trust-anchors'],
+			directoryFile: values.directory ?? cli.droppedDirectoryFile(dataDir),
+			smtp: values['smtp-host'] ? {host: values['smtp-host'], port: smtpPort, from: values['mail-from'] ?? 'ne-pas-repondre@mssante.fr'} : undefined,
+			smsGatewayUrl: values['sms-gateway'],
+			lang,
+		};
+	},
+	async run({trustAnchorsFile, smtp, smsGatewayUrl, ...options}: ServeArguments): Promise<number> {
+		await serve({
+			...options,
+			trustAnchorsPem: trustAnchorsFile ? readFileSync(trustAnchorsFile, 'utf8') : '',
+			// Secrets from the environment, never from the command line (visible in `ps`).
+			smtp: smtp ? {...smtp, user: process.env['MSSANTE_SMTP_USER'], password: process.env['MSSANTE_SMTP_PASSWORD']} : undefined,
+			smsGateway: smsGatewayUrl ? {url: smsGatewayUrl, token: process.env['MSSANTE_SMS_TOKEN']} : undefined,
+			log: line => process.stdout.write(`${line}\n`),
+		});
+		return 0;
+	},
+};

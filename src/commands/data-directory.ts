@@ -1,0 +1,17 @@
+/** Where the program keeps its data when `--data-dir` does not say, and what a deployer may drop there. */
+import {existsSync} from 'node:fs';
+import {homedir} from 'node:os';
+import path from 'node:path';
+import {NATIONAL_DIRECTORY_FILE} from '../services/settings.js';
+
+/** `$MSSANTE_KIOSK_DATA`, else `$XDG_DATA_HOME/mssante-kiosk`, else `~/.local/share/mssante-kiosk`. */
+export function defaultDataDir(env: NodeJS.ProcessEnv): string {
+	if (env['MSSANTE_KIOSK_DATA']) return env['MSSANTE_KIOSK_DATA'];
+	return path.join(env['XDG_DATA_HOME'] || path.join(homedir(), '.local', 'share'), 'mssante-kiosk');
+}
+
+/** The national extraction dropped in the data directory, if any. */
+export function droppedDirectoryFile(dataDir: string): string | undefined {
+	const file = path.join(dataDir, NATIONAL_DIRECTORY_FILE);
+	return existsSync(file) ? file : undefined;
+}
