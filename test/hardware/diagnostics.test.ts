@@ -11,6 +11,7 @@ import path from 'node:path';
 import {Writable} from 'node:stream';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {doctor} from '../../src/commands/doctor.js';
+import {BIN, ROOT, assertBuilt} from '../helpers/pty.js';
 import {judge, PCSCD_SOCKET, runDiagnostics, type DiagnosticReport} from '../../src/hardware/diagnostics.js';
 
 const SOFTHSM = '/usr/lib/softhsm/libsofthsm2.so';
@@ -290,5 +291,24 @@ describe('doctor', () => {
 		expect(text).toMatch(/\[OK\] Card readers: \d+ — .*Virtual PCD 00 00/);
 		expect(text).toContain(`[OK] CPS module (PKCS#11): ${SOFTHSM}`);
 		expect(text).toContain('Verdict: this workstation can read a CPS card.');
+	});
+
+	test('the built program: the settings\' language unless --lang says otherwise, exit code 1 when a CPS cannot be read', () => {
+		assertBuilt();
+		const dataDir = path.join(softhsmDir, 'kiosk-data');
+		mkdirSync(dataDir, {recursive: true});
+		writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({lang: 'en', pkcs11Module: MISSING}));
+		const run = (...args: string[]) => spawnSync(process.execPath, [BIN, 'doctor', '--data-dir', dataDir, ...args], {cwd: ROOT, encoding: 'utf8', timeout: 30_000});
+		const english = run();
+		expect(english.status, english.stderr).toBe(1);
+		expect(english.stdout).toContain(`[!!] CPS module (PKCS#11): ${MISSING}`);
+		expect(english.stdout).toContain('Verdict: this workstation CANNOT read a CPS card.');
+		const french = run('--lang', 'fr');
+		expect(french.status, french.stderr).toBe(1);
+		expect(french.stdout).toContain(`[!!] Module CPS (PKCS#11) : ${MISSING}`);
+		expect(french.stdout).toContain('Verdict : ce poste NE PEUT PAS lire une carte CPS.');
+		const json = run('--json', '--lang', 'en');
+		expect(json.status).toBe(1);
+		expect((JSON.parse(json.stdout) as DiagnosticReport).verdict.problems).toContain(`The CPS module is missing: ${MISSING} (install the Cryptolib CPS or pass --pkcs11-module)`);
 	});
 });
