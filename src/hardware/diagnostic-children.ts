@@ -11,7 +11,7 @@ import type {Catalogue} from '../contract/i18n/index.js';
 import {stripControl} from '../contract/text/sanitize.js';
 
 /** `execa` itself, loaded on first use (it is not needed before a check runs). */
-export type Execa = (typeof import('execa'))['execa'];
+export type Execa = typeof import('execa')['execa'];
 
 /** Marks the line of a child's stdout that carries its JSON result (a module may print its own logs). */
 const RESULT_MARK = '@@mssante-diagnostics@@';
@@ -167,9 +167,7 @@ export async function listReaders(execa: Execa, options: ChildOptions & {windowM
 	const readers = Array.isArray(value['readers']) ? (value['readers'] as Array<{name?: unknown; atr?: unknown}>) : [];
 	return {
 		ok: true,
-		readers: readers
-			.filter(r => typeof r.name === 'string')
-			.map(r => ({name: oneLine(String(r.name)), ...(typeof r.atr === 'string' && r.atr ? {atr: normaliseAtr(r.atr)} : {})})),
+		readers: readers.filter(r => typeof r.name === 'string').map(r => ({name: oneLine(String(r.name)), ...(typeof r.atr === 'string' && r.atr ? {atr: normaliseAtr(r.atr)} : {})})),
 	};
 }
 

@@ -45,16 +45,7 @@ export type CardFinding = {
 	cpsKind?: CpsKind;
 };
 
-export type IssueCode =
-	| 'pcscd-down'
-	| 'pcscd-no-socket'
-	| 'pcscd-not-answering'
-	| 'pcsclite-unavailable'
-	| 'no-reader'
-	| 'module-missing'
-	| 'module-not-loadable'
-	| 'no-card'
-	| 'not-cps';
+type IssueCode = 'pcscd-down' | 'pcscd-no-socket' | 'pcscd-not-answering' | 'pcsclite-unavailable' | 'no-reader' | 'module-missing' | 'module-not-loadable' | 'no-card' | 'not-cps';
 
 /** One problem, machine-readable; `blocking` problems make `canReadCps` false. */
 export type DiagnosticIssue = {

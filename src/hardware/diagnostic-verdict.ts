@@ -38,5 +38,5 @@ export function judge(
 		}
 	}
 	const canReadCps = pcscd.running && readers.ok && readers.names.length > 0 && module.loadable;
-	return {canReadCps, problems: issues.map((issue) => describeIssue(issue, lang)), issues};
+	return {canReadCps, problems: issues.map(issue => describeIssue(issue, lang)), issues};
 }

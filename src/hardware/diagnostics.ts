@@ -75,9 +75,7 @@ export async function runDiagnostics(options: DiagnosticOptions): Promise<Diagno
 		execa ? pcscdPid(execa, timeoutMs) : Promise.resolve({error: loadError} as {pid?: number; error?: string}),
 		exists(PCSCD_SOCKET),
 		execa ? listReaders(execa, {...childOptions, windowMs}) : Promise.resolve<RawReaders>({ok: false, error: loadError, stage: 'load'}),
-		execa
-			? checkModule(execa, options.modulePath, childOptions)
-			: exists(options.modulePath).then((present): ModuleCheck => ({path: options.modulePath, present, loadable: false, error: loadError})),
+		execa ? checkModule(execa, options.modulePath, childOptions) : exists(options.modulePath).then((present): ModuleCheck => ({path: options.modulePath, present, loadable: false, error: loadError})),
 	]);
 
 	const pid = pidResult.pid;

@@ -21,7 +21,7 @@ const OTHER_ATR = '3B 8F 80 01 80 4F 0C A0 00 00 03 06 03 00 01 00 00 00 00 6A';
 const SECOND_READER = 'Virtual PCD 00 01';
 const SECOND_PORT = 35964;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 let ourPcscd: ChildProcess | undefined;
 let softhsmDir: string;
@@ -130,7 +130,7 @@ describe('runDiagnostics on the real stack', () => {
 		expect(report.module.description).toBeTruthy();
 		expect(report.module.slotsWithToken).toBeGreaterThanOrEqual(1);
 		expect(report.verdict.canReadCps).toBe(true);
-		expect(report.verdict.issues.every((issue) => !issue.blocking)).toBe(true);
+		expect(report.verdict.issues.every(issue => !issue.blocking)).toBe(true);
 		console.info(`[timing] runDiagnostics (SoftHSM, pcscd up): ${report.durationMs} ms (with retries ${elapsed} ms)`);
 	});
 
@@ -138,9 +138,7 @@ describe('runDiagnostics on the real stack', () => {
 		const report = await diagnoseWithPcscd(MISSING);
 		expect(report.module).toEqual({path: MISSING, present: false, loadable: false});
 		expect(report.verdict.canReadCps).toBe(false);
-		expect(report.verdict.problems).toContain(
-			`Le module CPS est introuvable : ${MISSING} (installez la Cryptolib CPS ou passez --pkcs11-module)`,
-		);
+		expect(report.verdict.problems).toContain(`Le module CPS est introuvable : ${MISSING} (installez la Cryptolib CPS ou passez --pkcs11-module)`);
 	});
 
 	test('a file that is not a PKCS#11 library → present, not loadable, with the loader error', async () => {
@@ -149,13 +147,11 @@ describe('runDiagnostics on the real stack', () => {
 		expect(report.module.loadable).toBe(false);
 		expect(report.module.error).toMatch(/\/etc\/hostname: (file too short|invalid ELF header)/);
 		expect(report.verdict.canReadCps).toBe(false);
-		expect(report.verdict.problems.some((p) => p.startsWith('Le module CPS ne se charge pas : /etc/hostname'))).toBe(true);
+		expect(report.verdict.problems.some(p => p.startsWith('Le module CPS ne se charge pas : /etc/hostname'))).toBe(true);
 	});
 
 	test('a shared library without C_GetFunctionList → not loadable', async () => {
-		const libz = ['/usr/lib/x86_64-linux-gnu/libz.so.1', '/lib/x86_64-linux-gnu/libz.so.1', '/usr/lib/aarch64-linux-gnu/libz.so.1'].find((p) =>
-			existsSync(p),
-		);
+		const libz = ['/usr/lib/x86_64-linux-gnu/libz.so.1', '/lib/x86_64-linux-gnu/libz.so.1', '/usr/lib/aarch64-linux-gnu/libz.so.1'].find(p => existsSync(p));
 		expect(libz).toBeDefined();
 		const report = await runDiagnostics({modulePath: libz!, env});
 		expect(report.module).toMatchObject({present: true, loadable: false});
@@ -163,7 +159,7 @@ describe('runDiagnostics on the real stack', () => {
 	});
 
 	test('a CPS4 card and then a non-CPS card in "Virtual PCD 00 01" are recognised from their ATR', async () => {
-		const hasCardIn = (reader: string) => (r: DiagnosticReport) => r.cards.some((card) => card.reader === reader);
+		const hasCardIn = (reader: string) => (r: DiagnosticReport) => r.cards.some(card => card.reader === reader);
 
 		const removeCps = await insertCard(SECOND_PORT, CPS4_ATR);
 		let report: DiagnosticReport;
@@ -174,10 +170,10 @@ describe('runDiagnostics on the real stack', () => {
 		}
 		expect(report.cards).toContainEqual({reader: SECOND_READER, atr: CPS4_ATR, isCps: true, cpsKind: 'CPS4'});
 		expect(report.verdict.canReadCps).toBe(true);
-		expect(report.verdict.issues.filter((i) => i.code === 'not-cps' && i.reader === SECOND_READER)).toEqual([]);
+		expect(report.verdict.issues.filter(i => i.code === 'not-cps' && i.reader === SECOND_READER)).toEqual([]);
 
 		// The reader must see the removal before the next card, or the ATR would be stale.
-		await diagnoseWithPcscd(SOFTHSM, (r) => !hasCardIn(SECOND_READER)(r));
+		await diagnoseWithPcscd(SOFTHSM, r => !hasCardIn(SECOND_READER)(r));
 		const removeOther = await insertCard(SECOND_PORT, OTHER_ATR);
 		try {
 			report = await diagnoseWithPcscd(SOFTHSM, hasCardIn(SECOND_READER));
@@ -187,9 +183,8 @@ describe('runDiagnostics on the real stack', () => {
 		expect(report.cards).toContainEqual({reader: SECOND_READER, atr: OTHER_ATR, isCps: false});
 		// A non-CPS card does not stop the workstation from reading a CPS: a remark, not a blocker.
 		expect(report.verdict.canReadCps).toBe(true);
-		const sentence = report.readers.names.length > 1
-			? `La carte insérée dans « ${SECOND_READER} » n’est pas une carte CPS (ATR ${OTHER_ATR})`
-			: `La carte insérée n’est pas une carte CPS (ATR ${OTHER_ATR})`;
+		const sentence =
+			report.readers.names.length > 1 ? `La carte insérée dans « ${SECOND_READER} » n’est pas une carte CPS (ATR ${OTHER_ATR})` : `La carte insérée n’est pas une carte CPS (ATR ${OTHER_ATR})`;
 		expect(report.verdict.problems).toContain(sentence);
 	});
 
@@ -293,7 +288,7 @@ describe('doctor', () => {
 		expect(text).toContain('Verdict: this workstation can read a CPS card.');
 	});
 
-	test('the built program: the settings\' language unless --lang says otherwise, exit code 1 when a CPS cannot be read', () => {
+	test("the built program: the settings' language unless --lang says otherwise, exit code 1 when a CPS cannot be read", () => {
 		assertBuilt();
 		const dataDir = path.join(softhsmDir, 'kiosk-data');
 		mkdirSync(dataDir, {recursive: true});

@@ -39,11 +39,7 @@ export const en: Catalogue = {
 		'ctrl-c-disabled': 'Kiosk mode: Ctrl+C is disabled. Ask the administrator to exit.',
 		'settings-corrupt': (savedAs: string) => `Unreadable settings: set aside as ${savedAs}, using defaults.`,
 		demo: (reason: 'forced' | 'pcscd-down' | 'module-missing', modulePath: string) =>
-			reason === 'forced'
-				? 'Demo card (--demo).'
-				: reason === 'pcscd-down'
-					? 'Demo card: the smart-card service (pcscd) does not answer.'
-					: `Demo card: CPS module not found (${modulePath}).`,
+			reason === 'forced' ? 'Demo card (--demo).' : reason === 'pcscd-down' ? 'Demo card: the smart-card service (pcscd) does not answer.' : `Demo card: CPS module not found (${modulePath}).`,
 	},
 	idleCountdown: (seconds: number) => `Inactivity: the session closes in ${seconds} s — press any key to continue.`,
 	welcome: {
@@ -78,16 +74,10 @@ export const en: Catalogue = {
 		pinLabel: 'PIN',
 		pinChecking: 'Checking the PIN…',
 		pinNeedsFour: 'The PIN has 4 digits.',
-		pinIncorrect: (tries?: number) =>
-			tries === undefined ? 'Incorrect PIN.' : `Incorrect PIN — ${tries} attempt(s) left`,
+		pinIncorrect: (tries?: number) => (tries === undefined ? 'Incorrect PIN.' : `Incorrect PIN — ${tries} attempt(s) left`),
 		pinCountLow: 'Careful: wrong PINs were already entered with this card. The 3rd one blocks it.',
-		pinFinalTry:
-			'Warning: last attempt. One more wrong PIN will lock the card. If unsure, get the letter that came with your CPS card.',
-		pinLocked: [
-			'Card locked: 3 wrong PINs have been entered.',
-			'Unlock it with the 8-digit unlock code from your CPS card letter,',
-			'or contact CPS support. Remove the card to close the session.',
-		],
+		pinFinalTry: 'Warning: last attempt. One more wrong PIN will lock the card. If unsure, get the letter that came with your CPS card.',
+		pinLocked: ['Card locked: 3 wrong PINs have been entered.', 'Unlock it with the 8-digit unlock code from your CPS card letter,', 'or contact CPS support. Remove the card to close the session.'],
 		pinError: (message: string) => `Unable to read the card: ${message}`,
 		cardRemovedDuringLogin: 'The card was removed during the check.',
 		identityTitle: 'Card read',
@@ -151,8 +141,7 @@ export const en: Catalogue = {
 		retry: 'Retry',
 	},
 	step3: {
-		intro:
-			'Next time, you can access your webmail with your CPS card, or with a password and a one-time access code sent by e-mail or SMS.',
+		intro: 'Next time, you can access your webmail with your CPS card, or with a password and a one-time access code sent by e-mail or SMS.',
 		required: '* Required information',
 		sections: {
 			password: 'Choose your password',
@@ -174,14 +163,11 @@ export const en: Catalogue = {
 		sms: 'SMS',
 		mail: 'E-mail',
 		notify: 'Notify me at my usual e-mail address each time a secure message arrives',
-		directoryInfo:
-			'By default, the national MSSanté directory shows: your last and first names, your practice situation, your specialty and your MSSanté address.',
-		publishMobile:
-			'Publish my mobile number in the directory (visible only to healthcare professionals who use MSSanté)',
+		directoryInfo: 'By default, the national MSSanté directory shows: your last and first names, your practice situation, your specialty and your MSSanté address.',
+		publishMobile: 'Publish my mobile number in the directory (visible only to healthcare professionals who use MSSanté)',
 		listeRouge: 'Put me on the red list (liste rouge): my MSSanté address and phone number will not be visible in the directory',
 		paperless: 'I no longer wish to receive by paper mail the documents received electronically',
-		paperlessLaw:
-			'French law no. 2000-230 of 13 March 2000 accepts written evidence in electronic form on the same basis as writing on paper.',
+		paperlessLaw: 'French law no. 2000-230 of 13 March 2000 accepts written evidence in electronic form on the same basis as writing on paper.',
 		learnMore: 'Learn more about the evidence agreement',
 		previous: '< Previous',
 		activate: 'Activate my account!',
@@ -254,8 +240,7 @@ export const en: Catalogue = {
 		paperStopped: 'stopped',
 		yes: 'yes',
 		no: 'no',
-		advice:
-			'To help MSSanté become widely used, we recommend inviting your colleagues to create their address.',
+		advice: 'To help MSSanté become widely used, we recommend inviting your colleagues to create their address.',
 		actions: {
 			webmail: 'Open the Webmail',
 			edit: 'Edit my account',
@@ -334,8 +319,7 @@ export const en: Catalogue = {
 		missing: 'Enter your MSSanté address and your password.',
 	},
 	cli: {
-		notATerminal:
-			'mssante-kiosk must be run in an interactive terminal (over SSH: ssh -t host mssante-kiosk).',
+		notATerminal: 'mssante-kiosk must be run in an interactive terminal (over SSH: ssh -t host mssante-kiosk).',
 		inUse: (file: string, pid: number) => `Cannot start: ${file} is already in use by another process (pid ${pid}). Is another mssante-kiosk running on this folder?`,
 		corrupt: (file: string) => `Cannot start: ${file} cannot be read. No account was changed: fix or move this file.`,
 		failed: (message: string) => `mssante-kiosk: ${message}`,

@@ -3,7 +3,7 @@ import type {FieldProblem} from '../rules/contact-rules.js';
 import type {BackendErrorCode} from '../api/errors.js';
 
 /** What the diagnostics found about one problem, for its sentence. */
-type IssueFacts = {pid?: number; path?: string; error?: string; reader?: string; atr?: string; /** pcscd's socket. */ socket: string};
+type IssueFacts = {pid?: number; path?: string; error?: string; reader?: string; atr?: string /** pcscd's socket. */; socket: string};
 
 /** What the PKCS#11 module told about itself, for `doctor`'s report. */
 type ModuleFacts = {description?: string; manufacturer?: string; cryptokiVersion?: string; slotsWithToken?: number};
@@ -83,11 +83,9 @@ export const fr = {
 		pinLabel: 'Code porteur',
 		pinChecking: 'Vérification du code…',
 		pinNeedsFour: 'Le code porteur comporte 4 chiffres.',
-		pinIncorrect: (tries?: number) =>
-			tries === undefined ? 'Code incorrect' : `Code incorrect — il vous reste ${tries} essai(s)`,
+		pinIncorrect: (tries?: number) => (tries === undefined ? 'Code incorrect' : `Code incorrect — il vous reste ${tries} essai(s)`),
 		pinCountLow: 'Attention : des codes faux ont déjà été saisis avec cette carte. Au 3e, elle se bloque.',
-		pinFinalTry:
-			'Attention : dernier essai. Un code faux de plus bloque la carte. En cas de doute, munissez-vous de votre courrier CPS.',
+		pinFinalTry: 'Attention : dernier essai. Un code faux de plus bloque la carte. En cas de doute, munissez-vous de votre courrier CPS.',
 		pinLocked: [
 			'Carte bloquée : 3 codes faux ont été saisis.',
 			'Débloquez-la avec le code de déblocage à 8 chiffres de votre courrier CPS,',
@@ -156,8 +154,7 @@ export const fr = {
 		retry: 'Réessayer',
 	},
 	step3: {
-		intro:
-			'Lors de vos prochaines connexions, vous pourrez accéder à votre webmail avec votre carte CPS ou avec un mot de passe et un code d’accès à usage unique reçu par mail ou SMS.',
+		intro: 'Lors de vos prochaines connexions, vous pourrez accéder à votre webmail avec votre carte CPS ou avec un mot de passe et un code d’accès à usage unique reçu par mail ou SMS.',
 		required: '* Information obligatoire',
 		sections: {
 			password: 'Choisissez votre mot de passe',
@@ -179,14 +176,11 @@ export const fr = {
 		sms: 'SMS',
 		mail: 'Mail',
 		notify: 'Je souhaite être notifié(e) sur mon adresse mail habituelle à chaque réception de message sécurisé',
-		directoryInfo:
-			'Par défaut, l’annuaire national MSSanté affiche : vos nom et prénom, votre situation d’exercice, votre spécialité et votre adresse de messagerie MSSanté.',
-		publishMobile:
-			'Je souhaite que mon numéro de mobile soit publié dans l’annuaire (visible uniquement des professionnels de santé utilisateurs de MSSanté)',
+		directoryInfo: 'Par défaut, l’annuaire national MSSanté affiche : vos nom et prénom, votre situation d’exercice, votre spécialité et votre adresse de messagerie MSSanté.',
+		publishMobile: 'Je souhaite que mon numéro de mobile soit publié dans l’annuaire (visible uniquement des professionnels de santé utilisateurs de MSSanté)',
 		listeRouge: 'Je souhaite être sur liste rouge (votre adresse MSSanté et votre numéro de téléphone ne seront pas visibles dans l’annuaire)',
 		paperless: 'Je ne souhaite plus recevoir par courrier papier les éléments reçus par voie électronique',
-		paperlessLaw:
-			'La loi n°2000-230 du 13 mars 2000 admet la preuve écrite sous forme électronique au même titre que l’écrit sur support papier.',
+		paperlessLaw: 'La loi n°2000-230 du 13 mars 2000 admet la preuve écrite sous forme électronique au même titre que l’écrit sur support papier.',
 		learnMore: 'En savoir plus sur la convention de preuve',
 		previous: '< Précédent',
 		activate: 'J’active mon compte !',
@@ -259,8 +253,7 @@ export const fr = {
 		paperStopped: 'plus envoyé',
 		yes: 'oui',
 		no: 'non',
-		advice:
-			'Pour permettre une généralisation de l’usage de la MSSanté, nous vous recommandons d’inviter vos confrères à créer leur adresse.',
+		advice: 'Pour permettre une généralisation de l’usage de la MSSanté, nous vous recommandons d’inviter vos confrères à créer leur adresse.',
 		actions: {
 			webmail: 'Accéder au Webmail',
 			edit: 'Modifier mon compte',
@@ -339,8 +332,7 @@ export const fr = {
 		missing: 'Saisissez votre adresse MSSanté et votre mot de passe.',
 	},
 	cli: {
-		notATerminal:
-			'mssante-kiosk doit être lancé dans un terminal interactif (par SSH : ssh -t poste mssante-kiosk).',
+		notATerminal: 'mssante-kiosk doit être lancé dans un terminal interactif (par SSH : ssh -t poste mssante-kiosk).',
 		inUse: (file: string, pid: number) => `Impossible de démarrer : ${file} est déjà utilisé par un autre processus (pid ${pid}). Un autre mssante-kiosk tourne-t-il sur ce dossier ?`,
 		corrupt: (file: string) => `Impossible de démarrer : ${file} est illisible. Les comptes n’ont pas été modifiés : corrigez ou déplacez ce fichier.`,
 		/** Any other failure, on one line (never a stack trace). */
@@ -456,7 +448,7 @@ export const fr = {
 };
 
 /** 12345 → "12 345" (a plain space: terminals draw the narrow no-break space unevenly). */
-export function groupDigits(value: number): string {
+function groupDigits(value: number): string {
 	return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
 }
 

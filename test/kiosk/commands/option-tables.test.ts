@@ -98,7 +98,11 @@ describe('doctor', () => {
 describe('serve', () => {
 	test('defaults: port 8080 on 127.0.0.1, the data directory, no SMTP or SMS gateway', () => {
 		expect(serveCommand.parse([], cli())).toMatchObject({port: 8080, host: '127.0.0.1', dataDir: '/tmp/mssante-default', lang: 'fr', smtp: undefined, smsGatewayUrl: undefined});
-		expect(serveCommand.parse(['--smtp-host', 'smtp.example', '--port', '0'], cli('en'))).toMatchObject({port: 0, lang: 'en', smtp: {host: 'smtp.example', port: 587, from: 'ne-pas-repondre@mssante.fr'}});
+		expect(serveCommand.parse(['--smtp-host', 'smtp.example', '--port', '0'], cli('en'))).toMatchObject({
+			port: 0,
+			lang: 'en',
+			smtp: {host: 'smtp.example', port: 587, from: 'ne-pas-repondre@mssante.fr'},
+		});
 	});
 
 	test('--port and --smtp-port are port numbers', () => {

@@ -64,10 +64,14 @@ test('directory check: the report in French, or in English with --lang en', () =
 	const french = program('directory', 'check', file);
 	expect(french.status).toBe(0);
 	expect(french.stdout).toMatch(new RegExp(`^${file} : importé en \\d+,\\d s\n`));
-	expect(french.stdout).toContain('2 lignes lues, 1 adresses importées, 1 ligne(s) refusée(s)\n  1 × adresse déjà vue plus haut (doublon)\n  ligne 3 : adresse déjà vue plus haut (doublon) — jean.dupont@medecin.mssante.fr');
+	expect(french.stdout).toContain(
+		'2 lignes lues, 1 adresses importées, 1 ligne(s) refusée(s)\n  1 × adresse déjà vue plus haut (doublon)\n  ligne 3 : adresse déjà vue plus haut (doublon) — jean.dupont@medecin.mssante.fr',
+	);
 	const english = program('directory', 'check', file, '--lang', 'en');
 	expect(english.status).toBe(0);
 	expect(english.stdout).toMatch(new RegExp(`^${file}: imported in \\d+\\.\\d s\n`));
-	expect(english.stdout).toContain('2 lines read, 1 addresses imported, 1 line(s) refused\n  1 × address already seen above (duplicate)\n  line 3: address already seen above (duplicate) — jean.dupont@medecin.mssante.fr');
+	expect(english.stdout).toContain(
+		'2 lines read, 1 addresses imported, 1 line(s) refused\n  1 × address already seen above (duplicate)\n  line 3: address already seen above (duplicate) — jean.dupont@medecin.mssante.fr',
+	);
 	expect(program('--lang', 'en', 'directory', 'check', path.join(folder, 'absent.txt'))).toMatchObject({status: 1, stdout: `${path.join(folder, 'absent.txt')}: file not found\n`});
 });
