@@ -2,7 +2,7 @@ import {Worker} from 'node:worker_threads';
 import {workerFile} from '../../contract/storage/worker-file.js';
 import type {DirectoryPage, DirectoryQuery, DirectoryState} from '../../contract/domain/directory.js';
 import {DirectoryIndexBuilder, type AccountEntry, type DirectoryIndex, type Viewer} from './directory-index.js';
-import type {ImportReport} from './extraction.js';
+import type {ImportReport} from './import-report.js';
 import type {DirectorySource, WorkerMessage, WorkerRequest} from './directory-worker.js';
 
 export type {DirectorySource} from './directory-worker.js';

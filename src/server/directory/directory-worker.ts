@@ -1,22 +1,24 @@
 // The directory's own thread: reads the national file, builds the index and answers searches,
 // so that neither the kiosk's rendering nor the service's other requests wait for it. A large
-// file is read in two halves at once: the second by a helper thread running this same file.
-import {open} from 'node:fs/promises';
-import {Worker, parentPort, workerData} from 'node:worker_threads';
+// file is read in two halves at once (two-halves.ts): the second by a helper thread running this
+// same file.
+import {parentPort, workerData} from 'node:worker_threads';
 import {fileURLToPath} from 'node:url';
 import type {DirectoryEntry, DirectoryQuery} from '../../contract/domain/directory.js';
-import {DirectoryIndex, DirectoryIndexBuilder, type AccountEntry, type BuilderPart, type Viewer} from './directory-index.js';
-import {PARALLEL_READ_BYTES, batched, combinedReport, fileLines, importExtraction, type ImportProblem, type ImportReport} from './extraction.js';
+import {DirectoryIndexBuilder, type AccountEntry, type DirectoryIndex, type Viewer} from './directory-index.js';
+import {importExtraction} from './extraction-reader.js';
 import {generateExtraction} from './generator.js';
+import type {ImportReport} from './import-report.js';
+import {batched} from './line-batches.js';
+import {importFile, readHalf, type HalfRequest} from './two-halves.js';
 
 /** Where the national directory comes from. */
 export type DirectorySource = {kind: 'file'; path: string} | {kind: 'generated'; rows: number; seed?: number};
 
-export type WorkerRequest =
-	| {op: 'load'; source: DirectorySource}
-	| {op: 'search'; id: number; query: DirectoryQuery; viewer: Viewer}
-	| {op: 'upsert'; account: AccountEntry};
+/** What the service asks of this thread. */
+export type WorkerRequest = {op: 'load'; source: DirectorySource} | {op: 'search'; id: number; query: DirectoryQuery; viewer: Viewer} | {op: 'upsert'; account: AccountEntry};
 
+/** What this thread tells the service. */
 export type WorkerMessage =
 	| {op: 'progress'; progress: number}
 	| {op: 'ready'; entries: number; professions: DirectoryIndex['professions']; report: ImportReport; buildMs: number}
@@ -26,99 +28,12 @@ export type WorkerMessage =
 	| {op: 'result'; id: number; page: {total: number; offset: number; entries: DirectoryEntry[]}}
 	| {op: 'search-failed'; id: number; error: string};
 
-/** What the helper reading a file's second half is given, and what it answers. */
-type HalfRequest = {path: string; start: number; end: number; header: string};
-type HalfMessage = {op: 'progress'; progress: number} | {op: 'done'; part: BuilderPart; report: ImportReport} | {op: 'failed'; error: string};
-
-
 const port = parentPort;
 if (!port) throw new Error('directory-worker: to be started as a worker thread');
 
-if ((workerData as {half?: HalfRequest} | null)?.half) void readHalf((workerData as {half: HalfRequest}).half);
+const half = (workerData as {half?: HalfRequest} | null)?.half;
+if (half) void readHalf(half, port);
 else serve();
-
-/** Helper thread: imports the lines of one byte range of the file, then hands the rows over. */
-async function readHalf({path, start, end, header}: HalfRequest): Promise<void> {
-	try {
-		const builder = new DirectoryIndexBuilder();
-		const reader = await importExtraction(fileLines(path, {start, end}), (record, line) => builder.add(record, line), progress => port?.postMessage({op: 'progress', progress} satisfies HalfMessage), {header});
-		const part = builder.part();
-		// Both arrays are fresh copies (U32List.done): their buffers are moved, not copied.
-		port?.postMessage({op: 'done', part, report: reader.report} satisfies HalfMessage, [part.fields.buffer as ArrayBuffer, part.lines.buffer as ArrayBuffer]);
-	} catch (error) {
-		port?.postMessage({op: 'failed', error: (error as Error).message} satisfies HalfMessage);
-	}
-}
-
-/** The header line and where the second half starts (a line start near the middle), or null for a small file. */
-async function splitPoint(path: string): Promise<{header: string; middle: number; size: number} | null> {
-	const file = await open(path);
-	try {
-		const {size} = await file.stat();
-		if (size < PARALLEL_READ_BYTES) return null;
-		const probe = Buffer.alloc(64 * 1024);
-		const head = probe.subarray(0, (await file.read(probe, 0, probe.length, 0)).bytesRead);
-		const headerEnd = head.indexOf(10);
-		if (headerEnd === -1) return null;
-		const header = head.toString('utf8', 0, headerEnd);
-		const around = probe.subarray(0, (await file.read(probe, 0, probe.length, Math.floor(size / 2))).bytesRead);
-		const newline = around.indexOf(10);
-		return newline === -1 ? null : {header, middle: Math.floor(size / 2) + newline + 1, size};
-	} finally {
-		await file.close();
-	}
-}
-
-/**
- * Reads `path` into a new builder: in two halves at once when it is large (the second by a helper
- * thread), in one otherwise, or when the helper fails. Rows stay in file order.
- */
-async function importFile(path: string, onProgress: (share: number) => void): Promise<{builder: DirectoryIndexBuilder; report: ImportReport}> {
-	const split = await splitPoint(path);
-	const oneThread = async () => {
-		const builder = new DirectoryIndexBuilder();
-		const {report} = await importExtraction(fileLines(path), (record, line) => builder.add(record, line), onProgress);
-		return {builder, report};
-	};
-	if (!split) return oneThread();
-	const progress = [0, 0];
-	const report = (index: number, share: number) => {
-		progress[index] = share;
-		onProgress((progress[0] as number) * (split.middle / split.size) + (progress[1] as number) * (1 - split.middle / split.size));
-	};
-	const helper = new Worker(fileURLToPath(import.meta.url), {workerData: {half: {path, start: split.middle, end: split.size, header: split.header} satisfies HalfRequest}});
-	const second = new Promise<{part: BuilderPart; report: ImportReport}>((resolve, reject) => {
-		helper.on('message', (message: HalfMessage) => {
-			if (message.op === 'progress') report(1, message.progress);
-			else if (message.op === 'done') resolve(message);
-			else reject(new Error(message.error));
-		});
-		helper.on('error', reject);
-		helper.on('exit', code => reject(new Error(`lecture de la seconde moitié interrompue (${code})`)));
-	});
-	// Awaited only once the first half is read: until then a failure must not go unhandled.
-	second.catch(() => undefined);
-	try {
-		const builder = new DirectoryIndexBuilder();
-		const first = await importExtraction(fileLines(path, {start: 0, end: split.middle}), (record, line) => builder.add(record, line), share => report(0, share));
-		let half;
-		try {
-			half = await second;
-		} catch {
-			// The helper could not read its half: the whole file again, in this thread.
-			return await oneThread();
-		}
-		const duplicates: ImportProblem[] = [];
-		builder.append(half.part, (address, line) => {
-			if (!first.hasSeen(address)) return true;
-			duplicates.push({line: line + first.lastLine, kind: 'duplicate-address', detail: address});
-			return false;
-		});
-		return {builder, report: combinedReport(first.report, half.report, first.lastLine, duplicates)};
-	} finally {
-		void helper.terminate();
-	}
-}
 
 /** The generated directory (demo), made and read in this thread. */
 async function importGenerated(rows: number, seed: number | undefined, onProgress: (share: number) => void): Promise<{builder: DirectoryIndexBuilder; report: ImportReport}> {
@@ -142,7 +57,7 @@ function serve(): void {
 			port?.postMessage({op: 'progress', progress} satisfies WorkerMessage);
 		};
 		try {
-			const {builder, report} = source.kind === 'file' ? await importFile(source.path, onProgress) : await importGenerated(source.rows, source.seed, onProgress);
+			const {builder, report} = source.kind === 'file' ? await importFile(source.path, onProgress, fileURLToPath(import.meta.url)) : await importGenerated(source.rows, source.seed, onProgress);
 			index = builder.build();
 			for (const account of accounts.values()) index.upsertAccount(account);
 			port?.postMessage({op: 'ready', entries: index.entries, professions: index.professions, report, buildMs: performance.now() - started} satisfies WorkerMessage);

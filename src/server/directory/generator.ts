@@ -2,7 +2,7 @@ import {createWriteStream} from 'node:fs';
 import {once} from 'node:events';
 import {foldLatin} from '../../contract/text/text.js';
 import {COMMUNES, GIVEN_NAMES, PERSONAL_DOMAINS, PROFESSIONS, SERVICES, STREETS, STRUCTURE_KINDS, SURNAMES, SURNAME_SYLLABLES, type Weighted} from './generator-data.js';
-import {EXTRACTION_COLUMNS} from './extraction.js';
+import {EXTRACTION_COLUMNS} from './extraction-columns.js';
 
 export {NATIONAL_SIZE} from '../../contract/domain/directory.js';
 
