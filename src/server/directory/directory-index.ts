@@ -13,6 +13,7 @@ import {mergePage, pageBounds} from './pagination.js';
 import {prepare} from './query-plan.js';
 import {Matcher} from './ranking.js';
 
+// What the account service, the worker's protocol and the tests' reference scan use with the index.
 export type {AccountEntry, Viewer} from './account-overlay.js';
 export {addressMatches, addressWords, foldWords, nameWords, personOf} from './index-words.js';
 
@@ -38,6 +39,7 @@ export class DirectoryIndexBuilder {
 	/** Line of the file each mailbox came from. */
 	private readonly lines = new U32List();
 
+	/** Adds the mailbox of `record`, read from line `line` of the file. */
 	add(record: DirectoryRecord, line = 0): void {
 		this.lines.push(line);
 		// Written out in FIELDS order: a loop over the column names costs a second on 600,000 records.
@@ -93,6 +95,7 @@ export class DirectoryIndexBuilder {
 		for (const [code, label] of part.professionLabels) if (!this.professionLabels.has(code)) this.professionLabels.set(code, label);
 	}
 
+	/** The index of every mailbox added, in the directory's order. */
 	build(): DirectoryIndex {
 		this.addresses.flush();
 		this.streets.flush();

@@ -36,6 +36,8 @@ export class IndexTables implements WordIndex {
 	readonly original: Uint32Array;
 	readonly addresses: PackedStrings;
 	readonly streets: PackedStrings;
+	// The word index (word-index.ts), kept flat here: the search's inner loops read these arrays
+	// straight off the tables.
 	readonly words: string[];
 	readonly wordPostings: Postings;
 	readonly entryWordStart: Uint32Array;
@@ -102,6 +104,7 @@ export class IndexTables implements WordIndex {
 		}
 	}
 
+	/** Mailbox `entry`'s address (addresses stay in file order). */
 	addressOf(entry: number): string {
 		return this.addresses.get(this.original[entry] as number);
 	}
