@@ -6,8 +6,8 @@
  * process or unreadable, 70 for anything else. Never a stack trace on a practitioner's screen.
  */
 import {catalogues, type Catalogue} from './contract/i18n/index.js';
-import {CommandFailure, UsageError, checkOptions, failureMessage, languageOf, takeSharedOptions, type CommandLine, type OptionTable} from './commands/command-line.js';
-import {defaultDataDir, droppedDirectoryFile} from './commands/data-directory.js';
+import {CommandFailure, UsageError, checkOptions, failureMessage, languageOf, takeSharedOptions, type CommandLine, type OptionTable} from './contract/cli/command-line.js';
+import {defaultDataDir, droppedDirectoryFile} from './contract/storage/data-directory.js';
 import {FileInUseError} from './contract/storage/file-lock.js';
 import {CorruptStoreError} from './contract/storage/json-store.js';
 

@@ -10,7 +10,7 @@ import {stripControl} from '../contract/text/sanitize.js';
 import {resolveModulePath} from '../hardware/card-stack.js';
 import {describeIssue, runDiagnostics, type DiagnosticReport} from '../hardware/diagnostics.js';
 import {readSettings} from '../services/settings.js';
-import type {CommandLine} from './command-line.js';
+import type {CommandLine} from '../contract/cli/command-line.js';
 
 export type DoctorOptions = {
 	modulePath: string;

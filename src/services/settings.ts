@@ -33,9 +33,6 @@ export type Settings = z.infer<typeof settingsSchema>;
 
 export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});
 
-/** Where a deployer drops the national directory's extraction, inside the data directory. */
-export const NATIONAL_DIRECTORY_FILE = 'Extraction_Correspondance_MSSante.txt';
-
 /** File name of the settings inside the data directory. */
 export const SETTINGS_FILE = 'settings.json';
 

@@ -6,7 +6,7 @@
 import {catalogues} from '../../contract/i18n/index.js';
 import {openSettings} from '../../services/settings.js';
 import {enterTerminal} from '../../terminal/terminal-session.js';
-import {CommandFailure, failureMessage, type CommandLine} from '../command-line.js';
+import {CommandFailure, failureMessage, type CommandLine} from '../../contract/cli/command-line.js';
 import {deferredBackend} from './kiosk-backend.js';
 import {openKioskCardStack} from './kiosk-card-stack.js';
 import {KIOSK_OPTIONS, kioskChoices, parseKioskArguments, type KioskArguments} from './kiosk-options.js';

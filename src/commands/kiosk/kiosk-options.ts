@@ -4,7 +4,7 @@ import {parseArgs} from 'node:util';
 import {catalogues, type Lang} from '../../contract/i18n/index.js';
 import type {CardStackOptions} from '../../hardware/card-stack.js';
 import type {Settings} from '../../services/settings.js';
-import type {CommandLine} from '../command-line.js';
+import type {CommandLine} from '../../contract/cli/command-line.js';
 
 /** The kiosk's options. */
 export const KIOSK_OPTIONS = {

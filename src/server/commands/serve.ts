@@ -1,6 +1,7 @@
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {parseArgs} from 'node:util';
+import type {CommandLine} from '../../contract/cli/command-line.js';
 import {catalogues, type Lang} from '../../contract/i18n/index.js';
 import {createActivationService} from '../activation-service.js';
 import {httpSmsGateway, smtpMailSender, type HttpSmsGatewayOptions, type SmtpOptions} from '../delivery/delivery.js';
@@ -99,20 +100,10 @@ function portNumber(value: string): number | undefined {
 	return /^\d+$/.test(value) && Number(value) < 65_536 ? Number(value) : undefined;
 }
 
-/** What the program's entry tells `serve` besides its arguments. */
-type ServeCommandLine = {
-	/** `--lang`, when given. */
-	lang: Lang | undefined;
-	/** The data directory when `--data-dir` is not given. */
-	defaultDataDir: string;
-	/** The national directory's extraction dropped in a data directory, if there is one. */
-	droppedDirectoryFile(dataDir: string): string | undefined;
-};
-
 /** `mssante-kiosk serve`, for the program's entry. */
 export const serveCommand = {
 	options: SERVE_OPTIONS,
-	parse(args: string[], cli: ServeCommandLine): ServeArguments {
+	parse(args: string[], cli: CommandLine): ServeArguments {
 		const lang = cli.lang ?? 'fr';
 		const t = catalogues[lang].cli;
 		const {values, positionals} = parseArgs({args, options: SERVE_OPTIONS, strict: true, allowPositionals: true});

@@ -2,7 +2,7 @@
 // arguments before a command runs (test/kiosk/commands/program.test.ts runs the built program).
 import {describe, expect, test} from 'vitest';
 import {catalogues} from '../../../src/contract/i18n/index.js';
-import {UsageError, checkOptions, languageOf, takeSharedOptions, type CommandLine, type OptionTable} from '../../../src/commands/command-line.js';
+import {UsageError, checkOptions, languageOf, takeSharedOptions, type CommandLine, type OptionTable} from '../../../src/contract/cli/command-line.js';
 import {doctorCommand} from '../../../src/commands/doctor.js';
 import {kioskCommand} from '../../../src/commands/kiosk/kiosk-command.js';
 import {directoryCommand} from '../../../src/server/commands/directory.js';

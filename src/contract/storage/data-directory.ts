@@ -2,7 +2,9 @@
 import {existsSync} from 'node:fs';
 import {homedir} from 'node:os';
 import path from 'node:path';
-import {NATIONAL_DIRECTORY_FILE} from '../services/settings.js';
+
+/** Name of the national directory's extraction when a deployer drops it in the data directory. */
+export const NATIONAL_DIRECTORY_FILE = 'Extraction_Correspondance_MSSante.txt';
 
 /** `$MSSANTE_KIOSK_DATA`, else `$XDG_DATA_HOME/mssante-kiosk`, else `~/.local/share/mssante-kiosk`. */
 export function defaultDataDir(env: NodeJS.ProcessEnv): string {

@@ -4,9 +4,9 @@
  * the one line a failure prints.
  */
 import {type ParseArgsConfig, parseArgs} from 'node:util';
-import type {Catalogue, Lang} from '../contract/i18n/index.js';
-import {FileInUseError} from '../contract/storage/file-lock.js';
-import {CorruptStoreError} from '../contract/storage/json-store.js';
+import type {Catalogue, Lang} from '../i18n/index.js';
+import {FileInUseError} from '../storage/file-lock.js';
+import {CorruptStoreError} from '../storage/json-store.js';
 
 /** What the program tells a command about its command line, besides the command's own arguments. */
 export type CommandLine = {
