@@ -1,36 +1,26 @@
+// The kiosk's frame: header, the screen shown (src/screens/registry.tsx), footer; the keys every
+// screen shares (Esc, F1, F2, Ctrl+C) and the idle timeout.
 import {Box} from 'ink';
-import {KeyRouter, useKeys} from './hooks/use-keys.js';
-import type {ReactNode} from 'react';
 import {FOOTER_ROWS, Footer} from './components/footer.js';
 import {Header} from './components/header.js';
 import {ThemeContext, type Theme} from './components/theme.js';
+import type {ApiClient} from './contract/api/operations.js';
+import {catalogues, type Lang} from './contract/i18n/index.js';
+import type {Texts} from './contract/storage/assets.js';
+import {currentScreen} from './flows/navigation.js';
 import type {Browser} from './hardware/browser.js';
 import type {CpsToken} from './hardware/cps-token.js';
 import type {DemoCard} from './hardware/demo-card.js';
 import type {ReaderMonitor} from './hardware/reader-monitor.js';
 import {useFunctionKeys} from './hooks/use-function-keys.js';
 import {useIdleTimer} from './hooks/use-idle-timer.js';
-import {useKiosk} from './hooks/use-kiosk.js';
-import {useTerminalSize} from './hooks/use-terminal-size.js';
-import {catalogues, type Lang} from './contract/i18n/index.js';
+import {KeyRouter, useKeys} from './hooks/use-keys.js';
+import {useKioskSession} from './hooks/use-kiosk-session.js';
 import {I18nContext} from './hooks/use-t.js';
-import {CodeScreen} from './screens/one-time-code.js';
-import {ConventionScreen} from './screens/proof-agreement.js';
-import {DirectoryScreen} from './screens/directory-search.js';
-import {SignInScreen} from './screens/sign-in.js';
-import {HelpScreen} from './screens/help.js';
-import {InviteScreen} from './screens/invitations.js';
-import type {ScreenProps} from './screens/screen-props.js';
-import {Step1Screen} from './screens/card-and-pin.js';
-import {Step2Screen} from './screens/address-choice.js';
-import {Step3Screen} from './screens/account-form.js';
-import {Step4Screen} from './screens/summary.js';
-import {WebmailScreen} from './screens/webmail.js';
-import {WelcomeScreen} from './screens/welcome.js';
-import type {ApiClient} from './contract/api/operations.js';
-import type {Texts} from './contract/storage/assets.js';
+import {useTerminalSize} from './hooks/use-terminal-size.js';
+import {SCREENS, stepOf} from './screens/registry.js';
 import type {Settings} from './services/settings.js';
-import {isPristine, stepOf, type ScreenName} from './state/session.js';
+import {isPristine} from './state/session.js';
 
 /** Everything the kiosk is wired to, and how it presents itself. */
 export type AppProps = {
@@ -66,74 +56,56 @@ function Kiosk(props: AppProps) {
 	const {lang, demoCard, kioskMode, settings} = props;
 	const t = catalogues[lang];
 	const {columns, rows} = useTerminalSize();
-	const kiosk = useKiosk({monitor: props.monitor, token: props.token, backend: props.backend, browser: props.browser, t, rememberReader: props.rememberReader, lang});
-	const {state, snapshot, intents} = kiosk;
+	const view = useKioskSession({monitor: props.monitor, token: props.token, api: props.backend, browser: props.browser, t, rememberReader: props.rememberReader, lang});
+	const {kiosk, session} = view;
+	const spec = SCREENS[currentScreen(session.navigation)];
 	const idle = useIdleTimer({
-		enabled: !isPristine(state),
+		enabled: !isPristine(session),
 		timeoutMs: settings.idleTimeoutSeconds * 1000,
 		warningMs: settings.idleWarningSeconds * 1000,
-		onExpire: () => intents.wipe('idle'),
+		onExpire: () => kiosk.wipe('idle'),
 	});
 
 	const quit = () => {
-		intents.wipe(null);
+		kiosk.wipe(null);
 		props.onExit();
 	};
 	useKeys((input, key) => {
 		idle.activity();
 		if (key.ctrl && input === 'c') {
-			if (kioskMode) intents.dispatch({type: 'notice', notice: 'ctrl-c-disabled'});
+			if (kioskMode) kiosk.navigation.showNotice('ctrl-c-disabled');
 			else quit();
 		} else if (key.ctrl && input === 'q' && kioskMode) quit();
-		else if (key.escape) intents.dispatch({type: 'back'});
+		// The screen shown now, which a key just before this one may have changed.
+		else if (key.escape) SCREENS[currentScreen(kiosk.store.get().navigation)].escape?.(kiosk);
 	});
 	useFunctionKeys(key => {
 		idle.activity();
-		if (key === 'f1') intents.openHelp('general');
+		if (key === 'f1') kiosk.navigation.openHelp('general');
 		else if (demoCard) demoCard.toggleCard();
 	});
 
 	// Header (3 rows) and footer.
 	const height = Math.max(rows - 3 - FOOTER_ROWS, 10);
-	const screenProps: ScreenProps = {kiosk, width: columns, height, demo: Boolean(demoCard), lang, texts: props.texts};
-	const screens: Record<ScreenName, () => ReactNode> = {
-		welcome: () => <WelcomeScreen {...screenProps} />,
-		step1: () => <Step1Screen {...screenProps} />,
-		step2: () => <Step2Screen {...screenProps} />,
-		step3: () => <Step3Screen {...screenProps} />,
-		step4: () => <Step4Screen {...screenProps} />,
-		help: () => <HelpScreen {...screenProps} />,
-		convention: () => <ConventionScreen {...screenProps} />,
-		webmail: () => <WebmailScreen {...screenProps} webmailUrl={settings.webmailUrl} />,
-		invite: () => <InviteScreen {...screenProps} />,
-		code: () => <CodeScreen {...screenProps} />,
-		'sign-in': () => <SignInScreen {...screenProps} />,
-		directory: () => <DirectoryScreen {...screenProps} />,
-	};
-
-	const keys = state.screen === 'directory' ? [t.keys.field, t.keys.results, t.keys.details, t.keys.profession] : [t.keys.move, t.keys.enter];
-	if (['step2', 'step3'].includes(state.screen)) keys.push(t.keys.toggle);
-	if (['step2', 'convention'].includes(state.screen)) keys.push(t.keys.scroll);
-	if (state.screen !== 'welcome' && state.screen !== 'step4') keys.push(t.keys.back);
-	keys.push(t.keys.help);
+	const keys = [...spec.keys.map(name => t.keys[name]), t.keys.help];
 	if (demoCard) keys.push(t.keys.demoCard);
 	if (!kioskMode) keys.push(t.keys.quit);
 
-	const notice = state.notice === null ? undefined : t.notices[state.notice];
+	const {notice} = session.navigation;
 	const status =
 		idle.secondsLeft !== null
 			? {text: t.idleCountdown(idle.secondsLeft), tone: 'warning' as const}
-			: notice
-				? {text: notice, tone: 'info' as const}
-				: props.startupNotice && isPristine(state)
+			: notice !== null
+				? {text: t.notices[notice], tone: 'info' as const}
+				: props.startupNotice && isPristine(session)
 					? {text: props.startupNotice, tone: 'warning' as const}
 					: undefined;
 
 	return (
 		<Box flexDirection="column" width={columns} height={rows}>
-			<Header step={stepOf(state)} snapshot={snapshot} demo={Boolean(demoCard)} width={columns} />
+			<Header step={stepOf(session.navigation)} badge={view.badge} demo={Boolean(demoCard)} width={columns} />
 			<Box height={height} flexDirection="column" overflow="hidden">
-				{screens[state.screen]()}
+				{spec.render({...view, focus: kiosk.navigation.focus(), width: columns, height, demo: Boolean(demoCard), texts: props.texts, webmailUrl: settings.webmailUrl})}
 			</Box>
 			<Footer keys={keys} status={status} width={columns} color={props.theme.color} />
 		</Box>

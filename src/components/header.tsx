@@ -1,5 +1,6 @@
+// The header of every screen: title, DEMO label, the live reader badge, the wizard's stepper.
 import {Box, Text} from 'ink';
-import {badgeState, type ReaderSnapshot} from '../hardware/reader-monitor.js';
+import type {BadgeState} from '../hardware/reader-monitor.js';
 import {useT} from '../hooks/use-t.js';
 import {useSymbols, useTheme} from './theme.js';
 
@@ -7,7 +8,8 @@ import {useSymbols, useTheme} from './theme.js';
 export type HeaderProps = {
 	/** Current wizard step (1–4), or null outside the wizard. */
 	step: number | null;
-	snapshot: ReaderSnapshot;
+	/** What the reader badge says. */
+	badge: BadgeState;
 	/** Shows the DEMO label: the card is simulated. */
 	demo: boolean;
 	/** Columns available; the stepper shows full labels from 120. */
@@ -15,11 +17,10 @@ export type HeaderProps = {
 };
 
 /** The live reader badge: symbol and words, never colour alone. */
-function ReaderBadge({snapshot}: {snapshot: ReaderSnapshot}) {
+function ReaderBadge({state}: {state: BadgeState}) {
 	const t = useT();
 	const symbols = useSymbols();
 	const {color} = useTheme();
-	const state = badgeState(snapshot);
 	const good = state === 'cps';
 	return (
 		<Text color={color ? (good ? 'green' : 'red') : undefined} bold>
@@ -29,7 +30,7 @@ function ReaderBadge({snapshot}: {snapshot: ReaderSnapshot}) {
 }
 
 /** Title, DEMO label and reader badge, then the stepper (full label for the current step). */
-export function Header({step, snapshot, demo, width}: HeaderProps) {
+export function Header({step, badge, demo, width}: HeaderProps) {
 	const t = useT();
 	const symbols = useSymbols();
 	const {color} = useTheme();
@@ -44,7 +45,7 @@ export function Header({step, snapshot, demo, width}: HeaderProps) {
 							{` ${t.demo} `}
 						</Text>
 					)}
-					<ReaderBadge snapshot={snapshot} />
+					<ReaderBadge state={badge} />
 				</Box>
 			</Box>
 			<Text wrap="truncate-end">

@@ -1,18 +1,19 @@
+// Step 3 — Configuration du compte: every field of the seed in its order inside a scrolling viewport,
+// the reason next to each invalid field, and "J'active mon compte !".
 import {Spinner} from '@inkjs/ui';
 import {Box, Text} from 'ink';
-import {useKeys} from '../hooks/use-keys.js';
-import {useEffect, type ReactNode} from 'react';
+import {useEffect, useRef, type ReactNode} from 'react';
 import {Button, FocusMark, TextField} from '../components/controls.js';
+import {focusIndex, focusStep} from '../components/focus-index.js';
 import {useSymbols, useTheme} from '../components/theme.js';
 import {Viewport, type Row} from '../components/viewport.js';
-import {accountProblems} from '../hooks/use-kiosk.js';
-import {focusStep, useFocusIndex} from '../hooks/use-focus-index.js';
-import {useT} from '../hooks/use-t.js';
 import type {AccountField} from '../contract/rules/account-rules.js';
 import {passwordRules, type PasswordRule} from '../contract/rules/password-policy.js';
 import {wrapText} from '../contract/text/text.js';
-import type {FieldNote} from '../state/session.js';
-import type {ScreenProps} from './screen-props.js';
+import type {Account, AccountOption, AccountState, AccountTextField, FieldNote} from '../flows/account.js';
+import type {FocusHandle, HelpTopic} from '../flows/navigation.js';
+import {useKeys} from '../hooks/use-keys.js';
+import {useT} from '../hooks/use-t.js';
 
 /** Focus order of step 3, the seed's order. */
 const ITEMS = ['password', 'passwordConfirm', 'email', 'mobile', 'otpChannel', 'notify', 'publishMobile', 'listeRouge', 'paperless', 'learnMore', 'previous', 'activate'] as const;
@@ -21,31 +22,51 @@ const TEXT_FIELDS = new Set<Item>(['password', 'passwordConfirm', 'email', 'mobi
 const CHECKBOXES = new Set<Item>(['notify', 'publishMobile', 'listeRouge', 'paperless']);
 const RULES: PasswordRule[] = ['length', 'upper', 'lower', 'digit'];
 
+/** What step 3 shows and emits. */
+export type AccountFormProps = {
+	account: AccountState;
+	/** Problems of the form as it stands (see accountProblems). */
+	problems: Partial<Record<AccountField, string>>;
+	/** Columns available. */
+	width: number;
+	/** Rows available. */
+	height: number;
+	focus: FocusHandle;
+	actions: Pick<Account, 'edit' | 'touch' | 'setChannel' | 'toggleChannel' | 'toggleOption' | 'submit'> & {
+		/** "En savoir plus": the convention de preuve. */
+		openConvention: () => void;
+		back: () => void;
+		openHelp: (topic: HelpTopic) => void;
+	};
+};
+
 /**
  * Step 3 — Configuration du compte: every field of the seed in its order inside a scrolling
  * viewport, the reason next to each invalid field, and "J'active mon compte !".
  */
-export function Step3Screen({kiosk, width, height}: ScreenProps) {
+export function AccountFormScreen({account, problems, width, height, focus: handle, actions}: AccountFormProps) {
 	const t = useT();
 	const symbols = useSymbols();
 	const {color} = useTheme();
-	const {state, intents, passwordCheck} = kiosk;
-	const {form, mode, submit} = state;
-	const {focus, current, move, setFocus} = useFocusIndex(ITEMS.length);
+	const {form, mode, submit, passwordCheck} = account;
+	const {focus, current, move, setFocus} = focusIndex(ITEMS.length, handle);
 	const focused = ITEMS[focus] as Item;
-	const problems = accountProblems(state, passwordCheck);
 	const problemCount = Object.keys(problems).length;
 
-	// A refused "J'active mon compte !" brings the first field to fix into view.
+	// A refused "J'active mon compte !" brings the first field to fix into view; coming back to
+	// the screen (from help, an overlay) keeps the focus where it was.
 	const firstInvalid = ITEMS.findIndex(item => item in problems);
+	const attempts = useRef(account.submitAttempts);
 	useEffect(() => {
-		if (state.submitAttempts > 0 && firstInvalid >= 0) setFocus(firstInvalid);
+		if (account.submitAttempts === attempts.current) return;
+		attempts.current = account.submitAttempts;
+		if (firstInvalid >= 0) setFocus(firstInvalid);
 		// Only when a submission is attempted, not whenever the problems change.
-	}, [state.submitAttempts]);
+	}, [account.submitAttempts]);
 
 	const leave = () => {
 		const item = ITEMS[current()] as Item;
-		if (TEXT_FIELDS.has(item)) intents.dispatch({type: 'touch', field: item as AccountField});
+		if (TEXT_FIELDS.has(item)) actions.touch(item as AccountField);
 	};
 	const moveBy = (delta: number) => {
 		if (delta === 0) return;
@@ -59,25 +80,26 @@ export function Step3Screen({kiosk, width, height}: ScreenProps) {
 			return;
 		}
 		const focused = ITEMS[current()] as Item;
-		if (!TEXT_FIELDS.has(focused) && input === '?') intents.openHelp('general');
+		if (!TEXT_FIELDS.has(focused) && input === '?') actions.openHelp('general');
 		if (focused === 'otpChannel' && (key.leftArrow || key.rightArrow || input === ' ')) {
-			const channel = key.leftArrow ? 'sms' : key.rightArrow ? 'mail' : kiosk.now().form.otpChannel === 'sms' ? 'mail' : 'sms';
-			intents.dispatch({type: 'set-channel', channel});
+			if (key.leftArrow) actions.setChannel('sms');
+			else if (key.rightArrow) actions.setChannel('mail');
+			else actions.toggleChannel();
 			return;
 		}
 		if (CHECKBOXES.has(focused) && input === ' ') {
-			intents.dispatch({type: 'toggle-option', field: focused as 'notify' | 'publishMobile' | 'listeRouge' | 'paperless'});
+			actions.toggleOption(focused as AccountOption);
 			return;
 		}
 		if (!key.return || TEXT_FIELDS.has(focused)) return;
-		if (focused === 'learnMore') intents.dispatch({type: 'open-overlay', screen: 'convention'});
-		else if (focused === 'previous') intents.dispatch({type: 'back'});
-		else if (focused === 'activate') intents.submitAccount();
+		if (focused === 'learnMore') actions.openConvention();
+		else if (focused === 'previous') actions.back();
+		else if (focused === 'activate') actions.submit();
 		else moveBy(1);
 	});
 
 	const inner = width - 4;
-	const shown = (field: AccountField) => (state.touched[field] || state.submitAttempted ? problems[field] : undefined);
+	const shown = (field: AccountField) => (account.touched[field] || account.submitAttempted ? problems[field] : undefined);
 	const problemText = (problem: string) => (problem in t.problems ? t.problems[problem as keyof typeof t.problems] : t.passwordProblems[problem as keyof typeof t.passwordProblems]);
 	const noteText: Record<FieldNote, string> = {
 		'liste-rouge-turned-off-publish': t.step3.listeRougeTurnedOffPublish,
@@ -114,11 +136,11 @@ export function Step3Screen({kiosk, width, height}: ScreenProps) {
 		if (problem) text(`${field}-problem`, `${symbols.bad} ${problemText(problem)}`, field as Item, {indent: 6, color: bad});
 	};
 	const noteNode = (field: AccountField) => {
-		const note = state.fieldNotes[field];
+		const note = account.fieldNotes[field];
 		if (!note) return;
 		text(`${field}-note`, `${symbols.pointer} ${noteText[note]}`, field as Item, {indent: 6, dim: !note.endsWith('refused')});
 	};
-	const field = (item: 'password' | 'passwordConfirm' | 'email' | 'mobile', label: string, secret = false) => {
+	const field = (item: AccountTextField, label: string, secret = false) => {
 		text(`${item}-label`, label, item, {bold: focused === item, indent: 2});
 		add(`${item}-input`, owner(item), (
 			<Text wrap="truncate-end">
@@ -128,14 +150,14 @@ export function Step3Screen({kiosk, width, height}: ScreenProps) {
 					value={form[item]}
 					focused={focused === item}
 					secret={secret}
-					onChange={value => intents.dispatch({type: 'edit-field', field: item, value})}
+					onChange={value => actions.edit(item, value)}
 					onSubmit={() => moveBy(1)}
 				/>
 			</Text>
 		));
 		problemRow(item);
 	};
-	const checkbox = (item: 'notify' | 'publishMobile' | 'listeRouge' | 'paperless', label: string) => {
+	const checkbox = (item: AccountOption, label: string) => {
 		const lines = wrapText(`${form[item] ? symbols.checked : symbols.unchecked} ${label}`, inner - 2);
 		lines.forEach((line, index) =>
 			add(`${item}-${index}`, owner(item), (
@@ -145,7 +167,7 @@ export function Step3Screen({kiosk, width, height}: ScreenProps) {
 				</Text>
 			)),
 		);
-		problemRow(item, shown(item) ?? (state.submitAttempted || form[item] ? problems[item] : undefined));
+		problemRow(item, shown(item) ?? (account.submitAttempted || form[item] ? problems[item] : undefined));
 		noteNode(item);
 	};
 
@@ -223,7 +245,7 @@ export function Step3Screen({kiosk, width, height}: ScreenProps) {
 				: t.step3.activating
 			: failed
 				? t.step3.failed(submit.error)
-				: state.submitAttempted && problemCount > 0
+				: account.submitAttempted && problemCount > 0
 					? t.step3.fixFirst(problemCount)
 					: '';
 	return (
@@ -232,7 +254,7 @@ export function Step3Screen({kiosk, width, height}: ScreenProps) {
 			{submit.phase === 'sending' ? (
 				<Spinner label={status} />
 			) : (
-				<Text color={failed || (state.submitAttempted && problemCount > 0) ? bad : undefined} bold wrap="truncate-end">
+				<Text color={failed || (account.submitAttempted && problemCount > 0) ? bad : undefined} bold wrap="truncate-end">
 					{status || ' '}
 				</Text>
 			)}

@@ -1,32 +1,48 @@
+// Step 2 — Choix de l'adresse: the proposals and their availability, the CGU, their acceptance.
 import {Spinner} from '@inkjs/ui';
 import {Box, Text} from 'ink';
-import {useKeys} from '../hooks/use-keys.js';
 import {useMemo, useState} from 'react';
 import {Button, Checkbox, FocusMark} from '../components/controls.js';
+import {focusIndex, focusStep} from '../components/focus-index.js';
 import {useSymbols, useTheme} from '../components/theme.js';
 import {ScrollPane, clampOffset} from '../components/viewport.js';
-import {focusStep, useFocusIndex} from '../hooks/use-focus-index.js';
-import {useT} from '../hooks/use-t.js';
+import type {CardIdentity} from '../contract/domain/card-identity.js';
 import {addressProposals, splitAddress} from '../contract/rules/address-rules.js';
 import {textLines} from '../contract/storage/assets.js';
 import {stripControl} from '../contract/text/sanitize.js';
 import {wrapText} from '../contract/text/text.js';
-import type {ScreenProps} from './screen-props.js';
+import type {Address, AddressState} from '../flows/address.js';
+import type {FocusHandle, HelpTopic} from '../flows/navigation.js';
+import {useKeys} from '../hooks/use-keys.js';
+import {useT} from '../hooks/use-t.js';
+
+/** What step 2 shows and emits. */
+export type AddressChoiceProps = {
+	address: AddressState;
+	/** The card's holder, whose names make the proposals. */
+	identity: CardIdentity | null;
+	/** The CGU in the session's language. */
+	cgu: string;
+	/** Columns available. */
+	width: number;
+	/** Rows available. */
+	height: number;
+	focus: FocusHandle;
+	actions: Pick<Address, 'choose' | 'toggleCgu' | 'next'> & {back: () => void; openHelp: (topic: HelpTopic) => void};
+};
 
 /**
  * Step 2 — Choix de l'adresse: the proposals with their availability (suffix explained), the
  * CGU in a scrollable pane, the required acceptance, then Précédent / Suivant.
  */
-export function Step2Screen({kiosk, width, height, texts}: ScreenProps) {
+export function AddressChoiceScreen({address, identity, cgu: cguText, width, height, focus: handle, actions}: AddressChoiceProps) {
 	const t = useT();
 	const symbols = useSymbols();
 	const {color} = useTheme();
-	const {state, intents} = kiosk;
-	const {availability, availabilityRequest, identity} = state;
+	const {availability, request} = address;
 	const proposals = useMemo(() => (identity ? addressProposals(identity) : []), [identity]);
-	const cgu = useMemo(() => textLines(texts.cgu, width - 6), [texts.cgu, width]);
+	const cgu = useMemo(() => textLines(cguText, width - 6), [cguText, width]);
 	const [offset, setOffset] = useState(0);
-	const [refused, setRefused] = useState(false);
 	const choices = availability ?? [];
 	const suffixed = choices.filter(choice => choice.available !== choice.requested).length;
 	const intro = wrapText(t.step2.intro, width - 2);
@@ -34,9 +50,8 @@ export function Step2Screen({kiosk, width, height, texts}: ScreenProps) {
 	// title, pane borders, checkbox, buttons, message.
 	const paneHeight = Math.max(3, height - (intro.length + Math.max(choices.length + suffixed, 1) + 1 + 2 + 1 + 1 + 1));
 	// Focus order: each proposal, the CGU pane, the checkbox, Précédent, Suivant (or Réessayer).
-	const failed = availabilityRequest.phase === 'failed';
-	const count = choices.length + 4;
-	const {focus, current, move} = useFocusIndex(count);
+	const failed = request.phase === 'failed';
+	const {focus, current, move} = focusIndex(choices.length + 4, handle);
 	const pane = choices.length;
 	const checkbox = pane + 1;
 	const previous = pane + 2;
@@ -53,19 +68,12 @@ export function Step2Screen({kiosk, width, height, texts}: ScreenProps) {
 			return;
 		}
 		move(focusStep(key));
-		if (input === '?') intents.openHelp('general');
+		if (input === '?') actions.openHelp('general');
 		if (!key.return && input !== ' ') return;
-		const now = kiosk.now();
-		if (focus < choices.length) intents.dispatch({type: 'choose-address', index: focus});
-		else if (focus === checkbox) {
-			intents.dispatch({type: 'toggle-cgu'});
-			setRefused(false);
-		} else if (focus === previous && key.return) intents.dispatch({type: 'back'});
-		else if (focus === next && key.return) {
-			if (now.availabilityRequest.phase === 'failed') intents.retryAvailability();
-			else if (!now.cguAccepted) setRefused(true);
-			else if ((now.availability ?? []).length > 0) intents.dispatch({type: 'go', screen: 'step3'});
-		}
+		if (focus < choices.length) actions.choose(focus);
+		else if (focus === checkbox) actions.toggleCgu();
+		else if (focus === previous && key.return) actions.back();
+		else if (focus === next && key.return) actions.next();
 	});
 
 	return (
@@ -73,10 +81,10 @@ export function Step2Screen({kiosk, width, height, texts}: ScreenProps) {
 			{intro.map(line => (
 				<Text key={line}>{line}</Text>
 			))}
-			{availabilityRequest.phase === 'sending' && <Spinner label={t.step2.checking} />}
-			{failed && (
+			{request.phase === 'sending' && <Spinner label={t.step2.checking} />}
+			{request.phase === 'failed' && (
 				<Text color={color ? 'red' : undefined}>
-					{symbols.bad} {availabilityRequest.error}
+					{symbols.bad} {request.error}
 				</Text>
 			)}
 			{choices.map((choice, index) => {
@@ -88,7 +96,7 @@ export function Step2Screen({kiosk, width, height, texts}: ScreenProps) {
 						<Text wrap="truncate-end">
 							<FocusMark focused={focus === index} />
 							<Text bold={focus === index}>
-								{state.chosenAddress === index ? symbols.radioOn : symbols.radioOff} {stripControl(choice.available)}
+								{address.chosen === index ? symbols.radioOn : symbols.radioOff} {stripControl(choice.available)}
 							</Text>
 							<Text dimColor>{tag}</Text>
 						</Text>
@@ -107,12 +115,12 @@ export function Step2Screen({kiosk, width, height, texts}: ScreenProps) {
 				<Text dimColor>{`  ${t.step2.cguPosition(offset + 1, Math.min(offset + paneHeight, cgu.length), cgu.length)}`}</Text>
 			</Text>
 			<ScrollPane lines={cgu} offset={offset} height={paneHeight} focused={focus === pane} />
-			<Checkbox label={t.step2.cguAccept} checked={state.cguAccepted} focused={focus === checkbox} />
+			<Checkbox label={t.step2.cguAccept} checked={address.cguAccepted} focused={focus === checkbox} />
 			<Box gap={2}>
 				<Button label={t.step2.previous} focused={focus === previous} />
-				<Button label={failed ? t.step2.retry : t.step2.next} focused={focus === next} disabled={!failed && (!state.cguAccepted || choices.length === 0)} />
+				<Button label={failed ? t.step2.retry : t.step2.next} focused={focus === next} disabled={!failed && (!address.cguAccepted || choices.length === 0)} />
 			</Box>
-			<Text color={color ? 'red' : undefined}>{refused && !state.cguAccepted ? t.step2.cguRequired : ' '}</Text>
+			<Text color={color ? 'red' : undefined}>{address.cguRequired && !address.cguAccepted ? t.step2.cguRequired : ' '}</Text>
 		</Box>
 	);
 }

@@ -1,64 +1,84 @@
+// Step 1 — Configuration du poste: the live checklist, the masked PIN, then the identity read from the card.
 import {Spinner} from '@inkjs/ui';
 import {Box, Text} from 'ink';
-import {useKeys} from '../hooks/use-keys.js';
 import {useState} from 'react';
 import {Checklist} from '../components/checklist.js';
 import {Button, FocusMark, TextField} from '../components/controls.js';
+import {focusIndex, focusStep} from '../components/focus-index.js';
 import {Menu} from '../components/menu.js';
 import {useTheme} from '../components/theme.js';
+import type {AccountView} from '../contract/domain/account.js';
 import {holderName} from '../contract/domain/card-identity.js';
-import {readyForPin} from '../hardware/reader-monitor.js';
-import {focusStep, useFocusIndex} from '../hooks/use-focus-index.js';
-import {useT} from '../hooks/use-t.js';
 import {stripControl} from '../contract/text/sanitize.js';
-import type {HelpTopic, Session} from '../state/session.js';
-import type {ScreenProps} from './screen-props.js';
+import {loggedIn, type CardAndPinState} from '../flows/card-and-pin.js';
+import type {FocusHandle, HelpTopic} from '../flows/navigation.js';
+import type {ReaderSnapshot} from '../hardware/reader-monitor.js';
+import {useKeys} from '../hooks/use-keys.js';
+import {useT} from '../hooks/use-t.js';
 
 const HELP_TOPICS: HelpTopic[] = ['no-card', 'no-icon', 'red-icon'];
 
 const digitsOnly = (value: string) => value.replace(/\D/g, '').slice(0, 4);
 
 /** What step 1 shows; focus order: the PIN field or the Continue button when present, then the help links. */
-function layout(state: Session, ready: boolean) {
-	const askPin = ready && (state.pin.phase === 'entry' || state.pin.phase === 'checking');
-	const loggedIn = state.pin.phase === 'ok' && state.identity !== null;
-	return {askPin, loggedIn, lead: askPin || loggedIn ? 1 : 0};
+function layout(card: CardAndPinState, ready: boolean) {
+	const askPin = ready && (card.pin.phase === 'entry' || card.pin.phase === 'checking');
+	const continues = loggedIn(card);
+	return {askPin, loggedIn: continues, lead: askPin || continues ? 1 : 0};
 }
+
+/** What step 1 shows and emits. */
+export type CardAndPinProps = {
+	card: CardAndPinState;
+	/** The card's state as of now, for key handlers. */
+	now: () => CardAndPinState;
+	/** The account already activated for this card, once read. */
+	activated: AccountView | null;
+	/** Readers and card, live. */
+	snapshot: ReaderSnapshot;
+	/** The four checks pass: the PIN may be asked. */
+	ready: boolean;
+	focus: FocusHandle;
+	actions: {
+		submitPin: (pin: string) => void;
+		continueAfterLogin: () => void;
+		openHelp: (topic: HelpTopic) => void;
+		/** `L`: the next reader's card (several readers). */
+		nextReader: () => void;
+	};
+};
 
 /**
  * Step 1 — Configuration du poste: the live checklist, then the masked PIN, then the identity
  * read from the card. The PIN lives only in this view's state until it is submitted.
  */
-export function Step1Screen({kiosk}: ScreenProps) {
+export function CardAndPinScreen({card, now, activated, snapshot, ready, focus: handle, actions}: CardAndPinProps) {
 	const t = useT();
 	const {color} = useTheme();
-	const {state, snapshot, intents} = kiosk;
-	const {pin: pinState} = state;
-	const identity = state.identity;
+	const {pin: pinState, identity} = card;
 	const [pin, setPin] = useState('');
-	const ready = readyForPin(snapshot);
-	const {askPin, loggedIn, lead} = layout(state, ready);
-	const {focus, current, move} = useFocusIndex(lead + HELP_TOPICS.length);
+	const {askPin, loggedIn, lead} = layout(card, ready);
+	const {focus, current, move} = focusIndex(lead + HELP_TOPICS.length, handle);
 
 	useKeys((input, key) => {
 		move(focusStep(key));
 		const focus = current();
-		const now = layout(kiosk.now(), ready);
+		const shown = layout(now(), ready);
 		// `?` and `l` are typed nowhere here: the PIN field only takes digits.
-		if (input === '?') intents.openHelp('general');
-		if (input === 'l' || input === 'L') intents.nextReader();
-		if (!key.return && !(input === ' ' && focus >= now.lead)) return;
-		if (focus < now.lead) {
-			if (now.loggedIn) intents.continueAfterLogin();
+		if (input === '?') actions.openHelp('general');
+		if (input === 'l' || input === 'L') actions.nextReader();
+		if (!key.return && !(input === ' ' && focus >= shown.lead)) return;
+		if (focus < shown.lead) {
+			if (shown.loggedIn) actions.continueAfterLogin();
 			return; // the PIN field submits through its own onSubmit
 		}
-		const topic = HELP_TOPICS[focus - now.lead];
-		if (topic) intents.openHelp(topic);
+		const topic = HELP_TOPICS[focus - shown.lead];
+		if (topic) actions.openHelp(topic);
 	});
 
 	const submit = (typed: string) => {
 		if (pinState.phase !== 'entry') return;
-		intents.submitPin(typed);
+		actions.submitPin(typed);
 		setPin('');
 	};
 
@@ -74,9 +94,7 @@ export function Step1Screen({kiosk}: ScreenProps) {
 			{askPin && (
 				<Box flexDirection="column">
 					<Text bold>{t.step1.pinPrompt}</Text>
-					{pinState.phase === 'entry' && pinState.status?.state === 'count-low' && !pinState.lastAttempt && (
-						<Text color={warn}>{t.step1.pinCountLow}</Text>
-					)}
+					{pinState.phase === 'entry' && pinState.status?.state === 'count-low' && !pinState.lastAttempt && <Text color={warn}>{t.step1.pinCountLow}</Text>}
 					{pinState.phase === 'entry' && pinState.status?.state === 'final-try' && (
 						<Text color={warn} bold wrap="wrap">
 							{t.step1.pinFinalTry}
@@ -115,8 +133,8 @@ export function Step1Screen({kiosk}: ScreenProps) {
 					<Text>
 						{t.step1.nationalId} : {identity.idType} {stripControl(identity.nationalId)}
 					</Text>
-					{state.account && <Text wrap="truncate-end">{t.step1.alreadyActive(stripControl(state.account.address))}</Text>}
-					<Button label={state.account ? t.step1.seeAccount : t.step1.continue} focused={focus === 0} />
+					{activated && <Text wrap="truncate-end">{t.step1.alreadyActive(stripControl(activated.address))}</Text>}
+					<Button label={activated ? t.step1.seeAccount : t.step1.continue} focused={focus === 0} />
 				</Box>
 			)}
 			<Text> </Text>

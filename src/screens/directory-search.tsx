@@ -1,15 +1,16 @@
+// "Rechercher dans l'annuaire": a search box and filters, results as you type, one entry's details.
 import {Box, Text} from 'ink';
 import {useRef} from 'react';
 import {FocusMark, TextField} from '../components/controls.js';
+import {focusIndex, focusStep} from '../components/focus-index.js';
 import {useSymbols, useTheme} from '../components/theme.js';
-import {focusStep, useFocusIndex} from '../hooks/use-focus-index.js';
+import type {DirectoryEntry} from '../contract/domain/directory.js';
+import {formatMobile} from '../contract/rules/contact-rules.js';
+import {stripControl} from '../contract/text/sanitize.js';
+import type {Directory, DirectoryField, DirectorySearch} from '../flows/directory.js';
+import type {FocusHandle} from '../flows/navigation.js';
 import {useKeys} from '../hooks/use-keys.js';
 import {useT} from '../hooks/use-t.js';
-import type {DirectoryEntry} from '../contract/domain/directory.js';
-import {stripControl} from '../contract/text/sanitize.js';
-import {formatMobile} from '../contract/rules/contact-rules.js';
-import type {DirectoryField, DirectorySearch} from '../state/session.js';
-import type {ScreenProps} from './screen-props.js';
 
 // Focus order: the search box, the filters, then the results.
 const TEXT = 0;
@@ -29,7 +30,7 @@ function placeFilter(value: string): string {
 }
 
 /** How a mailbox is named in the results: the person, or the structure and its service. */
-export function entryName(entry: DirectoryEntry): string {
+function entryName(entry: DirectoryEntry): string {
 	if (entry.surname) return stripControl([entry.civility && entry.civility.length <= 3 ? capitalise(entry.civility) : '', entry.surname, entry.givenName].filter(Boolean).join(' '));
 	return stripControl([entry.organisation, entry.service].filter(Boolean).join(' — '));
 }
@@ -44,39 +45,48 @@ function entryAt(search: DirectorySearch, index: number): DirectoryEntry | undef
 	return results ? results.entries[index - results.offset] : undefined;
 }
 
+/** What the directory screen shows and emits. */
+export type DirectorySearchProps = {
+	search: DirectorySearch;
+	/** The search as of now, for key handlers. */
+	now: () => DirectorySearch;
+	/** A session is open (card or sign-in): published mobiles are shown. */
+	mobilesShown: boolean;
+	/** Columns available. */
+	width: number;
+	/** Rows available. */
+	height: number;
+	focus: FocusHandle;
+	actions: Pick<Directory, 'edit' | 'cycleProfession' | 'moveSelection' | 'openDetail'>;
+};
+
 /** "Rechercher dans l'annuaire": a search box and filters, results as you type, one entry's details. */
-export function DirectoryScreen({kiosk, width, height}: ScreenProps) {
+export function DirectorySearchScreen({search, now, mobilesShown, width, height, focus: handle, actions}: DirectorySearchProps) {
 	const t = useT();
 	const {color} = useTheme();
 	const symbols = useSymbols();
-	const {state, intents, now} = kiosk;
-	const search = state.directory;
-	const {focus, current, move, setFocus} = useFocusIndex(5);
+	const {focus, current, move, setFocus} = focusIndex(5, handle);
 	const visibleResults = Math.max(1, Math.floor((height - FIXED_ROWS) / ROWS_PER_RESULT));
-	const professions = search.state?.professions ?? [];
+	const professions = search.status?.professions ?? [];
 
-	const edit = (field: DirectoryField) => (value: string) => {
-		intents.dispatch({type: 'directory-field', field, value});
-		intents.searchDirectory();
-	};
-	const cycleProfession = (delta: number) => {
-		const codes = ['', ...professions.map(profession => profession.code)];
-		const at = codes.indexOf(now().directory.query.profession);
-		intents.dispatch({type: 'directory-profession', code: codes[(at + delta + codes.length) % codes.length] ?? ''});
-		intents.searchDirectory();
-	};
+	const edit = (field: DirectoryField) => (value: string) => actions.edit(field, value);
+	const cycleProfession = (delta: number) =>
+		actions.cycleProfession(
+			delta,
+			professions.map(profession => profession.code),
+		);
 
 	useKeys((input, key) => {
-		const {directory} = now();
+		const directory = now();
 		const total = directory.results?.total ?? 0;
 		const at = current();
 		if (directory.detail || at === RESULTS) {
 			if (key.upArrow && at === RESULTS && directory.selected === 0 && !directory.detail) setFocus(CITY);
-			else if (key.upArrow) intents.selectDirectoryResult(directory.selected - 1);
-			else if (key.downArrow) intents.selectDirectoryResult(directory.selected + 1);
-			else if (key.pageDown) intents.selectDirectoryResult(directory.selected + visibleResults);
-			else if (key.pageUp) intents.selectDirectoryResult(directory.selected - visibleResults);
-			else if (key.return && total > 0) intents.dispatch({type: 'directory-detail', open: true});
+			else if (key.upArrow) actions.moveSelection(-1);
+			else if (key.downArrow) actions.moveSelection(1);
+			else if (key.pageDown) actions.moveSelection(visibleResults);
+			else if (key.pageUp) actions.moveSelection(-visibleResults);
+			else if (key.return && total > 0) actions.openDetail();
 			else if (key.tab && !directory.detail) move(key.shift ? -1 : 1);
 			return;
 		}
@@ -109,17 +119,17 @@ export function DirectoryScreen({kiosk, width, height}: ScreenProps) {
 			{text} :{' '}
 		</Text>
 	);
-	const phase = search.state?.phase;
+	const phase = search.status?.phase;
 	const status =
 		search.request.phase === 'failed'
 			? {text: search.request.error, tone: 'error' as const}
 			: phase === 'loading' || phase === 'idle'
-				? {text: t.directory.loading(Math.min(99, Math.floor((search.state?.progress ?? 0) * 100))), tone: 'warning' as const}
+				? {text: t.directory.loading(Math.min(99, Math.floor((search.status?.progress ?? 0) * 100))), tone: 'warning' as const}
 				: phase === 'failed'
-					? {text: t.directory.failed(search.state?.error ?? ''), tone: 'error' as const}
+					? {text: t.directory.failed(search.status?.error ?? ''), tone: 'error' as const}
 					: phase === 'none'
 						? {text: t.directory.none, tone: 'warning' as const}
-						: {text: state.authSession || state.directorySession ? t.directory.mobilesShown : t.directory.mobilesHidden, tone: 'info' as const};
+						: {text: mobilesShown ? t.directory.mobilesShown : t.directory.mobilesHidden, tone: 'info' as const};
 	const toneColor = {error: 'red', warning: 'yellow', info: undefined}[status.tone];
 	const selectedEntry = entryAt(search, search.selected);
 

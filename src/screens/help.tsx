@@ -1,26 +1,45 @@
+// Help: a help branch of the seed (or the general help), with the live checklist and the workstation's diagnostics.
 import {Spinner} from '@inkjs/ui';
 import {Box, Text} from 'ink';
 import {useEffect} from 'react';
-import {useKeys} from '../hooks/use-keys.js';
 import {Checklist} from '../components/checklist.js';
 import {useSymbols} from '../components/theme.js';
-import {useT} from '../hooks/use-t.js';
 import {stripControl} from '../contract/text/sanitize.js';
 import {wrapText} from '../contract/text/text.js';
-import type {ScreenProps} from './screen-props.js';
+import type {HelpTopic} from '../flows/navigation.js';
+import type {Diagnosis} from '../flows/workstation.js';
+import type {ReaderSnapshot} from '../hardware/reader-monitor.js';
+import {useKeys} from '../hooks/use-keys.js';
+import {useT} from '../hooks/use-t.js';
+
+/** What the help screen shows and emits. */
+export type HelpProps = {
+	topic: HelpTopic;
+	/** Readers and card, live. */
+	snapshot: ReaderSnapshot;
+	diagnosis: Diagnosis;
+	/** The card is the demo card: there is no workstation to diagnose. */
+	demo: boolean;
+	/** Columns available. */
+	width: number;
+	actions: {
+		/** Runs the workstation diagnostics in the background. */
+		diagnose: () => void;
+		back: () => void;
+	};
+};
 
 /** A help branch of the seed (or the general help): its steps and the live diagnostic. */
-export function HelpScreen({kiosk, width, demo}: ScreenProps) {
+export function HelpScreen({topic, snapshot, diagnosis, demo, width, actions}: HelpProps) {
 	const t = useT();
 	const symbols = useSymbols();
-	const {state, snapshot, intents, diagnosis} = kiosk;
-	const topic = state.helpTopic;
+	const {diagnose, back} = actions;
 	// The demo card has no workstation to diagnose: its checklist is all there is.
 	useEffect(() => {
-		if (!demo) intents.diagnose();
-	}, [demo, intents]);
+		if (!demo) diagnose();
+	}, [demo, diagnose]);
 	useKeys((_input, key) => {
-		if (key.return) intents.dispatch({type: 'back'});
+		if (key.return) back();
 	});
 	return (
 		<Box flexDirection="column" paddingX={1}>

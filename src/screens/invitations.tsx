@@ -1,22 +1,32 @@
+// "Inviter vos confrères": e-mail addresses in, invitations sent by the backend.
 import {Box, Text} from 'ink';
-import {useKeys} from '../hooks/use-keys.js';
 import {Button, FocusMark, TextField} from '../components/controls.js';
+import {focusIndex, focusStep} from '../components/focus-index.js';
 import {useTheme} from '../components/theme.js';
-import {focusStep, useFocusIndex} from '../hooks/use-focus-index.js';
-import {useT} from '../hooks/use-t.js';
 import {wrapText} from '../contract/text/text.js';
-import type {ScreenProps} from './screen-props.js';
+import type {Invitations, InvitationsState} from '../flows/invitations.js';
+import type {FocusHandle} from '../flows/navigation.js';
+import {useKeys} from '../hooks/use-keys.js';
+import {useT} from '../hooks/use-t.js';
+
+/** What the invitations screen shows and emits. */
+export type InvitationsProps = {
+	invitations: InvitationsState;
+	/** Columns available. */
+	width: number;
+	focus: FocusHandle;
+	actions: Invitations;
+};
 
 /** "Inviter vos confrères": e-mail addresses in, invitations sent by the backend. */
-export function InviteScreen({kiosk, width}: ScreenProps) {
+export function InvitationsScreen({invitations, width, focus: handle, actions}: InvitationsProps) {
 	const t = useT();
 	const {color} = useTheme();
-	const {state, intents} = kiosk;
-	const {input, request, sent} = state.invite;
-	const {focus, current, move} = useFocusIndex(2);
+	const {input, request, sent} = invitations;
+	const {focus, current, move} = focusIndex(2, handle);
 	useKeys((_input, key) => {
 		move(focusStep(key));
-		if (key.return && current() === 1) intents.invite();
+		if (key.return && current() === 1) actions.send();
 	});
 	return (
 		<Box flexDirection="column" paddingX={1}>
@@ -28,7 +38,7 @@ export function InviteScreen({kiosk, width}: ScreenProps) {
 			<Box>
 				<FocusMark focused={focus === 0} />
 				<Text bold={focus === 0}>{t.invite.label} : </Text>
-				<TextField value={input} focused={focus === 0} onChange={value => intents.dispatch({type: 'invite-input', value})} onSubmit={intents.invite} />
+				<TextField value={input} focused={focus === 0} onChange={actions.edit} onSubmit={actions.send} />
 			</Box>
 			<Text> </Text>
 			<Button label={request.phase === 'sending' ? t.invite.sending : t.invite.send} focused={focus === 1} />

@@ -1,38 +1,46 @@
+// The one-time code screen: the code typed back, or a new one asked for.
 import {Spinner} from '@inkjs/ui';
 import {Box, Text} from 'ink';
 import {useState} from 'react';
 import {Button, FocusMark, TextField} from '../components/controls.js';
+import {focusIndex, focusStep} from '../components/focus-index.js';
 import {useTheme} from '../components/theme.js';
-import {focusStep, useFocusIndex} from '../hooks/use-focus-index.js';
+import {stripControl} from '../contract/text/sanitize.js';
+import type {FocusHandle} from '../flows/navigation.js';
+import type {OneTimeCode, PendingCode} from '../flows/one-time-code.js';
 import {useKeys} from '../hooks/use-keys.js';
 import {useT} from '../hooks/use-t.js';
-import {stripControl} from '../contract/text/sanitize.js';
-import type {ScreenProps} from './screen-props.js';
 
 const sixDigits = (value: string) => value.replace(/\D/g, '').slice(0, 6);
+
+/** What the code screen shows and emits. */
+export type OneTimeCodeProps = {
+	/** The code awaited (none: nothing to show). */
+	code: PendingCode | null;
+	focus: FocusHandle;
+	actions: OneTimeCode;
+};
 
 /**
  * The one-time code: sent to the channel being verified before activation, or to the account's
  * preferred channel for a sign-in without the card. The code lives only in this view until sent.
  */
-export function CodeScreen({kiosk}: ScreenProps) {
+export function OneTimeCodeScreen({code: pending, focus: handle, actions}: OneTimeCodeProps) {
 	const t = useT();
 	const {color} = useTheme();
-	const {state, intents} = kiosk;
 	const [code, setCode] = useState('');
 	// Focus order: the field, "Valider", "Renvoyer le code".
-	const {focus, current, move} = useFocusIndex(3);
+	const {focus, current, move} = focusIndex(3, handle);
 	const submit = (typed: string) => {
-		intents.submitCode(typed);
+		actions.submit(typed);
 		setCode('');
 	};
 	useKeys((_input, key) => {
 		move(focusStep(key));
 		if (!key.return) return;
 		if (current() === 1) submit(code);
-		else if (current() === 2) intents.resendCode();
+		else if (current() === 2) actions.resend();
 	});
-	const pending = state.code;
 	if (!pending) return null;
 	const bad = color ? 'red' : undefined;
 	return (

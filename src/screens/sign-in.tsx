@@ -1,24 +1,34 @@
+// "Me connecter sans carte CPS": the MSSanté address and password, then a code (SPEC §4).
 import {Spinner} from '@inkjs/ui';
 import {Box, Text} from 'ink';
 import {Button, FocusMark, TextField} from '../components/controls.js';
+import {focusIndex, focusStep} from '../components/focus-index.js';
 import {useTheme} from '../components/theme.js';
-import {focusStep, useFocusIndex} from '../hooks/use-focus-index.js';
+import {wrapText} from '../contract/text/text.js';
+import type {FocusHandle} from '../flows/navigation.js';
+import type {SignIn, SignInState} from '../flows/sign-in.js';
 import {useKeys} from '../hooks/use-keys.js';
 import {useT} from '../hooks/use-t.js';
-import {wrapText} from '../contract/text/text.js';
-import type {ScreenProps} from './screen-props.js';
+
+/** What the sign-in screen shows and emits. */
+export type SignInProps = {
+	signIn: SignInState;
+	/** Columns available. */
+	width: number;
+	focus: FocusHandle;
+	actions: SignIn;
+};
 
 /** "Me connecter sans carte CPS": MSSanté address and password, then a code (SPEC §4). */
-export function SignInScreen({kiosk, width}: ScreenProps) {
+export function SignInScreen({signIn, width, focus: handle, actions}: SignInProps) {
 	const t = useT();
 	const {color} = useTheme();
-	const {state, intents} = kiosk;
-	const {address, password, request} = state.signIn;
+	const {address, password, request} = signIn;
 	// Focus order: address, password, "Recevoir mon code".
-	const {focus, current, move} = useFocusIndex(3);
+	const {focus, current, move} = focusIndex(3, handle);
 	useKeys((_input, key) => {
 		move(focusStep(key));
-		if (key.return && current() === 2) intents.submitSignIn();
+		if (key.return && current() === 2) actions.submit();
 	});
 	return (
 		<Box flexDirection="column" paddingX={1}>
@@ -33,13 +43,13 @@ export function SignInScreen({kiosk, width}: ScreenProps) {
 			<Text>
 				<FocusMark focused={focus === 0} />
 				{'  '}
-				<TextField value={address} focused={focus === 0} onChange={value => intents.dispatch({type: 'sign-in-field', field: 'address', value})} onSubmit={() => move(1)} />
+				<TextField value={address} focused={focus === 0} onChange={value => actions.edit('address', value)} onSubmit={() => move(1)} />
 			</Text>
 			<Text bold={focus === 1}>{`  ${t.signIn.password}`}</Text>
 			<Text>
 				<FocusMark focused={focus === 1} />
 				{'  '}
-				<TextField value={password} focused={focus === 1} secret onChange={value => intents.dispatch({type: 'sign-in-field', field: 'password', value})} onSubmit={intents.submitSignIn} />
+				<TextField value={password} focused={focus === 1} secret onChange={value => actions.edit('password', value)} onSubmit={actions.submit} />
 			</Text>
 			<Text> </Text>
 			<Button label={t.signIn.submit} focused={focus === 2} />

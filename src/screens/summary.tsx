@@ -1,33 +1,55 @@
+// Step 4 — Récapitulatif: the account and every option chosen, then what can be done with it.
 import {Box, Text} from 'ink';
-import {useKeys} from '../hooks/use-keys.js';
+import {focusIndex, focusStep} from '../components/focus-index.js';
 import {Menu} from '../components/menu.js';
 import {useTheme} from '../components/theme.js';
-import {focusStep, useFocusIndex} from '../hooks/use-focus-index.js';
+import type {AccountView} from '../contract/domain/account.js';
 import {holderName} from '../contract/domain/card-identity.js';
-import {useT} from '../hooks/use-t.js';
+import {formatMobile} from '../contract/rules/contact-rules.js';
 import {stripControl} from '../contract/text/sanitize.js';
 import {wrapText} from '../contract/text/text.js';
-import {formatMobile} from '../contract/rules/contact-rules.js';
-import type {ScreenProps} from './screen-props.js';
+import type {AccountState} from '../flows/account.js';
+import type {FocusHandle, HelpTopic} from '../flows/navigation.js';
+import {useKeys} from '../hooks/use-keys.js';
+import {useT} from '../hooks/use-t.js';
+
+/** What step 4 shows and emits. */
+export type SummaryProps = {
+	/** The account as stored. */
+	account: AccountView | null;
+	/** What just happened to it: the title says so. */
+	lastSave: AccountState['lastSave'];
+	/** Columns available. */
+	width: number;
+	focus: FocusHandle;
+	actions: {
+		openWebmail: () => void;
+		/** "Modifier mon compte": step 3 over this screen. */
+		edit: () => void;
+		invite: () => void;
+		openDirectory: () => void;
+		/** "Terminer": the session ends. */
+		finish: () => void;
+		openHelp: (topic: HelpTopic) => void;
+	};
+};
 
 /** Step 4 — Récapitulatif: the account and every option chosen, then the actions. */
-export function Step4Screen({kiosk, width}: ScreenProps) {
+export function SummaryScreen({account, lastSave, width, focus: handle, actions}: SummaryProps) {
 	const t = useT();
 	const {color} = useTheme();
-	const {state, intents} = kiosk;
-	const {focus, current, move} = useFocusIndex(5);
+	const {focus, current, move} = focusIndex(5, handle);
 	useKeys((input, key) => {
 		move(focusStep(key));
-		if (input === '?') intents.openHelp('general');
+		if (input === '?') actions.openHelp('general');
 		if (!key.return) return;
 		const focus = current();
-		if (focus === 0) intents.dispatch({type: 'open-overlay', screen: 'webmail'});
-		else if (focus === 1) intents.dispatch({type: 'edit-account'});
-		else if (focus === 2) intents.dispatch({type: 'open-overlay', screen: 'invite'});
-		else if (focus === 3) intents.openDirectory();
-		else intents.finish();
+		if (focus === 0) actions.openWebmail();
+		else if (focus === 1) actions.edit();
+		else if (focus === 2) actions.invite();
+		else if (focus === 3) actions.openDirectory();
+		else actions.finish();
 	});
-	const account = state.account;
 	if (!account) return null;
 	const {identity, options} = account;
 	const yesNo = (value: boolean) => (value ? t.step4.yes : t.step4.no);
@@ -42,7 +64,7 @@ export function Step4Screen({kiosk, width}: ScreenProps) {
 		[t.step4.listeRouge, yesNo(options.listeRouge)],
 		[t.step4.paperless, options.paperless ? t.step4.paperStopped : t.step4.paperKept],
 	];
-	const title = state.lastSave === 'activated' ? t.step4.activated : state.lastSave === 'updated' ? t.step4.updated : t.step4.existing;
+	const title = lastSave === 'activated' ? t.step4.activated : lastSave === 'updated' ? t.step4.updated : t.step4.existing;
 	const items = [t.step4.actions.webmail, t.step4.actions.edit, t.step4.actions.invite, t.step4.actions.directory, t.step4.actions.finish].map(label => ({key: label, label}));
 	return (
 		<Box flexDirection="column" paddingX={1}>

@@ -1,11 +1,24 @@
+// "Accéder au Webmail": the URL, its QR code, and the browser where the workstation has one.
 import {Box, Text} from 'ink';
-import {useKeys} from '../hooks/use-keys.js';
 import {useEffect, useState} from 'react';
 import {Button} from '../components/controls.js';
 import {useTheme} from '../components/theme.js';
-import {useT} from '../hooks/use-t.js';
 import {stripControl} from '../contract/text/sanitize.js';
-import type {ScreenProps} from './screen-props.js';
+import {useKeys} from '../hooks/use-keys.js';
+import {useT} from '../hooks/use-t.js';
+
+/** What the webmail screen shows and emits. */
+export type WebmailProps = {
+	/** The webmail's address (settings). */
+	url: string;
+	actions: {
+		/** Whether a browser can be opened here (asked once, when the screen opens). */
+		browserAvailable: () => Promise<boolean>;
+		openBrowser: (url: string) => void;
+		/** Enter once the browser is open (or when there is none): back to step 4. */
+		close: () => void;
+	};
+};
 
 /** Renders a QR matrix with half blocks, two modules per character row; light modules drawn. */
 function qrLines(modules: {size: number; get: (row: number, column: number) => number}, margin = 2): string[] {
@@ -29,19 +42,20 @@ function qrLines(modules: {size: number; get: (row: number, column: number) => n
 }
 
 /** "Accéder au Webmail": the URL, its QR code (UTF-8 terminals), and the browser where there is one. */
-export function WebmailScreen({kiosk, webmailUrl}: ScreenProps & {webmailUrl: string}) {
+export function WebmailScreen({url: webmailUrl, actions}: WebmailProps) {
 	const t = useT();
+	const {browserAvailable: askBrowser, openBrowser, close} = actions;
 	const {unicode} = useTheme();
 	const [qr, setQr] = useState<string[] | null>(null);
 	const [opened, setOpened] = useState(false);
 	const [browserAvailable, setBrowserAvailable] = useState(false);
 	useEffect(() => {
 		let live = true;
-		void kiosk.intents.browserAvailable().then(available => live && setBrowserAvailable(available));
+		void askBrowser().then(available => live && setBrowserAvailable(available));
 		return () => {
 			live = false;
 		};
-	}, [kiosk.intents]);
+	}, [askBrowser]);
 	useEffect(() => {
 		if (!unicode) return;
 		let live = true;
@@ -58,9 +72,9 @@ export function WebmailScreen({kiosk, webmailUrl}: ScreenProps & {webmailUrl: st
 	useKeys((_input, key) => {
 		if (!key.return) return;
 		if (browserAvailable && !opened) {
-			kiosk.intents.openBrowser(webmailUrl);
+			openBrowser(webmailUrl);
 			setOpened(true);
-		} else kiosk.intents.dispatch({type: 'back'});
+		} else close();
 	});
 	return (
 		<Box flexDirection="column" paddingX={1}>

@@ -1,16 +1,31 @@
+// Welcome: presentation of MSSanté from the seed, and the four entry points.
 import {Box, Text} from 'ink';
-import {useKeys} from '../hooks/use-keys.js';
+import {focusIndex, focusStep} from '../components/focus-index.js';
 import {Menu} from '../components/menu.js';
-import {focusStep, useFocusIndex} from '../hooks/use-focus-index.js';
-import {useT} from '../hooks/use-t.js';
 import {wrapText} from '../contract/text/text.js';
-import type {ScreenProps} from './screen-props.js';
+import type {FocusHandle, HelpTopic} from '../flows/navigation.js';
+import {useKeys} from '../hooks/use-keys.js';
+import {useT} from '../hooks/use-t.js';
+
+/** What Welcome shows and emits. */
+export type WelcomeProps = {
+	/** Columns available. */
+	width: number;
+	focus: FocusHandle;
+	actions: {
+		/** "Créer / activer mon compte": step 1. */
+		startWizard: () => void;
+		/** "Me connecter sans carte CPS". */
+		startSignIn: () => void;
+		openDirectory: () => void;
+		openHelp: (topic: HelpTopic) => void;
+	};
+};
 
 /** Welcome: presentation of MSSanté from the seed, and the four entry points. */
-export function WelcomeScreen({kiosk, width}: ScreenProps) {
+export function WelcomeScreen({width, focus: handle, actions}: WelcomeProps) {
 	const t = useT().welcome;
-	const {intents} = kiosk;
-	const {focus, current, move} = useFocusIndex(4);
+	const {focus, current, move} = focusIndex(4, handle);
 	const items = [
 		{key: 'activate', label: t.menu.activate},
 		{key: 'signIn', label: t.menu.signIn},
@@ -19,13 +34,13 @@ export function WelcomeScreen({kiosk, width}: ScreenProps) {
 	];
 	useKeys((input, key) => {
 		move(focusStep(key));
-		if (input === '?') intents.openHelp('general');
+		if (input === '?') actions.openHelp('general');
 		if (!key.return && input !== ' ') return;
 		const focus = current();
-		if (focus === 0) intents.startWizard();
-		else if (focus === 1) intents.startSignIn();
-		else if (focus === 2) intents.openDirectory();
-		else intents.openHelp('general');
+		if (focus === 0) actions.startWizard();
+		else if (focus === 1) actions.startSignIn();
+		else if (focus === 2) actions.openDirectory();
+		else actions.openHelp('general');
 	});
 	return (
 		<Box flexDirection="column" paddingX={1}>

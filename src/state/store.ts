@@ -1,7 +1,10 @@
+// A synchronous reducer store: the kiosk's session lives in one, read at once after each action.
+
 /** A value changed only by a reducer, readable at once after each action. */
 export type Store<S, A> = {
 	get(): S;
-	dispatch(action: A): void;
+	/** Applies the actions in order, then notifies once: a change spanning several parts of the state is one change. */
+	dispatch(...actions: A[]): void;
 	subscribe(listener: () => void): () => void;
 };
 
@@ -15,8 +18,8 @@ export function createStore<S, A>(reducer: (state: S, action: A) => S, initial: 
 	const listeners = new Set<() => void>();
 	return {
 		get: () => state,
-		dispatch(action) {
-			const next = reducer(state, action);
+		dispatch(...actions) {
+			const next = actions.reduce(reducer, state);
 			if (next === state) return;
 			state = next;
 			for (const listener of listeners) listener();

@@ -230,7 +230,9 @@ describe('Mobiles and accounts activated here', () => {
 		// The session opened with the card: once the national file is read, the status says so.
 		await pilot.waitFor('Connecté : les mobiles publiés sont visibles.', 10_000);
 		await pilot.press('escape');
-		await pilot.press('tab', 'tab', 'tab', 'enter');
+		// Step 4 again, the focus still on "Rechercher dans l'annuaire".
+		await pilot.waitFor(/> Rechercher dans l’annuaire/);
+		await pilot.press('enter');
 		await pilot.waitFor('Rechercher dans l’annuaire MSSanté');
 		// Ctrl+U clears the box; then the colleague with her published mobile.
 		await pilot.type('\u0015bouvier elo');

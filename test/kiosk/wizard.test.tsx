@@ -154,6 +154,9 @@ describe('kiosk behaviour', () => {
 		await pilot.press('escape');
 		await pilot.waitFor('Convention de preuve');
 		await pilot.press('escape');
+		// Back on step 3 with the focus where it was left; up to the first field.
+		await pilot.waitFor(/> En savoir plus sur la convention de preuve/);
+		await pilot.press(...Array<'up'>(9).fill('up'));
 		await pilot.waitFor('Choisissez votre mot de passe');
 	});
 
@@ -230,12 +233,9 @@ describe('kiosk behaviour', () => {
 		const {pilot} = kiosk;
 		await pilot.press('enter');
 		await pilot.waitFor('Entrez le code porteur');
-		for (const [index, text] of [
-			[1, 'Demandez votre carte CPS'],
-			[2, 'Vérifiez le câble USB'],
-			[3, 'Insérez la carte puce en premier'],
-		] as const) {
-			for (let i = 0; i < index; i++) await pilot.press('tab');
+		// Esc comes back with the focus on the link just followed: the next one is one Tab away.
+		for (const text of ['Demandez votre carte CPS', 'Vérifiez le câble USB', 'Insérez la carte puce en premier']) {
+			await pilot.press('tab');
 			await pilot.press('enter');
 			await pilot.waitFor(text);
 			expect(pilot.frame()).toContain('[OK] Service carte à puce (pcscd) : actif');
@@ -337,7 +337,8 @@ describe('step 3 rules', () => {
 		await pilot.type(`${lastCode(backend.outbox.list())}\r`);
 		await pilot.waitFor('Échec : service d’activation injoignable. Vos saisies sont conservées.');
 		expect(backend.accounts()).toHaveLength(1);
-		// Back on step 3 after the code: every value is still there.
+		// Back on step 3 after the code, the focus on the button left: every value is still there.
+		await pilot.press(...Array<'up'>(9).fill('up'));
 		expect(pilot.frame()).toContain('m.lefevre@exemple.fr');
 		await focusLine(pilot, 'Réessayer');
 		await pilot.press('enter');

@@ -1,5 +1,7 @@
-import {useRef, useState} from 'react';
+// The focused item of a screen, kept in the session on the screen's stack entry (so that coming
+// back to the screen finds it where it was), read and moved by the screen's key handler.
 import type {Key} from 'ink';
+import type {FocusHandle} from '../flows/navigation.js';
 
 /** +1 for Tab or ↓, −1 for Shift+Tab or ↑, 0 for any other key. */
 export function focusStep(key: Key): number {
@@ -19,19 +21,14 @@ export type FocusIndex = {
 };
 
 /** Index of the focused item among `count`, wrapping around and kept in range when `count` changes. */
-export function useFocusIndex(count: number, initial = 0): FocusIndex {
-	const [focus, setFocusState] = useState(initial);
-	const now = useRef(initial);
+export function focusIndex(count: number, handle: FocusHandle): FocusIndex {
 	const clamp = (index: number) => (count === 0 ? 0 : Math.min(Math.max(index, 0), count - 1));
-	const setFocus = (index: number) => {
-		now.current = clamp(index);
-		setFocusState(now.current);
-	};
+	const setFocus = (index: number) => handle.set(clamp(index));
 	return {
-		focus: clamp(focus),
-		current: () => clamp(now.current),
+		focus: clamp(handle.index),
+		current: () => clamp(handle.now()),
 		move: delta => {
-			if (delta !== 0 && count > 0) setFocus((((clamp(now.current) + delta) % count) + count) % count);
+			if (delta !== 0 && count > 0) setFocus((((clamp(handle.now()) + delta) % count) + count) % count);
 		},
 		setFocus,
 	};

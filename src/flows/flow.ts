@@ -1,0 +1,33 @@
+// What every flow of the session is built on: the session store, read and changed synchronously,
+// and the guard that drops the results of asynchronous work once the session they belong to is gone.
+import {BackendError} from '../contract/api/errors.js';
+import type {Catalogue} from '../contract/i18n/index.js';
+import type {Session, SessionAction} from '../state/session.js';
+
+/** The session store as a flow sees it (see src/state/session-store.ts). */
+export type FlowContext = {
+	/** The session as of now, not as of the last render: what a key that follows another must act on. */
+	get: () => Session;
+	/** Applies the actions in order, then notifies once: a step spanning several flows is one change. */
+	dispatch: (...actions: SessionAction[]) => void;
+	/**
+	 * Hands the outcome of `work` to `then` (or its failure to `fail`) only if the session is still
+	 * the one that started it: answers arriving after a wipe (card removed, idle, Terminer) are dropped.
+	 */
+	guarded: <T>(work: Promise<T>, then: (value: T) => void, fail?: (error: unknown) => void) => void;
+};
+
+/** A request to the backend in progress or failed (message already translated, or raw). */
+export type Pending = {phase: 'idle'} | {phase: 'sending'} | {phase: 'failed'; error: string; code?: string};
+
+/** The request state of nothing in progress. */
+export const IDLE: Pending = {phase: 'idle'};
+
+/** The request state of a request on its way. */
+export const SENDING: Pending = {phase: 'sending'};
+
+/** A failed request: the backend's error in the session's language, and its code when the backend gave one. */
+export function failed(error: unknown, t: Catalogue): Pending {
+	if (error instanceof BackendError) return {phase: 'failed', error: t.backendErrors[error.code], code: error.code};
+	return {phase: 'failed', error: t.backendErrors.unavailable};
+}
