@@ -1,0 +1,31 @@
+// Invitations without Ink, on a fake backend: every address checked before any is sent.
+import {describe, expect, test} from 'vitest';
+import {createInvitations} from '../../../src/flows/invitations.js';
+import {ACCOUNT, PROOF, fakeApi, fakeProve, flush, sessionAfter, t} from './fakes.js';
+
+function invitationsScreen() {
+	const store = sessionAfter({type: 'account/saved', account: ACCOUNT}, {type: 'navigation/restart', screen: 'step4'}, {type: 'navigation/open', screen: 'invite'});
+	const api = fakeApi({invite: ({emails}) => ({sent: emails.length})});
+	return {store, api, invitations: createInvitations(store, {api, prove: fakeProve, t})};
+}
+
+describe('invitations (fake backend)', () => {
+	test('nothing typed, or one invalid address: nothing is sent, and the reason names it', () => {
+		const {store, api, invitations} = invitationsScreen();
+		invitations.send();
+		expect(store.get().invitations.request).toEqual({phase: 'failed', error: t.invite.empty});
+		invitations.edit('a.martin@exemple.fr, pas-une-adresse');
+		invitations.send();
+		expect(store.get().invitations.request).toEqual({phase: 'failed', error: t.invite.invalid('pas-une-adresse')});
+		expect(api.calls).toEqual([]);
+	});
+
+	test('sent with the card: the count is shown and the field emptied', async () => {
+		const {store, api, invitations} = invitationsScreen();
+		invitations.edit('a.martin@exemple.fr; b.durand@exemple.fr');
+		invitations.send();
+		await flush();
+		expect(api.of('invite')).toEqual([{proof: PROOF, emails: ['a.martin@exemple.fr', 'b.durand@exemple.fr']}]);
+		expect(store.get().invitations).toEqual({input: '', request: {phase: 'idle'}, sent: 2});
+	});
+});
