@@ -1,3 +1,4 @@
+// Step 1's live checklist (service, reader, card, module), also shown by the help screens.
 import {Box, Text} from 'ink';
 import type {ReaderSnapshot} from '../hardware/reader-monitor.js';
 import {useT} from '../hooks/use-t.js';

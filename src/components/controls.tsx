@@ -1,3 +1,4 @@
+// The kiosk's controls: focus mark, checkbox, button, and a one-line text field written for fast keys.
 import {Text} from 'ink';
 import {useRef, useState} from 'react';
 import {useKeys} from '../hooks/use-keys.js';
@@ -20,6 +21,7 @@ export type CheckboxProps = {
 	focused: boolean;
 };
 
+/** A checkbox line: `[x] label`, the pointer when focused. */
 export function Checkbox({label, checked, focused}: CheckboxProps) {
 	const symbols = useSymbols();
 	return (

@@ -1,3 +1,4 @@
+// The footer of every screen: the status line (notice, countdown) and the key hints.
 import {Box, Text} from 'ink';
 
 /** Rows the footer takes: the status line and two lines of keys. */

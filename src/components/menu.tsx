@@ -3,7 +3,7 @@ import {Box, Text} from 'ink';
 import {FocusMark} from './controls.js';
 
 /** One entry of a menu. */
-export type MenuItem = {
+type MenuItem = {
 	/** React key. */
 	key: string;
 	label: string;

@@ -1,3 +1,4 @@
+// What the terminal can draw (UTF-8, colours) and the symbols that follow from it.
 import {createContext, useContext} from 'react';
 
 /** How the terminal can draw: symbols and colours never carry meaning alone (SPEC §3). */
@@ -8,6 +9,7 @@ export type Theme = {
 	color: boolean;
 };
 
+/** The symbols the screens draw with, in UTF-8 or ASCII. */
 export type Symbols = {
 	ok: string;
 	bad: string;
@@ -71,12 +73,15 @@ export function detectTheme(env: NodeJS.ProcessEnv, colorLevel: number): Theme {
 	return {unicode: /utf-?8/i.test(locale), color: colorLevel > 0 && !env['NO_COLOR']};
 }
 
+/** The terminal's abilities, provided above the screens. */
 export const ThemeContext = createContext<Theme>({unicode: true, color: true});
 
+/** The symbol set of the terminal. */
 export function useSymbols(): Symbols {
 	return symbolsFor(useContext(ThemeContext));
 }
 
+/** What the terminal can draw. */
 export function useTheme(): Theme {
 	return useContext(ThemeContext);
 }

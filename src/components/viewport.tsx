@@ -1,3 +1,4 @@
+// Scrolling for what does not fit: a viewport over a long form, a bordered pane over a long text.
 import {Box, Text} from 'ink';
 import {useRef, type ReactNode} from 'react';
 import {useSymbols} from './theme.js';
@@ -81,7 +82,7 @@ export function ScrollPane({lines, offset, height, focused}: ScrollPaneProps) {
 	return (
 		<Box flexDirection="column" borderStyle={focused ? 'double' : 'single'} paddingX={1} height={height + 2} flexShrink={0}>
 			{lines.slice(offset, offset + height).map((line, index) => (
-				// Lines of a static text: their index is their identity.
+				// biome-ignore lint/suspicious/noArrayIndexKey: lines of a static text, their index is their identity.
 				<Text key={`${offset + index}`} wrap="truncate-end">
 					{line || ' '}
 				</Text>

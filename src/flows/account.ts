@@ -19,7 +19,7 @@ import {IDLE, SENDING, failed, type FlowContext, type Pending} from './flow.js';
 export type FieldNote = 'liste-rouge-turned-off-publish' | 'publish-turned-off-liste-rouge' | 'sms-refused' | 'publish-refused';
 
 /** The password as last assessed by the full policy (dictionaries), for the strength meter. */
-export type PasswordCheck = {password: string; assessment: PasswordAssessment};
+type PasswordCheck = {password: string; assessment: PasswordAssessment};
 
 /** The checkboxes of step 3. */
 export type AccountOption = 'notify' | 'publishMobile' | 'listeRouge' | 'paperless';
@@ -179,7 +179,7 @@ export function channelKey(options: AccountOptions): string {
 }
 
 /** The practitioner the session is about: read from the card, or the holder of the account signed into. */
-export function holder(session: Session): CardIdentity | null {
+function holder(session: Session): CardIdentity | null {
 	return session.card.identity ?? session.account.activated?.identity ?? null;
 }
 

@@ -8,7 +8,7 @@ import type {SessionAction} from '../state/session.js';
 import type {FlowContext} from './flow.js';
 
 /** Step 1's PIN: what the card said about it, never the PIN itself. */
-export type PinState =
+type PinState =
 	| {phase: 'entry'; status: PinStatus | null; lastAttempt?: 'incorrect' | 'too-short' | 'card-removed'; triesLeft?: number; error?: string}
 	| {phase: 'checking'; status: PinStatus | null}
 	| {phase: 'locked'}
@@ -89,7 +89,11 @@ export function createCardAndPin({get, dispatch, guarded}: FlowContext, {token, 
 	return {
 		/** Reads the token's flags: the PIN state before any attempt (final try, locked). */
 		checkPinStatus() {
-			guarded(token.pinStatus(), status => dispatch({type: 'card/pin-status', status}), () => undefined);
+			guarded(
+				token.pinStatus(),
+				status => dispatch({type: 'card/pin-status', status}),
+				() => undefined,
+			);
 		},
 		/** Presents the PIN typed; once accepted, looks up an account already activated for this card. */
 		submitPin(pin: string) {

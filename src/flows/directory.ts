@@ -46,7 +46,7 @@ export type DirectoryAction =
 	| {type: 'directory/cleared'};
 
 /** Whether the results at hand include result `index`. */
-export function directoryWindowHas(search: DirectorySearch, index: number): boolean {
+function directoryWindowHas(search: DirectorySearch, index: number): boolean {
 	const results = search.results;
 	return results !== null && index >= results.offset && index < results.offset + results.entries.length;
 }

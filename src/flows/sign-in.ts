@@ -16,10 +16,7 @@ export type SignInState = {
 
 export const INITIAL_SIGN_IN: SignInState = {address: '', password: '', request: IDLE, session: null};
 
-export type SignInAction =
-	| {type: 'sign-in/field'; field: 'address' | 'password'; value: string}
-	| {type: 'sign-in/request'; request: Pending}
-	| {type: 'sign-in/signed-in'; session: string};
+export type SignInAction = {type: 'sign-in/field'; field: 'address' | 'password'; value: string} | {type: 'sign-in/request'; request: Pending} | {type: 'sign-in/signed-in'; session: string};
 
 export function signInReducer(state: SignInState, action: SessionAction): SignInState {
 	switch (action.type) {

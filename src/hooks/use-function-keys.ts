@@ -1,3 +1,4 @@
+// F1 and F2, which Ink's useInput reports without their names.
 import {useStdin} from 'ink';
 import {useEffect, useRef} from 'react';
 

@@ -1,3 +1,4 @@
+// The idle timeout: inactivity counted, a visible countdown at the end, then the session wiped.
 import {useCallback, useEffect, useRef, useState} from 'react';
 
 /** Options of the idle timer. */
@@ -28,6 +29,7 @@ export function useIdleTimer({enabled, timeoutMs, warningMs, onExpire}: IdleTime
 		setArmedAt(count => count + 1);
 	}, []);
 
+	// biome-ignore lint/correctness/useExhaustiveDependencies: `armedAt` is not read: each activity bumps it to re-arm the timer.
 	useEffect(() => {
 		setSecondsLeft(null);
 		if (!enabled) return;

@@ -1,3 +1,5 @@
+// Key routing: one useInput for the whole kiosk, handlers registered during the commit so that no key
+// reaches a screen that is gone or a handler that holds an old render.
 import {useInput, type Key} from 'ink';
 import {createContext, useCallback, useContext, useLayoutEffect, useRef, type ReactNode} from 'react';
 

@@ -1,3 +1,4 @@
+// The reader monitor's snapshot as React state.
 import {useEffect, useState} from 'react';
 import type {ReaderMonitor, ReaderSnapshot} from '../hardware/reader-monitor.js';
 

@@ -1,3 +1,4 @@
+// The catalogue of the session's language, provided above the screens.
 import {createContext, useContext} from 'react';
 import {fr} from '../contract/i18n/fr.js';
 import type {Catalogue} from '../contract/i18n/index.js';

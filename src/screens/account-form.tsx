@@ -11,7 +11,7 @@ import type {AccountField} from '../contract/rules/account-rules.js';
 import {passwordRules, type PasswordRule} from '../contract/rules/password-policy.js';
 import {wrapText} from '../contract/text/text.js';
 import type {Account, AccountOption, AccountState, AccountTextField, FieldNote} from '../flows/account.js';
-import type {FocusHandle, HelpTopic} from '../flows/navigation.js';
+import type {FocusHandle, Navigation} from '../flows/navigation.js';
 import {useKeys} from '../hooks/use-keys.js';
 import {useT} from '../hooks/use-t.js';
 
@@ -32,12 +32,11 @@ export type AccountFormProps = {
 	/** Rows available. */
 	height: number;
 	focus: FocusHandle;
-	actions: Pick<Account, 'edit' | 'touch' | 'setChannel' | 'toggleChannel' | 'toggleOption' | 'submit'> & {
-		/** "En savoir plus": the convention de preuve. */
-		openConvention: () => void;
-		back: () => void;
-		openHelp: (topic: HelpTopic) => void;
-	};
+	actions: Pick<Account, 'edit' | 'touch' | 'setChannel' | 'toggleChannel' | 'toggleOption' | 'submit'> &
+		Pick<Navigation, 'back' | 'openHelp'> & {
+			/** "En savoir plus": the convention de preuve. */
+			openConvention: () => void;
+		};
 };
 
 /**
@@ -53,16 +52,16 @@ export function AccountFormScreen({account, problems, width, height, focus: hand
 	const focused = ITEMS[focus] as Item;
 	const problemCount = Object.keys(problems).length;
 
-	// A refused "J'active mon compte !" brings the first field to fix into view; coming back to
-	// the screen (from help, an overlay) keeps the focus where it was.
+	// A refused "J'active mon compte !" brings the first field to fix into view: when a submission
+	// is attempted, not whenever the problems change, nor when the screen is shown again (from help,
+	// an overlay), which keeps the focus where it was.
 	const firstInvalid = ITEMS.findIndex(item => item in problems);
 	const attempts = useRef(account.submitAttempts);
 	useEffect(() => {
 		if (account.submitAttempts === attempts.current) return;
 		attempts.current = account.submitAttempts;
 		if (firstInvalid >= 0) setFocus(firstInvalid);
-		// Only when a submission is attempted, not whenever the problems change.
-	}, [account.submitAttempts]);
+	}, [account.submitAttempts, firstInvalid, setFocus]);
 
 	const leave = () => {
 		const item = ITEMS[current()] as Item;
@@ -115,21 +114,25 @@ export function AccountFormScreen({account, problems, width, height, focus: hand
 	const text = (key: string, value: string, item: Item | null, style: {bold?: boolean; dim?: boolean; indent?: number; color?: string} = {}) => {
 		const indent = style.indent ?? 0;
 		wrapText(value, inner - indent).forEach((line, index) =>
-			add(`${key}-${index}`, item ? owner(item) : [], (
+			add(
+				`${key}-${index}`,
+				item ? owner(item) : [],
 				<Text bold={style.bold} dimColor={style.dim} color={style.color} wrap="truncate-end">
 					{' '.repeat(indent)}
 					{line}
-				</Text>
-			)),
+				</Text>,
+			),
 		);
 	};
 	const section = (key: string, title: string) => {
 		add(`${key}-gap`, [], <Text> </Text>);
-		add(key, [], (
+		add(
+			key,
+			[],
 			<Text bold color={color ? 'cyan' : undefined}>
 				{symbols.section} {title}
-			</Text>
-		));
+			</Text>,
+		);
 	};
 	// The reason sits on its own row under the field, so a long value never hides it.
 	const problemRow = (field: AccountField, problem = shown(field)) => {
@@ -142,30 +145,28 @@ export function AccountFormScreen({account, problems, width, height, focus: hand
 	};
 	const field = (item: AccountTextField, label: string, secret = false) => {
 		text(`${item}-label`, label, item, {bold: focused === item, indent: 2});
-		add(`${item}-input`, owner(item), (
+		add(
+			`${item}-input`,
+			owner(item),
 			<Text wrap="truncate-end">
 				<FocusMark focused={focused === item} />
 				{'  '}
-				<TextField
-					value={form[item]}
-					focused={focused === item}
-					secret={secret}
-					onChange={value => actions.edit(item, value)}
-					onSubmit={() => moveBy(1)}
-				/>
-			</Text>
-		));
+				<TextField value={form[item]} focused={focused === item} secret={secret} onChange={value => actions.edit(item, value)} onSubmit={() => moveBy(1)} />
+			</Text>,
+		);
 		problemRow(item);
 	};
 	const checkbox = (item: AccountOption, label: string) => {
 		const lines = wrapText(`${form[item] ? symbols.checked : symbols.unchecked} ${label}`, inner - 2);
 		lines.forEach((line, index) =>
-			add(`${item}-${index}`, owner(item), (
+			add(
+				`${item}-${index}`,
+				owner(item),
 				<Text wrap="truncate-end">
 					{index === 0 ? <FocusMark focused={focused === item} /> : '  '}
 					<Text bold={focused === item}>{index === 0 ? line : `    ${line}`}</Text>
-				</Text>
-			)),
+				</Text>,
+			),
 		);
 		problemRow(item, shown(item) ?? (account.submitAttempted || form[item] ? problems[item] : undefined));
 		noteNode(item);
@@ -176,7 +177,9 @@ export function AccountFormScreen({account, problems, width, height, focus: hand
 	field('password', mode === 'edit' ? t.step3.passwordEdit : t.step3.password, true);
 	const rules = passwordRules(form.password);
 	const assessed = passwordCheck?.password === form.password ? passwordCheck.assessment : null;
-	add('password-rules', owner('password'), (
+	add(
+		'password-rules',
+		owner('password'),
 		<Text wrap="truncate-end">
 			{'    '}
 			{RULES.map(rule => (
@@ -184,9 +187,11 @@ export function AccountFormScreen({account, problems, width, height, focus: hand
 					{`${rules[rule] ? symbols.ok : symbols.bad} ${t.step3.rules[rule]}  `}
 				</Text>
 			))}
-		</Text>
-	));
-	add('password-strength', owner('password'), (
+		</Text>,
+	);
+	add(
+		'password-strength',
+		owner('password'),
 		<Text wrap="truncate-end">
 			{'    '}
 			<Text dimColor>{`${t.step3.strength} : `}</Text>
@@ -197,19 +202,21 @@ export function AccountFormScreen({account, problems, width, height, focus: hand
 			) : (
 				<Text dimColor>{t.step3.strengthPending}</Text>
 			)}
-		</Text>
-	));
+		</Text>,
+	);
 	field('passwordConfirm', t.step3.passwordConfirm, true);
 	section('s-otp', t.step3.sections.otp);
 	field('email', t.step3.email);
 	field('mobile', t.step3.mobile);
 	text('otp-label', t.step3.otpChannel, 'otpChannel', {bold: focused === 'otpChannel', indent: 2});
-	add('otp-choice', owner('otpChannel'), (
+	add(
+		'otp-choice',
+		owner('otpChannel'),
 		<Text>
 			<FocusMark focused={focused === 'otpChannel'} />
 			{`  ${form.otpChannel === 'sms' ? symbols.radioOn : symbols.radioOff} ${t.step3.sms}   ${form.otpChannel === 'mail' ? symbols.radioOn : symbols.radioOff} ${t.step3.mail}`}
-		</Text>
-	));
+		</Text>,
+	);
 	problemRow('otpChannel');
 	noteNode('otpChannel');
 	section('s-notif', t.step3.sections.notifications);
@@ -221,22 +228,26 @@ export function AccountFormScreen({account, problems, width, height, focus: hand
 	section('s-paper', t.step3.sections.paper);
 	checkbox('paperless', t.step3.paperless);
 	text('paper-law', t.step3.paperlessLaw, null, {dim: true, indent: 6});
-	add('learn-more', owner('learnMore'), (
+	add(
+		'learn-more',
+		owner('learnMore'),
 		<Text>
 			<FocusMark focused={focused === 'learnMore'} />
 			<Text bold={focused === 'learnMore'} underline>
 				{t.step3.learnMore}
 			</Text>
-		</Text>
-	));
+		</Text>,
+	);
 	add('buttons-gap', [], <Text> </Text>);
 	const failed = submit.phase === 'failed';
-	add('buttons', [ITEMS.indexOf('previous'), ITEMS.indexOf('activate')], (
+	add(
+		'buttons',
+		[ITEMS.indexOf('previous'), ITEMS.indexOf('activate')],
 		<Box gap={2}>
 			<Button label={t.step3.previous} focused={focused === 'previous'} />
 			<Button label={failed ? t.step3.retry : mode === 'edit' ? t.step3.save : t.step3.activate} focused={focused === 'activate'} />
-		</Box>
-	));
+		</Box>,
+	);
 
 	const status =
 		submit.phase === 'sending'

@@ -12,7 +12,7 @@ import {textLines} from '../contract/storage/assets.js';
 import {stripControl} from '../contract/text/sanitize.js';
 import {wrapText} from '../contract/text/text.js';
 import type {Address, AddressState} from '../flows/address.js';
-import type {FocusHandle, HelpTopic} from '../flows/navigation.js';
+import type {FocusHandle, Navigation} from '../flows/navigation.js';
 import {useKeys} from '../hooks/use-keys.js';
 import {useT} from '../hooks/use-t.js';
 
@@ -28,7 +28,7 @@ export type AddressChoiceProps = {
 	/** Rows available. */
 	height: number;
 	focus: FocusHandle;
-	actions: Pick<Address, 'choose' | 'toggleCgu' | 'next'> & {back: () => void; openHelp: (topic: HelpTopic) => void};
+	actions: Pick<Address, 'choose' | 'toggleCgu' | 'next'> & Pick<Navigation, 'back' | 'openHelp'>;
 };
 
 /**

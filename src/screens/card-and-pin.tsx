@@ -10,8 +10,9 @@ import {useTheme} from '../components/theme.js';
 import type {AccountView} from '../contract/domain/account.js';
 import {holderName} from '../contract/domain/card-identity.js';
 import {stripControl} from '../contract/text/sanitize.js';
-import {loggedIn, type CardAndPinState} from '../flows/card-and-pin.js';
-import type {FocusHandle, HelpTopic} from '../flows/navigation.js';
+import {loggedIn, type CardAndPin, type CardAndPinState} from '../flows/card-and-pin.js';
+import type {FocusHandle, HelpTopic, Navigation} from '../flows/navigation.js';
+import type {Workstation} from '../flows/workstation.js';
 import type {ReaderSnapshot} from '../hardware/reader-monitor.js';
 import {useKeys} from '../hooks/use-keys.js';
 import {useT} from '../hooks/use-t.js';
@@ -39,13 +40,7 @@ export type CardAndPinProps = {
 	/** The four checks pass: the PIN may be asked. */
 	ready: boolean;
 	focus: FocusHandle;
-	actions: {
-		submitPin: (pin: string) => void;
-		continueAfterLogin: () => void;
-		openHelp: (topic: HelpTopic) => void;
-		/** `L`: the next reader's card (several readers). */
-		nextReader: () => void;
-	};
+	actions: Pick<CardAndPin, 'submitPin' | 'continueAfterLogin'> & Pick<Navigation, 'openHelp'> & Pick<Workstation, 'nextReader'>;
 };
 
 /**

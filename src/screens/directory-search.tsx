@@ -171,7 +171,9 @@ export function DirectorySearchScreen({search, now, mobilesShown, width, height,
 									{`${highlighted ? symbols.pointer : ' '} ${entry ? [entryName(entry), entry.profession, entry.specialty].filter(Boolean).join(' — ') : t.directory.pending}`}
 								</Text>
 								<Text wrap="truncate-end" dimColor={!marked}>
-									{entry ? `   ${stripControl(entry.address)}${entry.city ? ` · ${stripControl(`${entry.postalCode} ${entry.city}`)}` : ''}${entry.mobile ? ` · ${formatMobile(entry.mobile)}` : ''}` : ' '}
+									{entry
+										? `   ${stripControl(entry.address)}${entry.city ? ` · ${stripControl(`${entry.postalCode} ${entry.city}`)}` : ''}${entry.mobile ? ` · ${formatMobile(entry.mobile)}` : ''}`
+										: ' '}
 								</Text>
 							</Box>
 						);

@@ -6,8 +6,8 @@ import {Checklist} from '../components/checklist.js';
 import {useSymbols} from '../components/theme.js';
 import {stripControl} from '../contract/text/sanitize.js';
 import {wrapText} from '../contract/text/text.js';
-import type {HelpTopic} from '../flows/navigation.js';
-import type {Diagnosis} from '../flows/workstation.js';
+import type {HelpTopic, Navigation} from '../flows/navigation.js';
+import type {Diagnosis, Workstation} from '../flows/workstation.js';
 import type {ReaderSnapshot} from '../hardware/reader-monitor.js';
 import {useKeys} from '../hooks/use-keys.js';
 import {useT} from '../hooks/use-t.js';
@@ -22,11 +22,7 @@ export type HelpProps = {
 	demo: boolean;
 	/** Columns available. */
 	width: number;
-	actions: {
-		/** Runs the workstation diagnostics in the background. */
-		diagnose: () => void;
-		back: () => void;
-	};
+	actions: Pick<Workstation, 'diagnose'> & Pick<Navigation, 'back'>;
 };
 
 /** A help branch of the seed (or the general help): its steps and the live diagnostic. */
@@ -46,6 +42,7 @@ export function HelpScreen({topic, snapshot, diagnosis, demo, width, actions}: H
 			<Text bold>{t.help.title[topic]}</Text>
 			{t.help.steps[topic].flatMap((step, index) =>
 				wrapText(step, width - 6).map((line, lineIndex) => (
+					// biome-ignore lint/suspicious/noArrayIndexKey: lines of a fixed text, their place is their identity.
 					<Text key={`${index}-${lineIndex}`}>
 						{lineIndex === 0 ? ` ${index === 0 ? ' ' : symbols.pointer} ` : '   '}
 						{line}

@@ -22,7 +22,7 @@ import {WebmailScreen} from './webmail.js';
 import {WelcomeScreen} from './welcome.js';
 
 /** What a screen is drawn from. */
-export type ScreenContext = KioskView & {
+type ScreenContext = KioskView & {
 	/** The focus of the screen shown, kept on its stack entry. */
 	focus: FocusHandle;
 	/** Columns available. */

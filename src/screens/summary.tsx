@@ -9,7 +9,7 @@ import {formatMobile} from '../contract/rules/contact-rules.js';
 import {stripControl} from '../contract/text/sanitize.js';
 import {wrapText} from '../contract/text/text.js';
 import type {AccountState} from '../flows/account.js';
-import type {FocusHandle, HelpTopic} from '../flows/navigation.js';
+import type {FocusHandle, Navigation} from '../flows/navigation.js';
 import {useKeys} from '../hooks/use-keys.js';
 import {useT} from '../hooks/use-t.js';
 
@@ -22,7 +22,7 @@ export type SummaryProps = {
 	/** Columns available. */
 	width: number;
 	focus: FocusHandle;
-	actions: {
+	actions: Pick<Navigation, 'openHelp'> & {
 		openWebmail: () => void;
 		/** "Modifier mon compte": step 3 over this screen. */
 		edit: () => void;
@@ -30,7 +30,6 @@ export type SummaryProps = {
 		openDirectory: () => void;
 		/** "Terminer": the session ends. */
 		finish: () => void;
-		openHelp: (topic: HelpTopic) => void;
 	};
 };
 

@@ -4,6 +4,7 @@ import {useEffect, useState} from 'react';
 import {Button} from '../components/controls.js';
 import {useTheme} from '../components/theme.js';
 import {stripControl} from '../contract/text/sanitize.js';
+import type {Workstation} from '../flows/workstation.js';
 import {useKeys} from '../hooks/use-keys.js';
 import {useT} from '../hooks/use-t.js';
 
@@ -11,10 +12,7 @@ import {useT} from '../hooks/use-t.js';
 export type WebmailProps = {
 	/** The webmail's address (settings). */
 	url: string;
-	actions: {
-		/** Whether a browser can be opened here (asked once, when the screen opens). */
-		browserAvailable: () => Promise<boolean>;
-		openBrowser: (url: string) => void;
+	actions: Pick<Workstation, 'browserAvailable' | 'openBrowser'> & {
 		/** Enter once the browser is open (or when there is none): back to step 4. */
 		close: () => void;
 	};
@@ -86,7 +84,7 @@ export function WebmailScreen({url: webmailUrl, actions}: WebmailProps) {
 			{qr && (
 				<Box flexDirection="column" paddingLeft={2}>
 					{qr.map((line, index) => (
-						// Rows of a fixed picture: their index is their identity.
+						// biome-ignore lint/suspicious/noArrayIndexKey: rows of a fixed picture, their index is their identity.
 						<Text key={index}>{line}</Text>
 					))}
 				</Box>

@@ -3,7 +3,7 @@ import {Box, Text} from 'ink';
 import {focusIndex, focusStep} from '../components/focus-index.js';
 import {Menu} from '../components/menu.js';
 import {wrapText} from '../contract/text/text.js';
-import type {FocusHandle, HelpTopic} from '../flows/navigation.js';
+import type {FocusHandle, Navigation} from '../flows/navigation.js';
 import {useKeys} from '../hooks/use-keys.js';
 import {useT} from '../hooks/use-t.js';
 
@@ -12,13 +12,12 @@ export type WelcomeProps = {
 	/** Columns available. */
 	width: number;
 	focus: FocusHandle;
-	actions: {
+	actions: Pick<Navigation, 'openHelp'> & {
 		/** "Créer / activer mon compte": step 1. */
 		startWizard: () => void;
 		/** "Me connecter sans carte CPS". */
 		startSignIn: () => void;
 		openDirectory: () => void;
-		openHelp: (topic: HelpTopic) => void;
 	};
 };
 

@@ -1,3 +1,4 @@
+// A test kiosk: the App on the demo card, talking over loopback HTTP to a real service in a fresh data directory.
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
@@ -14,7 +15,7 @@ import type {DirectorySource} from '../../src/server/directory/directory-service
 import {Pilot} from './pilot.js';
 
 /** Stand-in for the workstation's browser (tests never start a real one): records what it opens. */
-export function recordingBrowser(available = false): Browser & {opened: string[]} {
+function recordingBrowser(available = false): Browser & {opened: string[]} {
 	const opened: string[] = [];
 	return {opened, available: async () => available, open: async url => void opened.push(url)};
 }

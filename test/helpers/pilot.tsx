@@ -1,3 +1,4 @@
+// A pilot for Ink: renders a tree in a fake 80×24 terminal, presses keys, reads the screen.
 import {EventEmitter} from 'node:events';
 import {render, type Instance} from 'ink';
 import type {ReactElement} from 'react';
@@ -43,7 +44,7 @@ class FakeStdin extends EventEmitter {
 }
 
 /** Key names the pilot can press. */
-export const KEYS = {
+const KEYS = {
 	enter: '\r',
 	tab: '\t',
 	shiftTab: '\u001B[Z',

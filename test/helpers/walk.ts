@@ -1,3 +1,4 @@
+// Walks through the wizard by keys, for the tests that start further on.
 import type {Pilot} from './pilot.js';
 
 /** The strong password the walks type (never shown: masked). */
@@ -34,7 +35,10 @@ export async function fillAccount(pilot: Pilot, values: {email?: string; mobile?
 /** Moves focus forward until the line with `label` carries the focus pointer. */
 export async function focusLine(pilot: Pilot, label: string, pointer = '>', maxTabs = 20): Promise<void> {
 	for (let i = 0; i < maxTabs; i++) {
-		const line = pilot.frame().split('\n').find(row => row.includes(label));
+		const line = pilot
+			.frame()
+			.split('\n')
+			.find(row => row.includes(label));
 		// A button is focused when the pointer is stuck to it; another line when it starts with it.
 		const focused = line?.includes(`[ ${label}`) ? line.includes(`${pointer}[ ${label}`) : line?.trimStart().startsWith(pointer);
 		if (focused) return;
@@ -52,7 +56,12 @@ export async function pressActivate(pilot: Pilot): Promise<void> {
 /** The last one-time code the service sent (the outbox holds the mail or SMS). */
 export function lastCode(messages: Array<{content: string}>): string {
 	for (const {content} of [...messages].reverse()) {
-		const code = /(?:^|\s)(\d{6})(?:\s|\)|$)/m.exec(content.split(/\r?\n\r?\n/).slice(1).join('\n'))?.[1];
+		const code = /(?:^|\s)(\d{6})(?:\s|\)|$)/m.exec(
+			content
+				.split(/\r?\n\r?\n/)
+				.slice(1)
+				.join('\n'),
+		)?.[1];
 		if (code) return code;
 	}
 	throw new Error('no code in the outbox');

@@ -1,3 +1,4 @@
+// The demo card: PIN tries, reader events, signatures, and the ATRs recognised as CPS.
 import {describe, expect, test} from 'vitest';
 import {cpsKindOf, formatAtr, normaliseAtr} from '../../src/hardware/atr.js';
 import {DEMO_IDENTITY, DEMO_PIN, DemoCard} from '../../src/hardware/demo-card.js';

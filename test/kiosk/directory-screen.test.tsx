@@ -30,7 +30,7 @@ const COLLEAGUE = extractionLine({
 	L4LIBELLEVOIE: 'DES LILAS',
 	L6LIGNEACHEMINEMENT: '14200 HEROUVILLE ST CLAIR',
 	'Code postal': '14200',
-	'Département': '14',
+	Département: '14',
 });
 
 beforeAll(async () => {

@@ -1,3 +1,4 @@
+// The session reducer, every flow's slice composed: the form rules, navigation, wipe, saving, the PIN.
 import {describe, expect, test} from 'vitest';
 import {DEMO_IDENTITY} from '../../src/hardware/demo-card.js';
 import {EMPTY_ACCOUNT_FORM} from '../../src/contract/rules/account-rules.js';
@@ -115,12 +116,7 @@ describe('one-time code channel', () => {
 	});
 
 	test('typing a valid mobile clears the "enter a mobile first" notes (they would be stale)', () => {
-		const refused = run(
-			STEP3,
-			{type: 'account/edit-field', field: 'mobile', value: ''},
-			{type: 'account/set-channel', channel: 'sms'},
-			{type: 'account/toggle-option', field: 'publishMobile'},
-		);
+		const refused = run(STEP3, {type: 'account/edit-field', field: 'mobile', value: ''}, {type: 'account/set-channel', channel: 'sms'}, {type: 'account/toggle-option', field: 'publishMobile'});
 		expect(refused.account.fieldNotes).toEqual({otpChannel: 'sms-refused', publishMobile: 'publish-refused'});
 		// Another field leaves them.
 		expect(run(refused, {type: 'account/edit-field', field: 'email', value: 'autre@exemple.fr'}).account.fieldNotes).toEqual(refused.account.fieldNotes);

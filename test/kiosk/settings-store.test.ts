@@ -1,3 +1,4 @@
+// The kiosk's settings file: defaults, bad values set aside, one writer at a time.
 import {spawn, type ChildProcess} from 'node:child_process';
 import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
@@ -129,10 +130,7 @@ describe('merging', () => {
 	});
 
 	test('an invalid value falls back to its default, valid ones are kept', async () => {
-		writeFileSync(
-			settingsPath,
-			JSON.stringify({lang: 'de', idleTimeoutSeconds: 'x', idleWarningSeconds: 45, backendUrl: 'http://127.0.0.1:8080', reader: 42}),
-		);
+		writeFileSync(settingsPath, JSON.stringify({lang: 'de', idleTimeoutSeconds: 'x', idleWarningSeconds: 45, backendUrl: 'http://127.0.0.1:8080', reader: 42}));
 		const store = await open();
 		expect(store.notice).toBeUndefined();
 		expect(store.db.data).toEqual({

@@ -88,7 +88,14 @@ describe('activation (fake backend)', () => {
 		account.submit();
 		await flush();
 		expect(api.of('activate')).toEqual([
-			{requestId: 'request-1', proof: PROOF, verificationId: SENT.id, address: ACCOUNT.address, password: PASSWORD, options: {email: 'mh@exemple.fr', mobile: '+33612345678', otpChannel: 'mail', notify: false, publishMobile: false, listeRouge: false, paperless: false}},
+			{
+				requestId: 'request-1',
+				proof: PROOF,
+				verificationId: SENT.id,
+				address: ACCOUNT.address,
+				password: PASSWORD,
+				options: {email: 'mh@exemple.fr', mobile: '+33612345678', otpChannel: 'mail', notify: false, publishMobile: false, listeRouge: false, paperless: false},
+			},
 		]);
 		expect(store.get().navigation.stack.map(entry => entry.screen)).toEqual(['step4']);
 		expect(screen()).toBe('step4');
@@ -147,7 +154,10 @@ describe('activation (fake backend)', () => {
 
 describe('"Modifier mon compte" (fake backend)', () => {
 	/** Step 4 of an activated account, then "Modifier mon compte". */
-	const EDITING: SessionAction[] = [{type: 'account/saved', account: ACCOUNT}, {type: 'navigation/restart', screen: 'step4'}];
+	const EDITING: SessionAction[] = [
+		{type: 'account/saved', account: ACCOUNT},
+		{type: 'navigation/restart', screen: 'step4'},
+	];
 
 	test('starts from the stored account over step 4, and Esc returns there', () => {
 		const {store, account, screen} = step3({}, ...EDITING);

@@ -99,7 +99,13 @@ describe('card and PIN (fake token, fake backend)', () => {
 	test('the card proof is the backend challenge signed by the card, with its certificate', async () => {
 		const api = fakeApi({challenge: () => ({challengeId: 'c-1', challenge: Buffer.from('défi').toString('base64'), expiresAt: '2026-01-01T00:02:00.000Z'})});
 		const signed: Uint8Array[] = [];
-		const token = {...fakeToken(), sign: async (bytes: Uint8Array) => (signed.push(bytes), new Uint8Array([9]))};
+		const token = {
+			...fakeToken(),
+			sign: async (bytes: Uint8Array) => {
+				signed.push(bytes);
+				return new Uint8Array([9]);
+			},
+		};
 		expect(await proveCard({api, token})).toEqual({challengeId: 'c-1', signature: 'CQ==', certificate: 'BAUG'});
 		expect(Buffer.from(signed[0] ?? []).toString()).toBe('défi');
 	});

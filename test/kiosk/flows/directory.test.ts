@@ -84,7 +84,7 @@ describe('directory (fake backend)', () => {
 		expect(store.get().directory.selected).toBe(0);
 	});
 
-	test("the holder of an activated account opens a session with the card: published mobiles; back to step 4 the search stays", async () => {
+	test('the holder of an activated account opens a session with the card: published mobiles; back to step 4 the search stays', async () => {
 		const {store, api, directory} = directoryScreen(
 			{directory: pageOf(3), openSession: () => ({session: 'session-1'})},
 			{type: 'card/pin-ok', identity: DEMO_IDENTITY},

@@ -53,7 +53,12 @@ describe('one-time code (fake backend)', () => {
 	});
 
 	test('a wrong code is said, and the code screen stays', async () => {
-		const {store, code, screen} = flows({confirmChannel: () => Promise.reject(new BackendError('code-refused', 'no'))}, ...FILLED, {type: 'code/sent', purpose: 'verify-channel', sent: SENT}, {type: 'navigation/open', screen: 'code'});
+		const {store, code, screen} = flows(
+			{confirmChannel: () => Promise.reject(new BackendError('code-refused', 'no'))},
+			...FILLED,
+			{type: 'code/sent', purpose: 'verify-channel', sent: SENT},
+			{type: 'navigation/open', screen: 'code'},
+		);
 		code.submit('000000');
 		await flush();
 		expect(store.get().code?.request).toEqual({phase: 'failed', error: t.backendErrors['code-refused'], code: 'code-refused'});
@@ -71,10 +76,7 @@ describe('one-time code (fake backend)', () => {
 	});
 
 	test('a sign-in code opens the account on step 4, the password forgotten', async () => {
-		const {store, api, signIn, code, screen} = flows(
-			{signIn: () => SENT, confirmSignIn: () => ({session: 'session-1', account: ACCOUNT})},
-			{type: 'navigation/go', screen: 'sign-in'},
-		);
+		const {store, api, signIn, code, screen} = flows({signIn: () => SENT, confirmSignIn: () => ({session: 'session-1', account: ACCOUNT})}, {type: 'navigation/go', screen: 'sign-in'});
 		signIn.edit('address', ACCOUNT.address);
 		signIn.edit('password', PASSWORD);
 		signIn.submit();

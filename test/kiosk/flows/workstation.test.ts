@@ -20,7 +20,14 @@ describe('workstation (fake monitor, fake diagnostics)', () => {
 		const store = createSessionStore();
 		const run = deferred<string[]>();
 		const paths: string[] = [];
-		const workstation = createWorkstation(store, {monitor: fakeMonitor(), browser: noBrowser, diagnose: path => (paths.push(path), run.promise)});
+		const workstation = createWorkstation(store, {
+			monitor: fakeMonitor(),
+			browser: noBrowser,
+			diagnose: path => {
+				paths.push(path);
+				return run.promise;
+			},
+		});
 		workstation.diagnose();
 		workstation.diagnose();
 		expect(paths).toEqual(['/usr/lib/libcps.so']);
