@@ -7,7 +7,7 @@ import {ThemeContext, type Theme} from './components/theme.js';
 import type {ApiClient} from './contract/api/operations.js';
 import {catalogues, type Lang} from './contract/i18n/index.js';
 import type {Texts} from './contract/storage/assets.js';
-import {currentScreen} from './flows/navigation.js';
+import {currentScreen, topEntry} from './flows/navigation.js';
 import type {Browser} from './hardware/browser.js';
 import type {CpsToken} from './hardware/cps-token.js';
 import type {DemoCard} from './hardware/demo-card.js';
@@ -58,7 +58,8 @@ function Kiosk(props: AppProps) {
 	const {columns, rows} = useTerminalSize();
 	const view = useKioskSession({monitor: props.monitor, token: props.token, api: props.backend, browser: props.browser, t, rememberReader: props.rememberReader, lang});
 	const {kiosk, session} = view;
-	const spec = SCREENS[currentScreen(session.navigation)];
+	const entry = topEntry(session.navigation);
+	const spec = SCREENS[entry.screen];
 	const idle = useIdleTimer({
 		enabled: !isPristine(session),
 		timeoutMs: settings.idleTimeoutSeconds * 1000,
@@ -105,7 +106,7 @@ function Kiosk(props: AppProps) {
 		<Box flexDirection="column" width={columns} height={rows}>
 			<Header step={stepOf(session.navigation)} badge={view.badge} demo={Boolean(demoCard)} width={columns} />
 			<Box height={height} flexDirection="column" overflow="hidden">
-				{spec.render({...view, focus: kiosk.navigation.focus(), width: columns, height, demo: Boolean(demoCard), texts: props.texts, webmailUrl: settings.webmailUrl})}
+				{spec.render({...view, focus: kiosk.navigation.focus(entry), width: columns, height, demo: Boolean(demoCard), texts: props.texts, webmailUrl: settings.webmailUrl})}
 			</Box>
 			<Footer keys={keys} status={status} width={columns} color={props.theme.color} />
 		</Box>

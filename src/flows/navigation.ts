@@ -115,9 +115,8 @@ export function createNavigation({get, dispatch}: FlowContext) {
 		/** Esc, "Précédent": the screen below as it was left. */
 		back: () => dispatch({type: 'navigation/back'}),
 		showNotice: (notice: NoticeKind | null) => dispatch({type: 'navigation/notice', notice}),
-		/** The focus of the screen shown now, kept on its stack entry so that coming back to it restores it. */
-		focus(): FocusHandle {
-			const {screen, focus} = topEntry(get().navigation);
+		/** The focus of `entry` (the screen shown, as rendered), kept on the stack so that coming back to the screen restores it. */
+		focus({screen, focus}: ScreenEntry): FocusHandle {
 			return {
 				index: focus,
 				now: () => {

@@ -70,11 +70,8 @@ export function DirectorySearchScreen({search, now, mobilesShown, width, height,
 	const professions = search.status?.professions ?? [];
 
 	const edit = (field: DirectoryField) => (value: string) => actions.edit(field, value);
-	const cycleProfession = (delta: number) =>
-		actions.cycleProfession(
-			delta,
-			professions.map(profession => profession.code),
-		);
+	const codes = professions.map(profession => profession.code);
+	const cycleProfession = (delta: number) => actions.cycleProfession(delta, codes);
 
 	useKeys((input, key) => {
 		const directory = now();

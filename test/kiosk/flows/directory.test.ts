@@ -30,7 +30,7 @@ function directoryScreen(answers: FakeAnswers, ...actions: SessionAction[]) {
 describe('directory (fake backend)', () => {
 	test('opened from Welcome, it searches at once; Esc back at Welcome forgets the search and its focus', async () => {
 		const {store, api, navigation, directory} = directoryScreen({directory: pageOf(300)});
-		navigation.focus().set(2);
+		navigation.focus(topEntry(store.get().navigation)).set(2);
 		directory.open();
 		await flush();
 		expect(currentScreen(store.get().navigation)).toBe('directory');
