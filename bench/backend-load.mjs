@@ -102,7 +102,7 @@ async function pool(items, limit, fn) {
 	await Promise.all(Array.from({length: Math.min(limit, items.length)}, worker));
 }
 
-const ms = (value) => (value === undefined ? '–' : value >= 100 ? value.toFixed(0) : value.toFixed(1));
+const ms = value => (value === undefined ? '–' : value >= 100 ? value.toFixed(0) : value.toFixed(1));
 const round = (value, digits = 3) => (value === undefined ? null : Number(value.toFixed(digits)));
 
 /** Distribution summary of durations in ms. */
@@ -127,7 +127,7 @@ subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
 `;
 
-const openssl = (argv) => run('openssl', argv, {timeout: 60_000, maxBuffer: 1 << 20});
+const openssl = argv => run('openssl', argv, {timeout: 60_000, maxBuffer: 1 << 20});
 
 /** The simulated practitioner number `i` (1-based): identity, e-mail, expected address. */
 function practitioner(i) {
@@ -147,13 +147,51 @@ async function makePki(dir, count) {
 	writeFileSync(config, OPENSSL_CONFIG);
 	const caKey = path.join(dir, 'ca.key.pem');
 	const caCert = path.join(dir, 'ca.pem');
-	await openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', caKey, '-out', caCert, '-days', '2', '-utf8', '-subj', '/CN=AC BENCH MSSANTE KIOSK/O=mssante-kiosk bench/C=FR', '-config', config, '-extensions', 'ca_ext']);
+	await openssl([
+		'req',
+		'-x509',
+		'-newkey',
+		'rsa:2048',
+		'-nodes',
+		'-keyout',
+		caKey,
+		'-out',
+		caCert,
+		'-days',
+		'2',
+		'-utf8',
+		'-subj',
+		'/CN=AC BENCH MSSANTE KIOSK/O=mssante-kiosk bench/C=FR',
+		'-config',
+		config,
+		'-extensions',
+		'ca_ext',
+	]);
 	const cards = Array.from({length: count}, (_, index) => practitioner(index + 1));
 	await pool(cards, Math.max(1, os.availableParallelism()), async (card, index) => {
 		const base = path.join(dir, `card-${index + 1}`);
 		const subject = `/CN=${card.nationalId}+SN=${card.surname}+GN=${card.givenName}/title=Médecin/C=FR`;
 		await openssl(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${base}.key.pem`, '-out', `${base}.csr`, '-utf8', '-multivalue-rdn', '-subj', subject, '-config', config]);
-		await openssl(['x509', '-req', '-in', `${base}.csr`, '-CA', caCert, '-CAkey', caKey, '-set_serial', String(1000 + index), '-days', '2', '-extfile', config, '-extensions', 'card_ext', '-out', `${base}.pem`]);
+		await openssl([
+			'x509',
+			'-req',
+			'-in',
+			`${base}.csr`,
+			'-CA',
+			caCert,
+			'-CAkey',
+			caKey,
+			'-set_serial',
+			String(1000 + index),
+			'-days',
+			'2',
+			'-extfile',
+			config,
+			'-extensions',
+			'card_ext',
+			'-out',
+			`${base}.pem`,
+		]);
 		const pem = readFileSync(`${base}.pem`, 'utf8');
 		card.certificate = pem.replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, ''); // base64 of the DER
 		card.key = createPrivateKey(readFileSync(`${base}.key.pem`));
@@ -177,14 +215,17 @@ function freePort() {
 
 /** Starts `serve`, resolves with the child and its base URL once it says where it listens. */
 function startService(dataDir, trustAnchors, port) {
-	const child = spawn(process.execPath, [kioskBin, 'serve', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir, '--trust-anchors', trustAnchors], {cwd: root, stdio: ['ignore', 'pipe', 'pipe']});
-	const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({code, signal})));
+	const child = spawn(process.execPath, [kioskBin, 'serve', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir, '--trust-anchors', trustAnchors], {
+		cwd: root,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	const exited = new Promise(resolve => child.once('exit', (code, signal) => resolve({code, signal})));
 	let stdout = '';
 	let stderr = '';
-	child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
+	child.stderr.setEncoding('utf8').on('data', chunk => (stderr = (stderr + chunk).slice(-4000)));
 	const ready = new Promise((resolve, reject) => {
 		const timer = setTimeout(() => reject(new Error(`serve did not say where it listens within ${READY_TIMEOUT_MS} ms:\n${stdout}${stderr}`)), READY_TIMEOUT_MS);
-		child.stdout.setEncoding('utf8').on('data', (chunk) => {
+		child.stdout.setEncoding('utf8').on('data', chunk => {
 			stdout = (stdout + chunk).slice(-4000);
 			const found = /sur (http:\/\/\S+)\/v1\b/.exec(stdout);
 			if (found) {
@@ -242,9 +283,9 @@ function cpuSeconds(pid, tick) {
 function post(agent, base, route, body, expected = 200) {
 	const payload = JSON.stringify(body);
 	return new Promise((resolve, reject) => {
-		const request = http.request(`${base}${route}`, {method: 'POST', agent, headers: {'content-type': 'application/json', 'content-length': Buffer.byteLength(payload)}}, (response) => {
+		const request = http.request(`${base}${route}`, {method: 'POST', agent, headers: {'content-type': 'application/json', 'content-length': Buffer.byteLength(payload)}}, response => {
 			const chunks = [];
-			response.on('data', (chunk) => chunks.push(chunk));
+			response.on('data', chunk => chunks.push(chunk));
 			response.on('error', reject);
 			response.on('end', () => {
 				const text = Buffer.concat(chunks).toString('utf8');
@@ -317,8 +358,8 @@ class OutboxReader {
 
 	async poll() {
 		try {
-			const names = (await readdir(this.dir)).filter((name) => name.endsWith('.eml') && !this.seen.has(name)).sort();
-			const contents = await Promise.all(names.map((name) => readFile(path.join(this.dir, name), 'utf8')));
+			const names = (await readdir(this.dir)).filter(name => name.endsWith('.eml') && !this.seen.has(name)).sort();
+			const contents = await Promise.all(names.map(name => readFile(path.join(this.dir, name), 'utf8')));
 			names.forEach((name, index) => {
 				this.seen.add(name);
 				const content = contents[index];
@@ -363,7 +404,7 @@ async function phase(name, cards, service, tick, flow) {
 	const cpuBefore = cpuSeconds(service.child.pid, tick);
 	const ownCpuBefore = process.cpuUsage();
 	const started = performance.now();
-	await pool(cards, concurrency, async (card) => {
+	await pool(cards, concurrency, async card => {
 		const t0 = performance.now();
 		try {
 			const call = await flow(agent, card);
@@ -381,7 +422,19 @@ async function phase(name, cards, service, tick, flow) {
 	if (interrupted) throw new Interrupted();
 	const ok = flowMs.length;
 	log(`${name}: ${ok}/${cards.length} in ${(wallMs / 1000).toFixed(2)} s${failures.length ? `, ${failures.length} failed — first: ${failures[0]}` : ''}`);
-	return {name, ok, failed: failures.length, failures: failures.slice(0, 5), wallMs, opsPerSecond: ok / (wallMs / 1000), flow: stats(flowMs), call: stats(callMs), serviceCpuSeconds: cpu, cpuSecondsPerOp: ok ? cpu / ok : undefined, kioskCpuSecondsPerOp: ok ? (ownCpu.user + ownCpu.system) / 1e6 / ok : undefined};
+	return {
+		name,
+		ok,
+		failed: failures.length,
+		failures: failures.slice(0, 5),
+		wallMs,
+		opsPerSecond: ok / (wallMs / 1000),
+		flow: stats(flowMs),
+		call: stats(callMs),
+		serviceCpuSeconds: cpu,
+		cpuSecondsPerOp: ok ? cpu / ok : undefined,
+		kioskCpuSecondsPerOp: ok ? (ownCpu.user + ownCpu.system) / 1e6 / ok : undefined,
+	};
 }
 
 function activationFlow(base, outbox) {
@@ -419,19 +472,22 @@ function signInFlow(base, outbox) {
 
 // ------------------------------------------------------------------ hashing
 
-const derive = (salt) =>
-	new Promise((resolve, reject) => scrypt(PASSWORD.normalize('NFC'), salt, SCRYPT_KEY_LENGTH, SCRYPT, (error, key) => (error ? reject(error) : resolve(key))));
+const derive = salt => new Promise((resolve, reject) => scrypt(PASSWORD.normalize('NFC'), salt, SCRYPT_KEY_LENGTH, SCRYPT, (error, key) => (error ? reject(error) : resolve(key))));
 
 /** `count` derivations `parallel` at a time: per-hash latency, wall time, CPU of this process. */
 async function timeHashes(count, parallel) {
 	const latencies = [];
 	const cpu0 = process.cpuUsage();
 	const started = performance.now();
-	await pool(Array.from({length: count}, (_, i) => Buffer.from(`bench-salt-${i}`.padEnd(16, '.'))), parallel, async (salt) => {
-		const t0 = performance.now();
-		await derive(salt);
-		latencies.push(performance.now() - t0);
-	});
+	await pool(
+		Array.from({length: count}, (_, i) => Buffer.from(`bench-salt-${i}`.padEnd(16, '.'))),
+		parallel,
+		async salt => {
+			const t0 = performance.now();
+			await derive(salt);
+			latencies.push(performance.now() - t0);
+		},
+	);
 	const wallMs = performance.now() - started;
 	const cpu = process.cpuUsage(cpu0);
 	return {count, parallel, latency: stats(latencies), wallMs, msPerHashThroughput: wallMs / count, cpuSecondsPerHash: (cpu.user + cpu.system) / 1e6 / count};
@@ -492,7 +548,7 @@ try {
 	const hashMs = hashSequential.latency.p50;
 	// CPU per hash: the lower of the two measurements (a busy machine inflates CPU time, never deflates it).
 	const hashCpu = Math.min(hashSequential.cpuSecondsPerHash, hashParallel.cpuSecondsPerHash);
-	const share = (result) => ({
+	const share = result => ({
 		// One scrypt per operation, against the operation's HTTP call (p50) and its service CPU.
 		hashOverCallP50: result.call.p50 ? hashMs / result.call.p50 : undefined,
 		hashCpuShare: result.cpuSecondsPerOp ? hashCpu / result.cpuSecondsPerOp : undefined,
@@ -511,9 +567,9 @@ try {
 	if (activations.failed || signIns.failed) exitCode = 1;
 
 	if (args.json) {
-		console.log(JSON.stringify(report, (key, value) => (typeof value === 'number' && !Number.isInteger(value) ? round(value, 4) : value), 2));
+		console.log(JSON.stringify(report, (_key, value) => (typeof value === 'number' && !Number.isInteger(value) ? round(value, 4) : value), 2));
 	} else {
-		const pct = (x) => (x === undefined ? '–' : `${(x * 100).toFixed(0)} %`);
+		const pct = x => (x === undefined ? '–' : `${(x * 100).toFixed(0)} %`);
 		const row = (r, s) => [
 			r.name,
 			`${r.ok}${r.failed ? ` (+${r.failed} failed)` : ''}`,
@@ -548,7 +604,7 @@ try {
 			'flow: activation = challenge+sign → verification → code from outbox → confirm → challenge+sign → activation;',
 			'      sign-in = sign-in → code from outbox → confirm.  call: POST /v1/activations or POST /v1/sign-in alone.',
 			'CPU s/op: service CPU (utime+stime, /proc) over the phase ÷ operations.  hash ms: sequential scrypt p50.',
-			'hash/call p50: hash ms ÷ call p50 (the call includes waiting in the service\'s queue).',
+			"hash/call p50: hash ms ÷ call p50 (the call includes waiting in the service's queue).",
 			'hash/CPU: scrypt CPU s/hash (the lower of the two below) ÷ service CPU s/op, one hash per operation',
 			'  (near or over 100 %: all of it, within the noise of two separate measurements).',
 			'hash×ops/wall: ops × hash ms ÷ wall time, the share of the phase that hashes one after another would fill',

@@ -119,7 +119,7 @@ async function checkPrerequisites() {
 // ------------------------------------------------------------------ pcscd
 
 function pcscdAccepts() {
-	return new Promise((resolve) => {
+	return new Promise(resolve => {
 		const socket = createConnection(PCSCD_SOCKET);
 		socket.once('connect', () => {
 			socket.destroy();
@@ -142,7 +142,7 @@ async function ensurePcscd() {
 		const fd = openSync(logFile, 'a', 0o600);
 		const child = spawn('pcscd', ['-f'], {stdio: ['ignore', fd, fd]});
 		closeSync(fd);
-		const exited = new Promise((resolve) => child.once('exit', resolve));
+		const exited = new Promise(resolve => child.once('exit', resolve));
 		cleanups.push(async () => {
 			if (child.exitCode === null) child.kill('SIGTERM');
 			await Promise.race([exited, sleep(5000)]);
@@ -164,13 +164,13 @@ function watchReader() {
 	const pcsc = require('pcsclite')();
 	const watcher = {present: false, readers: new Set(), onChange: null, pcsc};
 	pcsc.on('error', () => {});
-	pcsc.on('reader', (reader) => {
+	pcsc.on('reader', reader => {
 		watcher.readers.add(reader.name);
 		reader.on('error', () => {});
 		if (reader.name !== READER) return;
-		reader.on('status', (status) => {
+		reader.on('status', status => {
 			const at = performance.now();
-			const present = ((status.state & 0xffff) & 0x20) !== 0 && status.atr && status.atr.length > 0;
+			const present = (status.state & 0xffff & 0x20) !== 0 && status.atr && status.atr.length > 0;
 			watcher.present = Boolean(present);
 			watcher.onChange?.(watcher.present, at);
 		});
@@ -203,7 +203,7 @@ class VirtualCard {
 		this.socket = socket;
 		let pending = Buffer.alloc(0);
 		socket.setNoDelay(true);
-		socket.on('data', (chunk) => {
+		socket.on('data', chunk => {
 			pending = Buffer.concat([pending, chunk]);
 			while (pending.length >= 2) {
 				const length = pending.readUInt16BE(0);
@@ -218,7 +218,7 @@ class VirtualCard {
 			if (this.socket === socket) this.socket = null;
 		});
 		return new Promise((resolve, reject) => {
-			socket.once('error', (error) => {
+			socket.once('error', error => {
 				if (this.socket === socket) this.socket = null;
 				reject(new Error(`cannot connect to vpcd on port ${this.port}: ${error.message}`));
 			});
@@ -241,7 +241,7 @@ class VirtualCard {
 	async remove() {
 		const socket = this.socket;
 		if (!socket) return;
-		const closed = new Promise((resolve) => socket.once('close', resolve));
+		const closed = new Promise(resolve => socket.once('close', resolve));
 		socket.destroy();
 		await closed;
 	}
@@ -261,14 +261,14 @@ async function provisionSoftHsm() {
 	const conf = path.join(dir, 'softhsm2.conf');
 	writeFileSync(conf, `directories.tokendir = ${tokens}\nobjectstore.backend = file\nlog.level = ERROR\n`, {mode: 0o600});
 	const env = {SOFTHSM2_CONF: conf};
-	const file = (name) => path.join(dir, name);
+	const file = name => path.join(dir, name);
 
 	await execa('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', file('key.pem'), '-out', file('cert.pem'), '-days', '365', '-utf8', '-multivalue-rdn', '-subj', SUBJECT]);
 	await execa('openssl', ['pkcs8', '-topk8', '-nocrypt', '-in', file('key.pem'), '-outform', 'DER', '-out', file('key.der')]);
 	await execa('openssl', ['x509', '-in', file('cert.pem'), '-outform', 'DER', '-out', file('cert.der')]);
 
 	await execa('softhsm2-util', ['--init-token', '--free', '--label', TOKEN_LABEL, '--pin', PIN, '--so-pin', SO_PIN], {env});
-	const tool = (more) => execa('pkcs11-tool', ['--module', SOFTHSM_MODULE, '--token-label', TOKEN_LABEL, '--login', '--pin', PIN, ...more], {env});
+	const tool = more => execa('pkcs11-tool', ['--module', SOFTHSM_MODULE, '--token-label', TOKEN_LABEL, '--login', '--pin', PIN, ...more], {env});
 	await tool(['--write-object', file('key.der'), '--type', 'privkey', '--id', '01', '--label', CPS_AUTH_LABEL]);
 	await tool(['--write-object', file('cert.der'), '--type', 'cert', '--id', '01', '--label', CPS_AUTH_LABEL]);
 	for (const name of ['key.pem', 'key.der']) rmSync(file(name), {force: true});
@@ -299,7 +299,7 @@ class Kiosk {
 		this.exit = null;
 		// Through its shebang, as an installed `mssante-kiosk` runs.
 		this.proc = spawnPty(KIOSK_BIN, ['--no-demo', '--pkcs11-module', SOFTHSM_MODULE, '--pkcs11-token-label', TOKEN_LABEL, '--data-dir', this.dataDir], env);
-		this.proc.onData((data) => {
+		this.proc.onData(data => {
 			const at = performance.now();
 			if (this.recording) this.chunks.push(at);
 			this.term.write(data, () => {
@@ -311,7 +311,7 @@ class Kiosk {
 			this.exit = {exitCode, signal};
 			for (const watcher of [...this.watchers]) watcher(this.screen(), performance.now());
 		});
-		this.closed = new Promise((resolve) => this.proc.onExit(resolve));
+		this.closed = new Promise(resolve => this.proc.onExit(resolve));
 		cleanups.push(() => this.dispose());
 	}
 
@@ -353,7 +353,7 @@ class Kiosk {
 	}
 
 	waitFor(text, timeoutMs) {
-		return this.when((screen) => (typeof text === 'string' ? screen.includes(text) : text.test(screen)), JSON.stringify(String(text)), timeoutMs);
+		return this.when(screen => (typeof text === 'string' ? screen.includes(text) : text.test(screen)), JSON.stringify(String(text)), timeoutMs);
 	}
 
 	/** Waits until the kiosk's terminal is raw (a key sent earlier would be cooked or echoed). */
@@ -391,8 +391,8 @@ class Kiosk {
 // ---------------------------------------------------------------- helpers
 
 /** The first screen line holds the title and the reader badge. */
-const badge = (screen) => screen.split('\n')[0] ?? '';
-const round = (x) => Math.round(x * 10) / 10;
+const badge = screen => screen.split('\n')[0] ?? '';
+const round = x => Math.round(x * 10) / 10;
 function stats(values) {
 	return {n: values.length, median: round(median(values)), p95: round(percentile(values, 95)), min: round(Math.min(...values)), max: round(Math.max(...values)), samples: values.map(round)};
 }
@@ -423,12 +423,12 @@ async function measureInsertions(kiosk, card, reader, count) {
 	for (let i = 0; i < count; i++) {
 		await card.remove();
 		await readerState(reader, false);
-		await kiosk.when((s) => badge(s).includes('Aucune carte'), 'badge "Aucune carte"');
+		await kiosk.when(s => badge(s).includes('Aucune carte'), 'badge "Aucune carte"');
 		// Anywhere in pcscd's polling period of the vpcd reader.
 		await sleep(300 + Math.random() * 500);
 		const start = performance.now();
 		const seenByPcscd = readerState(reader, true);
-		const shown = kiosk.when((s) => badge(s).includes('Carte CPS lue'), 'badge "Carte CPS lue"');
+		const shown = kiosk.when(s => badge(s).includes('Carte CPS lue'), 'badge "Carte CPS lue"');
 		await card.insert();
 		const [pcscdAt, shownAt] = await Promise.all([seenByPcscd, shown]);
 		badgeMs.push(shownAt - start);
@@ -458,9 +458,9 @@ async function measureLogins(kiosk, card, reader, count) {
 		// A fresh session: remove (wipes it, back to the welcome screen), reinsert.
 		await card.remove();
 		await readerState(reader, false);
-		await kiosk.when((s) => badge(s).includes('Aucune carte'), 'badge "Aucune carte"');
+		await kiosk.when(s => badge(s).includes('Aucune carte'), 'badge "Aucune carte"');
 		await card.insert();
-		await kiosk.when((s) => badge(s).includes('Carte CPS lue'), 'badge "Carte CPS lue"');
+		await kiosk.when(s => badge(s).includes('Carte CPS lue'), 'badge "Carte CPS lue"');
 		await toPinPrompt(kiosk);
 		await kiosk.type([...PIN]);
 		await kiosk.waitFor(/Code porteur : [•*]{4}/);
@@ -474,14 +474,16 @@ async function measureLogins(kiosk, card, reader, count) {
 		kiosk.proc.write('\r');
 		const shownAt = await done;
 		kiosk.recording = false;
-		const times = [enter, ...kiosk.chunks.filter((at) => at <= shownAt)];
+		const times = [enter, ...kiosk.chunks.filter(at => at <= shownAt)];
 		let longest = 0;
 		for (let k = 1; k < times.length; k++) longest = Math.max(longest, times[k] - times[k - 1]);
 		loginMs.push(shownAt - enter);
 		gapMs.push(longest);
 		chunks.push(times.length - 1);
 		firstMs.push(times[1] - enter);
-		log(`  login ${String(i + 1).padStart(2)}/${count}: ${(shownAt - enter).toFixed(0).padStart(4)} ms, ${times.length - 1} outputs, first after ${(times[1] - enter).toFixed(0)} ms, longest gap ${longest.toFixed(0)} ms`);
+		log(
+			`  login ${String(i + 1).padStart(2)}/${count}: ${(shownAt - enter).toFixed(0).padStart(4)} ms, ${times.length - 1} outputs, first after ${(times[1] - enter).toFixed(0)} ms, longest gap ${longest.toFixed(0)} ms`,
+		);
 	}
 	return {loginMs, gapMs, chunks, firstMs};
 }
@@ -493,7 +495,7 @@ async function measureConfiguration(name, extraEnv, softhsmEnv, reader) {
 	const kiosk = new Kiosk({...softhsmEnv, ...extraEnv});
 	try {
 		await kiosk.waitFor('Créer son compte MSSanté');
-		await kiosk.when((s) => badge(s).includes('Aucune carte'), 'badge "Aucune carte" at start');
+		await kiosk.when(s => badge(s).includes('Aucune carte'), 'badge "Aucune carte" at start');
 		if (kiosk.screen().includes('DÉMO')) throw new Error('the kiosk runs on the demo card despite --no-demo');
 		await kiosk.waitForRawMode();
 		const a = await measureInsertions(kiosk, card, reader, insertions);
@@ -566,7 +568,7 @@ const report = {
 if (args.json) {
 	console.log(JSON.stringify(report, null, 2));
 } else {
-	const ms = (x) => `${x.toFixed(0)} ms`;
+	const ms = x => `${x.toFixed(0)} ms`;
 	const rows = [['', 'n', 'median', 'p95', 'min', 'max']];
 	for (const r of results) {
 		rows.push([r.name, '', '', '', '', '']);
@@ -577,7 +579,7 @@ if (args.json) {
 		row('(b) login: Enter → "Carte lue"', r.loginMs);
 		row('    longest gap between outputs', r.longestGapDuringLoginMs);
 		row('    Enter → first output (spinner)', r.enterToFirstOutputMs);
-		row('    outputs during the login', r.outputsPerLogin, (x) => x.toFixed(0));
+		row('    outputs during the login', r.outputsPerLogin, x => x.toFixed(0));
 	}
 	console.log(
 		[

@@ -75,7 +75,15 @@ if (process.argv[2] === '--child') {
 
 // ------------------------------------------------------------------------------- parent
 const args = parseCommandLine(
-	{rows: {type: 'string', default: '600000'}, 'service-runs': {type: 'string', default: '7'}, queries: {type: 'string', default: '10000'}, 'scan-every': {type: 'string', default: '10'}, file: {type: 'string'}, json: {type: 'boolean'}, help: {type: 'boolean', short: 'h'}},
+	{
+		rows: {type: 'string', default: '600000'},
+		'service-runs': {type: 'string', default: '7'},
+		queries: {type: 'string', default: '10000'},
+		'scan-every': {type: 'string', default: '10'},
+		file: {type: 'string'},
+		json: {type: 'boolean'},
+		help: {type: 'boolean', short: 'h'},
+	},
 	USAGE,
 );
 const rows = integerOption(args.rows, '--rows', 1);
@@ -100,7 +108,7 @@ log(`${file}: ${(statSync(file).size / 1e6).toFixed(0)} MB`);
 
 // Realistic queries, drawn from the file's own mailboxes (deterministic).
 let seed = 2026;
-const random = () => ((seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32);
+const random = () => (seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32;
 const sample = [];
 let seen = 0;
 await core.importExtraction(core.fileLines(file), record => {
@@ -142,10 +150,11 @@ async function startService(dataDir) {
 	while (!/prêt en ([\d.]+) s/.test(out) && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 50));
 	return {base: /sur (http:\/\/\S+)\/v1/.exec(out)?.[1], readySeconds: Number(/prêt en ([\d.]+) s/.exec(out)?.[1])};
 }
-const stopService = () => new Promise(resolve => {
-	serveChild.once('exit', resolve);
-	serveChild.kill('SIGTERM');
-});
+const stopService = () =>
+	new Promise(resolve => {
+		serveChild.once('exit', resolve);
+		serveChild.kill('SIGTERM');
+	});
 log(`service: ${serviceRuns} start(s) of mssante-kiosk serve --directory…`);
 const readyTimes = [];
 for (let run = 0; run < serviceRuns - 1; run++) {
@@ -182,7 +191,14 @@ const result = {
 	queries: queries.length,
 	inProcess: {p50: median(inProcess.indexMs), p99: percentile(inProcess.indexMs, 99), max: Math.max(...inProcess.indexMs)},
 	http: {p50: median(httpMs), p99: percentile(httpMs, 99), max: Math.max(...httpMs)},
-	scan: {queries: inProcess.scanMs.length, p50: median(inProcess.scanMs), p99: percentile(inProcess.scanMs, 99), indexP50OnSame: median(subsetIndex), ratioOfMedians: median(inProcess.scanMs) / median(subsetIndex), ratioOfTotals: inProcess.scanMs.reduce((a, b) => a + b, 0) / subsetIndex.reduce((a, b) => a + b, 0)},
+	scan: {
+		queries: inProcess.scanMs.length,
+		p50: median(inProcess.scanMs),
+		p99: percentile(inProcess.scanMs, 99),
+		indexP50OnSame: median(subsetIndex),
+		ratioOfMedians: median(inProcess.scanMs) / median(subsetIndex),
+		ratioOfTotals: inProcess.scanMs.reduce((a, b) => a + b, 0) / subsetIndex.reduce((a, b) => a + b, 0),
+	},
 };
 if (args.json) console.log(JSON.stringify(result, null, 2));
 else {

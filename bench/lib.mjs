@@ -46,12 +46,12 @@ export function integerOption(text, name, min) {
 }
 
 /** Progress goes to stderr so that `--json` output stays clean. */
-export const log = (message) => process.stderr.write(`${message}\n`);
+export const log = message => process.stderr.write(`${message}\n`);
 
 // --------------------------------------------------------------- statistics
 
 /** A sorted copy of `values`, in ascending numeric order. */
-export const sorted = (values) => [...values].sort((a, b) => a - b);
+export const sorted = values => [...values].sort((a, b) => a - b);
 
 /** The median of `values` (mean of the two middle ones for an even count). */
 export function median(values) {
@@ -70,9 +70,9 @@ export function percentile(values, p) {
 
 /** The lines of a text table: header row, dashes, body rows; first column left-aligned, the others right-aligned. */
 export function tableLines(rows) {
-	const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-	const line = (r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
-	return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)];
+	const widths = rows[0].map((_, c) => Math.max(...rows.map(r => r[c].length)));
+	const line = r => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
+	return [line(rows[0]), widths.map(w => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)];
 }
 
 // ------------------------------------------------------------------ processes
@@ -112,7 +112,7 @@ export function onInterrupt(cleanup) {
 // ------------------------------------------------------------ temp directories
 
 /** Creates a fresh directory in the system's temporary directory, its name starting with `prefix`. */
-export const makeTempDir = (prefix) => mkdtempSync(path.join(os.tmpdir(), prefix));
+export const makeTempDir = prefix => mkdtempSync(path.join(os.tmpdir(), prefix));
 
 /** Removes `dir` and everything in it; nothing happens when it does not exist. */
-export const removeDir = (dir) => rmSync(dir, {recursive: true, force: true});
+export const removeDir = dir => rmSync(dir, {recursive: true, force: true});

@@ -111,7 +111,7 @@ const live = new Map();
 // Removes CSI, OSC and two-character escape sequences, so that the marker is
 // found whatever colours or cursor moves Ink puts around or inside it.
 const ESCAPES = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]/g;
-const visibleText = (raw) => raw.replace(ESCAPES, '').replace(/\s+/g, ' ');
+const visibleText = raw => raw.replace(ESCAPES, '').replace(/\s+/g, ' ');
 
 /**
  * Spawns `command` in a pty; resolves with the time to first frame (ms) and
@@ -134,14 +134,14 @@ function runOnce(command) {
 		const child = spawnPty(file ?? process.execPath, argv, env);
 		live.set(child, cleanup);
 
-		const stop = (error) => {
+		const stop = error => {
 			failure ??= error;
 			clearTimeout(timeout);
 			if (exited || killTimer) return;
 			killTimer = terminate(child, KILL_GRACE_MS);
 		};
 
-		child.onData((data) => {
+		child.onData(data => {
 			if (firstFrameMs !== undefined || failure) return; // keep draining the pty, nothing more to look at
 			output = (output + data).slice(-1_000_000);
 			if (!visibleText(output).includes(command.marker)) return;
@@ -170,9 +170,7 @@ function runOnce(command) {
 			} catch {}
 			if (!failure && peakKb === undefined) {
 				failure = new Error(
-					`${command.name} exited (code ${exitCode}, signal ${signal}) ` +
-						(firstFrameMs === undefined ? 'before its first frame' : `within ${SETTLE_MS} ms of its first frame`) +
-						`.\n${tail(output)}`,
+					`${command.name} exited (code ${exitCode}, signal ${signal}) ${firstFrameMs === undefined ? 'before its first frame' : `within ${SETTLE_MS} ms of its first frame`}.\n${tail(output)}`,
 				);
 			}
 			if (failure) reject(failure);
@@ -183,8 +181,7 @@ function runOnce(command) {
 			() =>
 				stop(
 					new Error(
-						`${command.name}: no "${command.marker}" within ${RUN_TIMEOUT_MS / 1000} s ` +
-							`(node ${argv.map((a) => (path.isAbsolute(a) ? path.relative(root, a) : a)).join(' ')}).\n${tail(output)}`,
+						`${command.name}: no "${command.marker}" within ${RUN_TIMEOUT_MS / 1000} s ` + `(node ${argv.map(a => (path.isAbsolute(a) ? path.relative(root, a) : a)).join(' ')}).\n${tail(output)}`,
 					),
 				),
 			RUN_TIMEOUT_MS,
@@ -223,7 +220,7 @@ onInterrupt(() => {
 // ------------------------------------------------------------------ measure
 
 const commands = [hello, kiosk];
-const samples = new Map(commands.map((c) => [c, {ms: [], peakKb: []}]));
+const samples = new Map(commands.map(c => [c, {ms: [], peakKb: []}]));
 
 try {
 	for (let i = 0; i < warmup + runs; i++) {
@@ -250,16 +247,17 @@ function mb(kb) {
 const round = (x, digits = 1) => Number(x.toFixed(digits));
 
 const figures = Object.fromEntries(
-	commands.map((command) => {
+	commands.map(command => {
 		const {ms, peakKb} = samples.get(command);
 		const rss = peakKb.map(mb);
 		return [
 			command === hello ? 'hello' : 'kiosk',
 			{
-				command: command === hello ? 'node bench/out/hello.js' : onlyHello ? 'node bench/out/hello.js (--only-hello)' : 'bin/mssante-kiosk.js --demo --data-dir <tmp> (shebang: node --max-semi-space-size=1)',
+				command:
+					command === hello ? 'node bench/out/hello.js' : onlyHello ? 'node bench/out/hello.js (--only-hello)' : 'bin/mssante-kiosk.js --demo --data-dir <tmp> (shebang: node --max-semi-space-size=1)',
 				marker: command.marker,
-				coldStartMs: {median: round(median(ms)), p90: round(percentile(ms, 90)), min: round(Math.min(...ms)), max: round(Math.max(...ms)), samples: ms.map((x) => round(x))},
-				peakRssMb: {median: round(median(rss)), max: round(Math.max(...rss)), samples: rss.map((x) => round(x))},
+				coldStartMs: {median: round(median(ms)), p90: round(percentile(ms, 90)), min: round(Math.min(...ms)), max: round(Math.max(...ms)), samples: ms.map(x => round(x))},
+				peakRssMb: {median: round(median(rss)), max: round(Math.max(...rss)), samples: rss.map(x => round(x))},
 			},
 		];
 	}),
@@ -299,7 +297,7 @@ if (args.json) {
 			`${f.peakRssMb.max.toFixed(1)} MB`,
 		]),
 	];
-	const ok = (met) => (met ? 'met' : 'NOT met');
+	const ok = met => (met ? 'met' : 'NOT met');
 	console.log(
 		[
 			'',
@@ -309,9 +307,7 @@ if (args.json) {
 			...tableLines(rows),
 			'',
 			`ratio median(${commands[1].name}) / median(hello): ${ratio.toFixed(2)}x`,
-			onlyHello
-				? 'targets: not evaluated (--only-hello)'
-				: `targets: start ≤ ${TARGET_RATIO}x hello: ${ok(ratioMet)}; peak RSS max ≤ ${TARGET_RSS_MB} MB: ${ok(rssMet)}`,
+			onlyHello ? 'targets: not evaluated (--only-hello)' : `targets: start ≤ ${TARGET_RATIO}x hello: ${ok(ratioMet)}; peak RSS max ≤ ${TARGET_RSS_MB} MB: ${ok(rssMet)}`,
 		].join('\n'),
 	);
 }

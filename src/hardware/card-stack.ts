@@ -6,7 +6,7 @@ import {CPS_MODULE_PATHS, ModuleLoadError, Pkcs11Token} from './pkcs11-token.js'
 import type {ReaderMonitor} from './reader-monitor.js';
 
 /** Why the demo card is used instead of the real stack. */
-export type DemoReason = 'forced' | 'pcscd-down' | 'module-missing';
+type DemoReason = 'forced' | 'pcscd-down' | 'module-missing';
 
 /** The reader monitor and token the kiosk runs on. */
 export type CardStack = {

@@ -1,21 +1,10 @@
 import type {CardIdentity} from '../contract/domain/card-identity.js';
 
-export type {CardIdentity};
-
 /** PIN state as the token's flags report it before a login attempt. */
-export type PinStatus =
-	| {state: 'ok'}
-	| {state: 'count-low'; triesLeft?: number}
-	| {state: 'final-try'}
-	| {state: 'locked'};
+export type PinStatus = {state: 'ok'} | {state: 'count-low'; triesLeft?: number} | {state: 'final-try'} | {state: 'locked'};
 
 /** What one login attempt gave. */
-export type LoginResult =
-	| {kind: 'ok'; identity: CardIdentity}
-	| {kind: 'incorrect'; triesLeft?: number}
-	| {kind: 'locked'}
-	| {kind: 'card-removed'}
-	| {kind: 'error'; message: string};
+export type LoginResult = {kind: 'ok'; identity: CardIdentity} | {kind: 'incorrect'; triesLeft?: number} | {kind: 'locked'} | {kind: 'card-removed'} | {kind: 'error'; message: string};
 
 /**
  * The CPS card's PKCS#11 token. Every call is asynchronous: the real module blocks, so it runs

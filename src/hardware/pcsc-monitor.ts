@@ -8,7 +8,11 @@ const SCARD_STATE_PRESENT = 0x20;
 const SCARD_STATE_MUTE = 0x200;
 
 // The parts of pcsclite's objects used here (its typings do not export them).
-type CardReader = EventEmitter & {name: string; on(event: 'status', listener: (status: {state: number; atr?: Buffer}) => void): CardReader; on(event: 'end' | 'error', listener: () => void): CardReader};
+type CardReader = EventEmitter & {
+	name: string;
+	on(event: 'status', listener: (status: {state: number; atr?: Buffer}) => void): CardReader;
+	on(event: 'end' | 'error', listener: () => void): CardReader;
+};
 type PCSCLite = EventEmitter & {on(event: 'reader', listener: (reader: CardReader) => void): PCSCLite; on(event: 'error', listener: () => void): PCSCLite; close(): void};
 type PcscFactory = () => PCSCLite;
 

@@ -67,7 +67,7 @@ export function returnCode(error: unknown): number | undefined {
 }
 
 /** PIN state from the token flags (SPEC §6). */
-export function pinStatusFromFlags(flags: number): PinStatus {
+function pinStatusFromFlags(flags: number): PinStatus {
 	if (flags & CKF_USER_PIN_LOCKED) return {state: 'locked'};
 	if (flags & CKF_USER_PIN_FINAL_TRY) return {state: 'final-try'};
 	if (flags & CKF_USER_PIN_COUNT_LOW) return {state: 'count-low'};

@@ -1,7 +1,7 @@
 import type {CpsKind} from './atr.js';
 
 /** The card in a reader. */
-export type CardState = {
+type CardState = {
 	reader: string;
 	/** ATR as upper-case hex. */
 	atr: string;

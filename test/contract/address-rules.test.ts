@@ -1,14 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import {
-	GENERIC_DOMAIN,
-	MAX_LOCAL_PART,
-	addressProposals,
-	localPart,
-	professionDomain,
-	slugNamePart,
-	splitAddress,
-	withSuffix,
-} from '../../src/contract/rules/address-rules.js';
+import {GENERIC_DOMAIN, MAX_LOCAL_PART, addressProposals, localPart, professionDomain, slugNamePart, splitAddress, withSuffix} from '../../src/contract/rules/address-rules.js';
 
 describe('SPEC §7 examples', () => {
 	test('Jean-Marie Dupont → jean-marie.dupont', () => {
@@ -169,10 +160,7 @@ describe('addressProposals', () => {
 	});
 
 	test('no profession code: only the generic domain', () => {
-		expect(addressProposals({givenName: 'Anne', surname: 'Martin'}).map(p => p.address)).toEqual([
-			'anne.martin@pro.mssante.fr',
-			'martin.anne@pro.mssante.fr',
-		]);
+		expect(addressProposals({givenName: 'Anne', surname: 'Martin'}).map(p => p.address)).toEqual(['anne.martin@pro.mssante.fr', 'martin.anne@pro.mssante.fr']);
 	});
 });
 

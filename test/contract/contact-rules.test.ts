@@ -42,12 +42,9 @@ describe('checkEmail', () => {
 });
 
 describe('checkMobile', () => {
-	test.each(['06 12 34 56 78', '06.12.34.56.78', '0612345678', '+33 6 12 34 56 78', '06-12-34-56-78', '+33612345678'])(
-		'%s → +33612345678',
-		input => {
-			expect(checkMobile(input)).toEqual({ok: true, value: '+33612345678'});
-		},
-	);
+	test.each(['06 12 34 56 78', '06.12.34.56.78', '0612345678', '+33 6 12 34 56 78', '06-12-34-56-78', '+33612345678'])('%s → +33612345678', input => {
+		expect(checkMobile(input)).toEqual({ok: true, value: '+33612345678'});
+	});
 
 	test('07 numbers are mobiles too', () => {
 		expect(checkMobile('07 81 23 45 67')).toEqual({ok: true, value: '+33781234567'});
@@ -180,10 +177,7 @@ describe('formOptions / formFromOptions', () => {
 	});
 
 	test('editing starts from the options with an empty password', () => {
-		const form = formFromOptions(
-			{email: 'jean@exemple.fr', mobile: '+33612345678', otpChannel: 'sms', notify: false, publishMobile: true, listeRouge: false, paperless: true},
-			formatMobile,
-		);
+		const form = formFromOptions({email: 'jean@exemple.fr', mobile: '+33612345678', otpChannel: 'sms', notify: false, publishMobile: true, listeRouge: false, paperless: true}, formatMobile);
 		expect(form).toEqual({
 			password: '',
 			passwordConfirm: '',

@@ -1,12 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import {
-	MAX_PASSWORD_LENGTH,
-	MIN_PASSWORD_LENGTH,
-	MIN_PASSWORD_SCORE,
-	assessPassword,
-	passwordRules,
-	type PasswordContext,
-} from '../../src/contract/rules/password-policy.js';
+import {MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, MIN_PASSWORD_SCORE, assessPassword, passwordRules, type PasswordContext} from '../../src/contract/rules/password-policy.js';
 
 const HOLDER: PasswordContext = {givenName: 'Marie-Hélène', surname: 'LEFÈVRE-DURAND', nationalId: '10003816529'};
 

@@ -202,7 +202,7 @@ describe('mssante-kiosk in a real terminal on the real card stack (pcscd + vpcd,
 			expect(line, `screen:\n${screen}`).toContain(MISSING_MODULE);
 			// The reason on the line below the check (a real Cryptolib path nearly fills 80 columns).
 			const lines = screen.split('\n');
-			const reason = lines[lines.findIndex(l => l === line) + 1];
+			const reason = lines[lines.indexOf(line ?? '') + 1];
 			expect(reason, `screen:\n${screen}`).toContain('fichier introuvable');
 			expect(screen).not.toContain('Entrez le code porteur');
 		} finally {
@@ -222,7 +222,10 @@ describe('mssante-kiosk in a real terminal on the real card stack (pcscd + vpcd,
 		expect(doctor.status, output).toBe(1);
 		expect(output).toContain('[!!]');
 		expect(output).toContain(MISSING_MODULE);
-		expect(output.split('\n').find(l => l.includes('[!!]') && l.includes('Module CPS') && l.includes(MISSING_MODULE)), output).toBeDefined();
+		expect(
+			output.split('\n').find(l => l.includes('[!!]') && l.includes('Module CPS') && l.includes(MISSING_MODULE)),
+			output,
+		).toBeDefined();
 		expect(output).toContain('fichier introuvable');
 	}, 60_000);
 });

@@ -187,7 +187,11 @@ describe('mssante-kiosk in a real terminal (built app, demo card)', () => {
 		await kiosk.waitFor('Saisissez le code à usage unique', WAIT);
 		await kiosk.waitFor('m•••@exemple.fr', WAIT);
 		const outbox = path.join(dir, 'outbox');
-		const code = lastCode(readdirSync(outbox).sort().map(name => ({content: readFileSync(path.join(outbox, name), 'utf8')})));
+		const code = lastCode(
+			readdirSync(outbox)
+				.sort()
+				.map(name => ({content: readFileSync(path.join(outbox, name), 'utf8')})),
+		);
 		await kiosk.type(code);
 		await kiosk.press(KEY.enter);
 
@@ -262,7 +266,10 @@ describe('mssante-kiosk in a real terminal (built app, demo card)', () => {
 		const dir = dataDir();
 		const file = path.join(dir, 'Extraction_Correspondance_MSSante.txt');
 		await writeExtraction(file, {rows: 5000, seed: 4});
-		appendFileSync(file, `${extractionLine({'Type de BAL': 'PER', 'Adresse BAL': 'elodie.bouvier@sage-femme.mssante.fr', "Nom d'exercice": 'BOUVIER', "Prénom d'exercice": 'Élodie', 'Code Profession': '50', 'Libellé Profession': 'Sage-Femme', 'Code postal': '14200', L6LIGNEACHEMINEMENT: '14200 HEROUVILLE ST CLAIR'})}\n`);
+		appendFileSync(
+			file,
+			`${extractionLine({'Type de BAL': 'PER', 'Adresse BAL': 'elodie.bouvier@sage-femme.mssante.fr', "Nom d'exercice": 'BOUVIER', "Prénom d'exercice": 'Élodie', 'Code Profession': '50', 'Libellé Profession': 'Sage-Femme', 'Code postal': '14200', L6LIGNEACHEMINEMENT: '14200 HEROUVILLE ST CLAIR'})}\n`,
+		);
 		const kiosk = startKiosk(dir);
 		await kiosk.waitFor('Créer son compte MSSanté', WAIT);
 		await kiosk.waitForRawMode(WAIT);
@@ -306,7 +313,7 @@ describe('mssante-kiosk in a real terminal (built app, demo card)', () => {
 		}
 	}, 60_000);
 
-	test('the focused button is visible on screen (brief\'s environment, CI=false)', async () => {
+	test("the focused button is visible on screen (brief's environment, CI=false)", async () => {
 		// "[ Continuer ]" is the only focusable item once the card is read (Enter activates it).
 		const kiosk = startKiosk(dataDir());
 		await toCardRead(kiosk);

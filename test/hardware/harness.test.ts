@@ -37,7 +37,7 @@ function waitFor<T>(what: string, subscribe: (listener: (value: T) => void) => (
 			unsubscribe();
 			reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
 		}, timeoutMs);
-		const unsubscribe = subscribe((value) => {
+		const unsubscribe = subscribe(value => {
 			if (!match(value)) return;
 			clearTimeout(timer);
 			unsubscribe();
@@ -93,12 +93,12 @@ describe('pcscd + vpcd virtual card', () => {
 
 		pcsc = pcsclite();
 		const errors: unknown[] = [];
-		pcsc.on('error', (error) => errors.push(error));
-		const readerFound = new Promise<CardReader>((resolve) => {
-			pcsc?.on('reader', (reader) => {
+		pcsc.on('error', error => errors.push(error));
+		const readerFound = new Promise<CardReader>(resolve => {
+			pcsc?.on('reader', reader => {
 				const cardReader = reader as CardReader;
 				readers.push(cardReader);
-				cardReader.on('error', (error) => errors.push(error));
+				cardReader.on('error', error => errors.push(error));
 				if (cardReader.name !== READER) return;
 				cardReader.on('status', (status: ReaderStatus) => {
 					statuses.push(status);
@@ -114,7 +114,7 @@ describe('pcscd + vpcd virtual card', () => {
 		const present = (status: ReaderStatus) => (status.state & reader.SCARD_STATE_PRESENT) !== 0;
 		const empty = (status: ReaderStatus) => (status.state & reader.SCARD_STATE_EMPTY) !== 0 && !present(status);
 
-		const inserted = waitFor('a present card with the CPS3 ATR', subscribe, (status) => present(status) && status.atr?.equals(card.atr) === true);
+		const inserted = waitFor('a present card with the CPS3 ATR', subscribe, status => present(status) && status.atr?.equals(card.atr) === true);
 		await card.insert();
 		expect(card.inserted).toBe(true);
 		const status = await inserted;
@@ -168,7 +168,7 @@ describe('SoftHSM2 CPS-like token', () => {
 		pkcs11.C_Initialize();
 
 		// The token left slot 0 on init: find it by label (padded with spaces to 32 bytes).
-		const slot = pkcs11.C_GetSlotList(true).find((candidate) => pkcs11?.C_GetTokenInfo(candidate).label.trim() === token.tokenLabel);
+		const slot = pkcs11.C_GetSlotList(true).find(candidate => pkcs11?.C_GetTokenInfo(candidate).label.trim() === token.tokenLabel);
 		expect(slot, `no slot holds token ${token.tokenLabel}`).toBeDefined();
 		const session = pkcs11.C_OpenSession(slot!, pkcs11js.CKF_SERIAL_SESSION);
 		try {
@@ -213,7 +213,7 @@ describe('SoftHSM2 CPS-like token', () => {
 
 	test('a wrong PIN is refused by the token with CKR_PIN_INCORRECT', () => {
 		expect(pkcs11).toBeDefined();
-		const slot = pkcs11!.C_GetSlotList(true).find((candidate) => pkcs11?.C_GetTokenInfo(candidate).label.trim() === token.tokenLabel)!;
+		const slot = pkcs11!.C_GetSlotList(true).find(candidate => pkcs11?.C_GetTokenInfo(candidate).label.trim() === token.tokenLabel)!;
 		const session = pkcs11!.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION);
 		try {
 			expect(() => pkcs11!.C_Login(session, pkcs11js.CKU_USER, '0000')).toThrow(/CKR_PIN_INCORRECT/);

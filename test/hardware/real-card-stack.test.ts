@@ -12,7 +12,7 @@ import {useSoftHsmInThisProcess, type SoftHsmToken} from '../harness/softhsm.js'
 import {VirtualCard} from '../harness/virtual-card.js';
 
 const CPS_ATRS = {
-	'CPS3': '3B AC 00 40 2A 00 12 25 00 64 80 00 03 10 00 90 00',
+	CPS3: '3B AC 00 40 2A 00 12 25 00 64 80 00 03 10 00 90 00',
 	'CPS3 sans contact': '3B 8F 80 01 00 31 B8 64 04 B0 EC C1 73 94 01 80 82 90 00 0E',
 	'CPS4 (a)': '3B 9B 18 80 01 00 12 25 00 64 80 04 01 00 00 90 44',
 	'CPS4 (b)': '3B 9B 18 80 01 00 12 25 00 64 80 00 04 01 00 90 44',

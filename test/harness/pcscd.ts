@@ -7,7 +7,7 @@ import {setTimeout as sleep} from 'node:timers/promises';
 import {execa} from 'execa';
 
 /** pcscd 1.9.9 ignores PCSCLITE_CSOCK_NAME: one daemon per machine, always on this socket. */
-export const PCSCD_SOCKET = '/run/pcscd/pcscd.comm';
+const PCSCD_SOCKET = '/run/pcscd/pcscd.comm';
 
 /** A pcscd this harness may have started; `stop()` never touches a daemon it found running. */
 export type PcscdHandle = {startedHere: boolean; stop(): Promise<void>};
@@ -16,18 +16,18 @@ export type PcscdHandle = {startedHere: boolean; stop(): Promise<void>};
 let child: {process: ChildProcess; exited: Promise<void>; log: string} | undefined;
 
 /** Pids of every running pcscd (`pgrep -x`, so "pcscd" exactly, not a command line mentioning it). */
-export async function pcscdPids(): Promise<number[]> {
+async function pcscdPids(): Promise<number[]> {
 	// pgrep exits with 1 when nothing matches: that is an answer, not an error.
 	const {stdout} = await execa('pgrep', ['-x', 'pcscd'], {reject: false});
 	return stdout
 		.split('\n')
-		.map((line) => Number.parseInt(line, 10))
-		.filter((pid) => Number.isInteger(pid) && pid > 0);
+		.map(line => Number.parseInt(line, 10))
+		.filter(pid => Number.isInteger(pid) && pid > 0);
 }
 
 /** True when a client can connect to pcscd's socket right now (a stale socket file refuses). */
-export function pcscdAccepts(): Promise<boolean> {
-	return new Promise((resolve) => {
+function pcscdAccepts(): Promise<boolean> {
+	return new Promise(resolve => {
 		const socket = createConnection(PCSCD_SOCKET);
 		socket.once('connect', () => {
 			socket.destroy();
@@ -78,18 +78,18 @@ export async function startPcscd(timeoutMs = 10_000): Promise<PcscdHandle> {
 	const fd = openSync(log, 'a', 0o600);
 	const started = spawn('pcscd', ['-f'], {stdio: ['ignore', fd, fd]});
 	closeSync(fd);
-	const exited = new Promise<void>((resolve) => {
+	const exited = new Promise<void>(resolve => {
 		started.once('exit', () => resolve());
 		// A spawn failure (pcscd not installed) comes as 'error' without 'exit'.
 		started.once('error', () => resolve());
 	});
-	const spawnError = new Promise<Error>((resolve) => started.once('error', resolve));
+	const spawnError = new Promise<Error>(resolve => started.once('error', resolve));
 	child = {process: started, exited, log};
 
 	try {
 		await Promise.race([
 			waitForPcscdSocket(timeoutMs),
-			spawnError.then((error) => {
+			spawnError.then(error => {
 				throw new Error(`cannot start pcscd: ${error.message}`);
 			}),
 		]);

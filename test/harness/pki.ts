@@ -17,7 +17,7 @@ export const DEFAULT_TEST_IDENTITY: TestIdentity = {
 };
 
 /** Subject of the test CA; distinct from the production `AC IGC-SANTE FORT PERSONNES`. */
-export const TEST_CA_SUBJECT = 'CN=AC TEST MSSANTE KIOSK, O=mssante-kiosk tests, C=FR';
+const TEST_CA_SUBJECT = 'CN=AC TEST MSSANTE KIOSK, O=mssante-kiosk tests, C=FR';
 
 /** What `createTestPki` issues: a CA, a CPS-like certificate and the certificate's key. */
 export type TestPki = {
@@ -48,11 +48,8 @@ export const RSA_SIGNING: RsaHashedKeyGenParams = {
  * multi-valued RDN. GN and title are not in the library's default name table ("G" and "T"),
  * hence the extra names.
  */
-export function cpsSubject(identity: TestIdentity): X509.Name {
-	return new x509.Name(
-		[{CN: [identity.cn], SN: [identity.sn], GN: [identity.gn]}, {title: [identity.title]}, {C: ['FR']}],
-		{GN: '2.5.4.42', title: '2.5.4.12'},
-	);
+function cpsSubject(identity: TestIdentity): X509.Name {
+	return new x509.Name([{CN: [identity.cn], SN: [identity.sn], GN: [identity.gn]}, {title: [identity.title]}, {C: ['FR']}], {GN: '2.5.4.42', title: '2.5.4.12'});
 }
 
 /**
@@ -68,19 +65,21 @@ export async function createTestPki(identity: TestIdentity = DEFAULT_TEST_IDENTI
 
 	// Another card of the same CA when `issuer` is given.
 	const caKeys = issuer?.caKeys ?? (await crypto.subtle.generateKey(RSA_SIGNING, true, ['sign', 'verify']));
-	const caCertificate = issuer?.caCertificate ?? await x509.X509CertificateGenerator.createSelfSigned({
-		serialNumber: '01',
-		name: TEST_CA_SUBJECT,
-		notBefore,
-		notAfter,
-		keys: caKeys,
-		signingAlgorithm: RSA_SIGNING,
-		extensions: [
-			new x509.BasicConstraintsExtension(true, 0, true),
-			new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-			await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
-		],
-	});
+	const caCertificate =
+		issuer?.caCertificate ??
+		(await x509.X509CertificateGenerator.createSelfSigned({
+			serialNumber: '01',
+			name: TEST_CA_SUBJECT,
+			notBefore,
+			notAfter,
+			keys: caKeys,
+			signingAlgorithm: RSA_SIGNING,
+			extensions: [
+				new x509.BasicConstraintsExtension(true, 0, true),
+				new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+				await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
+			],
+		}));
 
 	const keys = await crypto.subtle.generateKey(RSA_SIGNING, true, ['sign', 'verify']);
 	const certificate = await x509.X509CertificateGenerator.create({

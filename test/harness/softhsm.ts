@@ -5,13 +5,13 @@ import {execa} from 'execa';
 import type {TestPki} from './pki.js';
 
 /** SoftHSM2's PKCS#11 module as Debian installs it. */
-export const SOFTHSM_MODULE = '/usr/lib/softhsm/libsofthsm2.so';
+const SOFTHSM_MODULE = '/usr/lib/softhsm/libsofthsm2.so';
 
 /** Label of the key and certificate on a CPS card, which the kiosk looks the certificate up by. */
 export const CPS_AUTH_LABEL = "Certificat d'Authentification CPS";
 
 /** CKA_ID shared by the key and the certificate, so a PKCS#11 client can pair them. */
-export const CPS_AUTH_ID = '01';
+const CPS_AUTH_ID = '01';
 
 /** A provisioned SoftHSM2 token; `env` must be in the environment of whoever loads the module. */
 export type SoftHsmToken = {
@@ -34,10 +34,7 @@ export type SoftHsmToken = {
  * SoftHSM moves it to a random slot id once initialised. Tools run through execa with argument
  * arrays, never a shell (the label has an apostrophe).
  */
-export async function provisionSoftHsm(
-	pki: Pick<TestPki, 'certificateDer' | 'privateKeyPkcs8'>,
-	options: {pin?: string; soPin?: string; label?: string} = {},
-): Promise<SoftHsmToken> {
+export async function provisionSoftHsm(pki: Pick<TestPki, 'certificateDer' | 'privateKeyPkcs8'>, options: {pin?: string; soPin?: string; label?: string} = {}): Promise<SoftHsmToken> {
 	const pin = options.pin ?? '1234';
 	const soPin = options.soPin ?? '12345678';
 	const tokenLabel = options.label ?? 'CPS-TEST';
@@ -74,7 +71,7 @@ export async function provisionSoftHsm(
 		// A silent import failure would only surface later as a confusing "no certificate".
 		const {stdout} = await tool(['--list-objects']);
 		for (const kind of ['Private Key Object', 'Certificate Object']) {
-			const found = stdout.split(/\n(?=\S)/).some((block) => block.startsWith(kind) && block.includes(`label:      ${CPS_AUTH_LABEL}`) && block.includes(`ID:         ${CPS_AUTH_ID}`));
+			const found = stdout.split(/\n(?=\S)/).some(block => block.startsWith(kind) && block.includes(`label:      ${CPS_AUTH_LABEL}`) && block.includes(`ID:         ${CPS_AUTH_ID}`));
 			if (!found) throw new Error(`SoftHSM token ${tokenLabel}: ${kind} "${CPS_AUTH_LABEL}" missing after import. pkcs11-tool --list-objects said:\n${stdout}`);
 		}
 

@@ -1,13 +1,13 @@
 import {Socket} from 'node:net';
 
 /** TCP port of vpcd's first reader, "Virtual PCD 00 00" (the second, "… 00 01", is 35964). */
-export const VPCD_PORT = 35963;
+const VPCD_PORT = 35963;
 
 /** vpcd's one-byte control payloads. */
 const CONTROL = {powerOff: 0x00, powerOn: 0x01, reset: 0x02, getAtr: 0x04} as const;
 
 /** Parses a hex string such as "3B AC 00 40" (spaces, colons allowed) into bytes. */
-export function hexBytes(hex: string): Buffer {
+function hexBytes(hex: string): Buffer {
 	const compact = hex.replace(/[\s:]/g, '');
 	if (!/^(?:[0-9a-f]{2})+$/i.test(compact)) throw new Error(`not a hex byte string: "${hex}"`);
 	return Buffer.from(compact, 'hex');
@@ -65,7 +65,7 @@ export class VirtualCard {
 		this.#pending = Buffer.alloc(0);
 		this.lastError = undefined;
 		socket.setNoDelay(true);
-		this.#closed = new Promise((resolve) => {
+		this.#closed = new Promise(resolve => {
 			socket.once('close', () => {
 				// A later insert() may already own a new socket; only forget our own.
 				if (this.#socket === socket) this.#socket = undefined;
@@ -83,7 +83,7 @@ export class VirtualCard {
 				socket.off('error', onConnectError);
 				// Errors after connection (ECONNRESET when pcscd stops) just mean "removed";
 				// a listener must stay attached or Node would throw them.
-				socket.on('error', (error) => {
+				socket.on('error', error => {
 					this.lastError = error;
 				});
 				resolve();

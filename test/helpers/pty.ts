@@ -11,7 +11,7 @@ const {Terminal} = xtermHeadless;
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = path.join(ROOT, 'bin', 'mssante-kiosk.js');
-export const DIST_CLI = path.join(ROOT, 'dist', 'cli.js');
+const DIST_CLI = path.join(ROOT, 'dist', 'cli.js');
 
 /** Key bytes as a terminal sends them. */
 export const KEY = {

@@ -147,9 +147,7 @@ describe('open', () => {
 describe('availability', () => {
 	test('a free address is itself', async () => {
 		const b = await open([]);
-		expect(await b.availability(['jean.dupont@medecin.mssante.fr'])).toEqual([
-			{requested: 'jean.dupont@medecin.mssante.fr', available: 'jean.dupont@medecin.mssante.fr'},
-		]);
+		expect(await b.availability(['jean.dupont@medecin.mssante.fr'])).toEqual([{requested: 'jean.dupont@medecin.mssante.fr', available: 'jean.dupont@medecin.mssante.fr'}]);
 	});
 
 	test('taken jean.dupont and jean.dupont2 → jean.dupont3; per domain', async () => {
@@ -163,17 +161,13 @@ describe('availability', () => {
 
 	test('the smallest free suffix is used, even with a gap', async () => {
 		const b = await open(['jean.dupont@pro.mssante.fr', 'jean.dupont3@pro.mssante.fr']);
-		expect(await b.availability(['jean.dupont@pro.mssante.fr'])).toEqual([
-			{requested: 'jean.dupont@pro.mssante.fr', available: 'jean.dupont2@pro.mssante.fr'},
-		]);
+		expect(await b.availability(['jean.dupont@pro.mssante.fr'])).toEqual([{requested: 'jean.dupont@pro.mssante.fr', available: 'jean.dupont2@pro.mssante.fr'}]);
 	});
 
 	test('an activated account makes its address taken', async () => {
 		const b = await open([]);
 		await b.activate(request());
-		expect(await b.availability(['jean.dupont@medecin.mssante.fr'])).toEqual([
-			{requested: 'jean.dupont@medecin.mssante.fr', available: 'jean.dupont2@medecin.mssante.fr'},
-		]);
+		expect(await b.availability(['jean.dupont@medecin.mssante.fr'])).toEqual([{requested: 'jean.dupont@medecin.mssante.fr', available: 'jean.dupont2@medecin.mssante.fr'}]);
 	});
 });
 
@@ -232,9 +226,7 @@ describe('activate', () => {
 
 	test('every proposal form is allowed, with accents and apostrophes folded', async () => {
 		const b = await open();
-		const view = await b.activate(
-			request({identity: ELOISE, address: 'dherouville-le-gall.eloise@infirmier.mssante.fr', options: {...OPTIONS, email: 'eloise@exemple.fr'}}),
-		);
+		const view = await b.activate(request({identity: ELOISE, address: 'dherouville-le-gall.eloise@infirmier.mssante.fr', options: {...OPTIONS, email: 'eloise@exemple.fr'}}));
 		expect(view.address).toBe('dherouville-le-gall.eloise@infirmier.mssante.fr');
 	});
 
@@ -270,9 +262,7 @@ describe('activate', () => {
 		const sms = await backendError(b.activate(request({options: {...OPTIONS, otpChannel: 'sms'}})));
 		expect(sms.code).toBe('invalid-request');
 		expect(sms.details).toEqual({otpChannel: ['sms-needs-mobile']});
-		const both = await backendError(
-			b.activate(request({options: {...OPTIONS, mobile: '+33612345678', publishMobile: true, listeRouge: true}})),
-		);
+		const both = await backendError(b.activate(request({options: {...OPTIONS, mobile: '+33612345678', publishMobile: true, listeRouge: true}})));
 		expect(both.details).toEqual({publishMobile: ['liste-rouge-and-publish']});
 		const mail = await backendError(b.activate(request({options: {...OPTIONS, email: 'x@medecin.mssante.fr'}})));
 		expect(mail.details).toEqual({email: ['email-mssante']});

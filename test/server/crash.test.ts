@@ -98,7 +98,10 @@ test('SIGKILL during activations: files readable, accounts whole or absent; afte
 		expect(account['passwordHash']).toMatch(/^scrypt\$/);
 	}
 	for (const message of outboxMessages()) expect(message.content).toMatch(/^From: [\s\S]+\r\n\r\n[\s\S]+$/);
-	for (const line of readFileSync(path.join(dir, 'data', 'audit.log'), 'utf8').trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+	for (const line of readFileSync(path.join(dir, 'data', 'audit.log'), 'utf8')
+		.trim()
+		.split('\n'))
+		expect(() => JSON.parse(line)).not.toThrow();
 
 	// Restarted on the same data (the dead process's lock is taken over): the kiosks retry.
 	const restarted = await serve();

@@ -5,15 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {SMTPServer} from 'smtp-server';
 import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
-import {
-	codeMessage,
-	httpSmsGateway,
-	maskEmail,
-	maskMobile,
-	outboxMailSender,
-	outboxSmsSender,
-	smtpMailSender,
-} from '../../src/server/delivery/delivery.js';
+import {codeMessage, httpSmsGateway, maskEmail, maskMobile, outboxMailSender, outboxSmsSender, smtpMailSender} from '../../src/server/delivery/delivery.js';
 import {Outbox} from '../../src/server/delivery/outbox.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -26,9 +18,7 @@ function decodeWords(value: string): string {
 	return value
 		.replace(/(=\?[^?]+\?[QqBb]\?[^?]*\?=)\s+(?==\?)/g, '$1')
 		.replace(/=\?([^?]+)\?([QqBb])\?([^?]*)\?=/g, (_all, _charset: string, encoding: string, text: string) =>
-			encoding.toUpperCase() === 'B'
-				? Buffer.from(text, 'base64').toString('utf8')
-				: decodeQuotedPrintable(text.replace(/_/g, ' ')),
+			encoding.toUpperCase() === 'B' ? Buffer.from(text, 'base64').toString('utf8') : decodeQuotedPrintable(text.replace(/_/g, ' ')),
 		);
 }
 
@@ -56,12 +46,7 @@ function parseMail(raw: string): ParsedMail {
 	}
 	const rawBody = raw.slice(split + 4);
 	const encoding = (headers.get('content-transfer-encoding') ?? '7bit').toLowerCase();
-	const body =
-		encoding === 'quoted-printable'
-			? decodeQuotedPrintable(rawBody)
-			: encoding === 'base64'
-				? Buffer.from(rawBody.replace(/\s+/g, ''), 'base64').toString('utf8')
-				: rawBody;
+	const body = encoding === 'quoted-printable' ? decodeQuotedPrintable(rawBody) : encoding === 'base64' ? Buffer.from(rawBody.replace(/\s+/g, ''), 'base64').toString('utf8') : rawBody;
 	return {headers, body: body.replace(/\r\n/g, '\n')};
 }
 
@@ -196,9 +181,7 @@ describe('smtpMailSender (real SMTP server on loopback)', () => {
 		const closed = await startSmtp();
 		await closed.close();
 		const sender = smtpMailSender({host: '127.0.0.1', port: closed.port, from: 'ne-pas-repondre@mssante.fr'});
-		await expect(sender.send({to: 'a@exemple.fr', subject: 'Essai', text: 'Bonjour'})).rejects.toThrow(
-			/^Envoi du courriel impossible \(127\.0\.0\.1:\d+\) : .*ECONNREFUSED/,
-		);
+		await expect(sender.send({to: 'a@exemple.fr', subject: 'Essai', text: 'Bonjour'})).rejects.toThrow(/^Envoi du courriel impossible \(127\.0\.0\.1:\d+\) : .*ECONNREFUSED/);
 	});
 
 	test('a line break in the recipient is refused before anything is sent', async () => {
@@ -296,31 +279,23 @@ describe('httpSmsGateway (HTTP receiver on loopback)', () => {
 	test('other non-2xx answers are errors too, redirects included (never followed)', async () => {
 		const elsewhere = await gateway({status: 200});
 		const redirecting = await gateway({status: 307, location: elsewhere.url});
-		await expect(httpSmsGateway({url: redirecting.url, token: 't'}).send({to: '+33612345678', text: 'x'})).rejects.toThrow(
-			/^Passerelle SMS : HTTP 307\b/,
-		);
+		await expect(httpSmsGateway({url: redirecting.url, token: 't'}).send({to: '+33612345678', text: 'x'})).rejects.toThrow(/^Passerelle SMS : HTTP 307\b/);
 		expect(elsewhere.requests).toHaveLength(0);
 
 		const unauthorized = await gateway({status: 401});
-		await expect(httpSmsGateway({url: unauthorized.url, token: 'faux'}).send({to: '+33612345678', text: 'x'})).rejects.toThrow(
-			/^Passerelle SMS : HTTP 401\b/,
-		);
+		await expect(httpSmsGateway({url: unauthorized.url, token: 'faux'}).send({to: '+33612345678', text: 'x'})).rejects.toThrow(/^Passerelle SMS : HTTP 401\b/);
 	});
 
 	test('gateway unreachable: a clear error', async () => {
 		const receiver = await startGateway({status: 200});
 		await receiver.close();
-		await expect(httpSmsGateway({url: receiver.url}).send({to: '+33612345678', text: 'x'})).rejects.toThrow(
-			/^Passerelle SMS injoignable \(127\.0\.0\.1:\d+\) : .*ECONNREFUSED/,
-		);
+		await expect(httpSmsGateway({url: receiver.url}).send({to: '+33612345678', text: 'x'})).rejects.toThrow(/^Passerelle SMS injoignable \(127\.0\.0\.1:\d+\) : .*ECONNREFUSED/);
 	});
 
 	test('gateway not answering: gives up after timeoutMs', async () => {
 		const receiver = await gateway('hang');
 		const started = Date.now();
-		await expect(httpSmsGateway({url: receiver.url, timeoutMs: 300}).send({to: '+33612345678', text: 'x'})).rejects.toThrow(
-			'Passerelle SMS : pas de réponse en 0,3 s',
-		);
+		await expect(httpSmsGateway({url: receiver.url, timeoutMs: 300}).send({to: '+33612345678', text: 'x'})).rejects.toThrow('Passerelle SMS : pas de réponse en 0,3 s');
 		expect(Date.now() - started).toBeLessThan(5_000);
 	});
 });

@@ -25,7 +25,6 @@ import {extractionLine} from '../helpers/extraction.js';
 const folder = mkdtempSync(path.join(tmpdir(), 'mssante-directory-'));
 afterAll(() => rmSync(folder, {recursive: true, force: true}));
 
-
 const person = (address: string, surname: string, givenName: string, extra: Partial<Record<(typeof EXTRACTION_COLUMNS)[number], string>> = {}) =>
 	extractionLine({
 		'Type de BAL': 'PER',
@@ -180,7 +179,7 @@ describe('Generated national directory', () => {
 	});
 });
 
-describe('A large file, read in two halves at once by the directory\'s threads', () => {
+describe("A large file, read in two halves at once by the directory's threads", () => {
 	test('the same rows and report as one reading; refused lines numbered in the whole file, duplicates across halves included', async () => {
 		const file = path.join(folder, 'large.txt');
 		await writeExtraction(file, {rows: 60_000, seed: 21});

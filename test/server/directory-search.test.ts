@@ -30,11 +30,34 @@ const HAND_MADE: DirectoryRecord[] = [
 	{...blank, address: 'paul.lefebvre@medecin.mssante.fr', surname: 'LEFEBVRE', givenName: 'Paul', postalCode: '14000', city: 'CAEN', departement: '14'},
 	{...blank, address: 'anne.le-gall@infirmier.mssante.fr', surname: 'LE GALL', givenName: 'Anne', professionCode: '60', profession: 'Infirmier', postalCode: '29200', city: 'BREST', departement: '29'},
 	{...blank, address: 'marc.saint-martin@pro.mssante.fr', surname: 'SAINT-MARTIN', givenName: 'Marc', postalCode: '20000', city: 'AJACCIO', departement: '2A'},
-	{...blank, address: 'lucie.martin@pharmacien.mssante.fr', surname: 'MARTIN', givenName: 'Lucie', professionCode: '21', profession: 'Pharmacien', postalCode: '20200', city: 'BASTIA', departement: '2B'},
+	{
+		...blank,
+		address: 'lucie.martin@pharmacien.mssante.fr',
+		surname: 'MARTIN',
+		givenName: 'Lucie',
+		professionCode: '21',
+		profession: 'Pharmacien',
+		postalCode: '20200',
+		city: 'BASTIA',
+		departement: '2B',
+	},
 	{...blank, address: 'jean.martinez@medecin.mssante.fr', surname: 'MARTINEZ', givenName: 'Jean', postalCode: '14200', city: 'HEROUVILLE ST CLAIR', departement: '14'},
 	{...blank, address: 'jdupont@medecin.mssante.fr', surname: "D'ALMEIDA", givenName: 'Zoé', postalCode: '97110', city: 'POINTE A PITRE', departement: '971'},
 	{...blank, address: 'martine.abadie@medecin.mssante.fr', surname: 'ABADIE', givenName: 'Martine', postalCode: '64000', city: 'PAU', departement: '64'},
-	{...blank, type: 'ORG', address: 'secretariat.cardiologie@ch-caen.mssante.fr', surname: '', givenName: '', professionCode: '', profession: '', organisation: 'CENTRE HOSPITALIER DE CAEN', service: 'Cardiologie', postalCode: '14000', city: 'CAEN', departement: '14'},
+	{
+		...blank,
+		type: 'ORG',
+		address: 'secretariat.cardiologie@ch-caen.mssante.fr',
+		surname: '',
+		givenName: '',
+		professionCode: '',
+		profession: '',
+		organisation: 'CENTRE HOSPITALIER DE CAEN',
+		service: 'Cardiologie',
+		postalCode: '14000',
+		city: 'CAEN',
+		departement: '14',
+	},
 ];
 
 function build(records: DirectoryRecord[]): DirectoryIndex {
@@ -93,10 +116,20 @@ describe('Directory search rules', () => {
 
 	test('ranking: exact words first, then names starting with the query, then the rest; each in directory order', () => {
 		// MARTIN and SAINT-MARTIN have the word "martin"; MARTINEZ starts with it; ABADIE Martine last.
-		expect(addresses(index, {text: 'martin'})).toEqual(['lucie.martin@pharmacien.mssante.fr', 'marc.saint-martin@pro.mssante.fr', 'jean.martinez@medecin.mssante.fr', 'martine.abadie@medecin.mssante.fr']);
+		expect(addresses(index, {text: 'martin'})).toEqual([
+			'lucie.martin@pharmacien.mssante.fr',
+			'marc.saint-martin@pro.mssante.fr',
+			'jean.martinez@medecin.mssante.fr',
+			'martine.abadie@medecin.mssante.fr',
+		]);
 		// One letter is never "exact": names starting with M come first, then ABADIE Martine.
 		expect(addresses(index, {text: 'm'})).toEqual(['lucie.martin@pharmacien.mssante.fr', 'jean.martinez@medecin.mssante.fr', 'martine.abadie@medecin.mssante.fr', 'marc.saint-martin@pro.mssante.fr']);
-		expect(addresses(index, {text: 'mart'})).toEqual(['lucie.martin@pharmacien.mssante.fr', 'jean.martinez@medecin.mssante.fr', 'martine.abadie@medecin.mssante.fr', 'marc.saint-martin@pro.mssante.fr']);
+		expect(addresses(index, {text: 'mart'})).toEqual([
+			'lucie.martin@pharmacien.mssante.fr',
+			'jean.martinez@medecin.mssante.fr',
+			'martine.abadie@medecin.mssante.fr',
+			'marc.saint-martin@pro.mssante.fr',
+		]);
 		// The same query twice gives the same order.
 		expect(addresses(index, {text: 'e'})).toEqual(addresses(index, {text: 'e'}));
 	});
@@ -112,7 +145,14 @@ describe('Directory search rules', () => {
 });
 
 describe('Accounts activated here', () => {
-	const account = (overrides: Partial<AccountEntry>): AccountEntry => ({...blank, address: 'claire.martin@medecin.mssante.fr', surname: 'MARTIN', givenName: 'Claire', listeRouge: false, ...overrides});
+	const account = (overrides: Partial<AccountEntry>): AccountEntry => ({
+		...blank,
+		address: 'claire.martin@medecin.mssante.fr',
+		surname: 'MARTIN',
+		givenName: 'Claire',
+		listeRouge: false,
+		...overrides,
+	});
 
 	test('a just-activated account is found at once, in its place in the order', () => {
 		const index = build(HAND_MADE);
@@ -137,7 +177,7 @@ describe('Accounts activated here', () => {
 		expect(addresses(index, {text: 'lucie'})).toEqual(['lucie.martin@pharmacien.mssante.fr']);
 	});
 
-	test('an account hides the file\'s mailbox of its address, whatever words the address shares with others', () => {
+	test("an account hides the file's mailbox of its address, whatever words the address shares with others", () => {
 		// JEAN FRANÇOIS's address adds no word of its own; "jeanfrancois" is another mailbox's word.
 		const index = build([
 			{...blank, address: 'jean.francois@medecin.mssante.fr', surname: 'FRANÇOIS', givenName: 'Jean'},
@@ -179,7 +219,7 @@ describe('Index against a plain linear scan (20,000 generated mailboxes)', () =>
 
 	test('600 realistic queries give the same results, in the same order, with the same totals', () => {
 		let seed = 42;
-		const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+		const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 		const prefix = (text: string, length: number) => text.slice(0, length);
 		let checked = 0;
 		for (let round = 0; round < 600; round++) {

@@ -193,7 +193,7 @@ describe('HTTP API', () => {
 		expect(readFileSync(path.join(dataDir, 'audit.log'), 'utf8')).not.toMatch(/Azerty123|Kiosque#Sante2026/);
 	});
 
-	test('the identity is the certificate\'s: fields a client adds are ignored', async () => {
+	test("the identity is the certificate's: fields a client adds are ignored", async () => {
 		const response = await post('/v1/activations', {...(await activation()), identity: {givenName: 'Intrus', surname: 'X', profession: 'Médecin', nationalId: '10000000000', idType: 'RPPS'}});
 		expect(response.status).toBe(201);
 		expect(backend.accounts()[0]?.identity).toMatchObject({givenName: 'Marie-Hélène', surname: 'DUPONT-LAJOIE', nationalId: '10001234567'});
@@ -221,13 +221,18 @@ describe('HTTP API', () => {
 		const client = createApiClient(url);
 		const [one, two] = await Promise.allSettled([client.activate(await activation()), client.activate(await activation(twin))]);
 		// The second one, allocated meanwhile, is told which address is free now.
-		const refused = [one, two].find(result => result.status === 'rejected') as PromiseRejectedResult | undefined;
-		expect(refused?.reason).toBeInstanceOf(BackendError);
-		expect((refused?.reason as BackendError).code).toBe('address-taken');
-		const suggestion = (refused?.reason as BackendError).details?.['address']?.[0];
+		const refused = ([one, two].find(result => result.status === 'rejected') as PromiseRejectedResult | undefined)?.reason as BackendError | undefined;
+		expect(refused).toBeInstanceOf(BackendError);
+		expect(refused?.code).toBe('address-taken');
+		const suggestion = refused?.details?.['address']?.[0];
 		expect(suggestion).toBe('marie-helene.dupont-lajoie2@medecin.mssante.fr');
 		await client.activate(await activation(one.status === 'rejected' ? pki : twin, suggestion));
-		expect(backend.accounts().map(account => account.address).sort()).toEqual(['marie-helene.dupont-lajoie2@medecin.mssante.fr', ADDRESS]);
+		expect(
+			backend
+				.accounts()
+				.map(account => account.address)
+				.sort(),
+		).toEqual(['marie-helene.dupont-lajoie2@medecin.mssante.fr', ADDRESS]);
 		expect(two.status === 'rejected' || one.status === 'rejected').toBe(true);
 	});
 });
@@ -347,7 +352,11 @@ describe('directory over HTTP', () => {
 	test('liste rouge: the account disappears from the directory as soon as it is chosen', async () => {
 		expect((await post('/v1/activations', await activation())).status).toBe(201);
 		expect((await search('q=dupont')).total).toBe(1);
-		const put = await fetch(`${url}/v1/accounts/${encodeURIComponent(ADDRESS)}`, {method: 'PUT', headers: {'content-type': 'application/json'}, body: JSON.stringify({proof: await proof(), options: {...OPTIONS, listeRouge: true}})});
+		const put = await fetch(`${url}/v1/accounts/${encodeURIComponent(ADDRESS)}`, {
+			method: 'PUT',
+			headers: {'content-type': 'application/json'},
+			body: JSON.stringify({proof: await proof(), options: {...OPTIONS, listeRouge: true}}),
+		});
 		expect(put.status).toBe(200);
 		expect((await search('q=dupont')).total).toBe(0);
 		expect((await search('')).entries.map(entry => entry.address)).not.toContain(ADDRESS);

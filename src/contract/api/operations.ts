@@ -41,8 +41,20 @@ export const OPERATIONS = {
 	// Calls carrying a card proof are not repeated by the client: the proof's challenge is used up
 	// by the first attempt. The kiosk's "Réessayer" signs a new one (same requestId).
 	lookup: {method: 'POST', path: '/v1/accounts/lookup', summary: 'Compte déjà activé pour la carte prouvée.', body: requestSchemas.lookup, response: responseSchemas.account},
-	verifyChannel: {method: 'POST', path: '/v1/verifications', summary: 'Envoie un code au mode de réception choisi, pour le vérifier avant l’activation.', body: requestSchemas.verifyChannel, response: responseSchemas.codeSent},
-	confirmChannel: {method: 'POST', path: '/v1/verifications/confirm', summary: 'Confirme le code reçu : le mode de réception est vérifié.', body: requestSchemas.confirmChannel, response: responseSchemas.confirmed},
+	verifyChannel: {
+		method: 'POST',
+		path: '/v1/verifications',
+		summary: 'Envoie un code au mode de réception choisi, pour le vérifier avant l’activation.',
+		body: requestSchemas.verifyChannel,
+		response: responseSchemas.codeSent,
+	},
+	confirmChannel: {
+		method: 'POST',
+		path: '/v1/verifications/confirm',
+		summary: 'Confirme le code reçu : le mode de réception est vérifié.',
+		body: requestSchemas.confirmChannel,
+		response: responseSchemas.confirmed,
+	},
 	activate: {
 		method: 'POST',
 		path: '/v1/activations',
@@ -51,11 +63,35 @@ export const OPERATIONS = {
 		response: responseSchemas.account,
 		status: 201,
 	},
-	signIn: {method: 'POST', path: '/v1/sign-in', summary: 'Connexion sans carte : adresse et mot de passe, puis un code au mode de réception favori.', body: requestSchemas.signIn, response: responseSchemas.codeSent},
-	confirmSignIn: {method: 'POST', path: '/v1/sign-in/confirm', summary: 'Code de connexion : une session (15 min) pour modifier le compte.', body: requestSchemas.confirmSignIn, response: responseSchemas.signedIn},
-	update: {method: 'PUT', path: '/v1/accounts/:address', summary: 'Modification du compte, par la carte prouvée ou une session de connexion sans carte.', body: requestSchemas.update, response: responseSchemas.account},
+	signIn: {
+		method: 'POST',
+		path: '/v1/sign-in',
+		summary: 'Connexion sans carte : adresse et mot de passe, puis un code au mode de réception favori.',
+		body: requestSchemas.signIn,
+		response: responseSchemas.codeSent,
+	},
+	confirmSignIn: {
+		method: 'POST',
+		path: '/v1/sign-in/confirm',
+		summary: 'Code de connexion : une session (15 min) pour modifier le compte.',
+		body: requestSchemas.confirmSignIn,
+		response: responseSchemas.signedIn,
+	},
+	update: {
+		method: 'PUT',
+		path: '/v1/accounts/:address',
+		summary: 'Modification du compte, par la carte prouvée ou une session de connexion sans carte.',
+		body: requestSchemas.update,
+		response: responseSchemas.account,
+	},
 	invite: {method: 'POST', path: '/v1/invitations', summary: 'Invitations envoyées aux confrères depuis le compte de la carte prouvée.', body: requestSchemas.invite, response: responseSchemas.invite},
-	openSession: {method: 'POST', path: '/v1/sessions', summary: 'Session (15 min) du titulaire d’un compte, par sa carte : voir les mobiles publiés dans l’annuaire.', body: requestSchemas.openSession, response: responseSchemas.session},
+	openSession: {
+		method: 'POST',
+		path: '/v1/sessions',
+		summary: 'Session (15 min) du titulaire d’un compte, par sa carte : voir les mobiles publiés dans l’annuaire.',
+		body: requestSchemas.openSession,
+		response: responseSchemas.session,
+	},
 	directory: {
 		method: 'GET',
 		path: '/v1/directory',
@@ -65,7 +101,13 @@ export const OPERATIONS = {
 		repeatable: true,
 		bearer: true,
 	},
-	directoryStatus: {method: 'GET', path: '/v1/directory/status', summary: 'État de l’annuaire : chargement du fichier national, nombre d’adresses, professions présentes.', response: responseSchemas.directoryState, repeatable: true},
+	directoryStatus: {
+		method: 'GET',
+		path: '/v1/directory/status',
+		summary: 'État de l’annuaire : chargement du fichier national, nombre d’adresses, professions présentes.',
+		response: responseSchemas.directoryState,
+		repeatable: true,
+	},
 } as const satisfies Record<string, OperationSpec>;
 
 export type Operation = keyof typeof OPERATIONS;

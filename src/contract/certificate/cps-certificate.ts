@@ -2,7 +2,6 @@ import type * as X509 from '@peculiar/x509';
 import {stripControl} from '../text/sanitize.js';
 import type {CardIdentity} from '../domain/card-identity.js';
 
-
 // @peculiar/x509's dependency injection (tsyringe) throws at load time without a Reflect
 // metadata polyfill, which must therefore be evaluated first: static imports are hoisted, so
 // both are loaded here in order. Import the library through this binding (the test PKI does).
@@ -73,9 +72,7 @@ export function professionCodeOf(label: string): string | undefined {
  */
 function displayGivenName(name: string): string {
 	if (/\p{Ll}/u.test(name)) return name;
-	return name
-		.toLocaleLowerCase('fr-FR')
-		.replace(/(^|[-\s'’])(\p{L})/gu, (_match, separator: string, letter: string) => separator + letter.toLocaleUpperCase('fr-FR'));
+	return name.toLocaleLowerCase('fr-FR').replace(/(^|[-\s'’])(\p{L})/gu, (_match, separator: string, letter: string) => separator + letter.toLocaleUpperCase('fr-FR'));
 }
 
 /**

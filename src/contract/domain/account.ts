@@ -29,20 +29,8 @@ export type CardProof = {
 	certificate: string;
 };
 
-/** A challenge to sign. */
-export type Challenge = {challengeId: string; challenge: Uint8Array};
-
-/**
- * "J'active mon compte !" as the kiosk sends it: the identity comes from the proof's certificate
- * only, and `verificationId` shows the preferred channel received a code that was typed back.
- */
-export type KioskActivation = Omit<ActivationRequest, 'identity'> & {proof: CardProof; verificationId: string};
-
 /** A one-time code sent: where to (masked, "06 •• •• •• 78"), and the id to confirm it with. */
 export type CodeSent = {id: string; channel: 'sms' | 'mail'; destination: string};
-
-/** Who may change an account: the card (proof) or a sign-in without it (session). */
-export type AccountAuth = {proof: CardProof} | {session: string};
 
 /**
  * "Modifier mon compte": new options, a new password when one is given, and, when the options

@@ -41,7 +41,13 @@ export const EMPTY_ACCOUNT_FORM: AccountForm = {
 };
 
 /** Problems of the options, shared by the kiosk (per field) and the backend (whole request). */
-export function optionProblems(options: {email: string; mobile?: string; otpChannel: OtpChannel; publishMobile: boolean; listeRouge: boolean}): Partial<Record<'email' | 'mobile' | 'otpChannel' | 'publishMobile', FieldProblem>> {
+export function optionProblems(options: {
+	email: string;
+	mobile?: string;
+	otpChannel: OtpChannel;
+	publishMobile: boolean;
+	listeRouge: boolean;
+}): Partial<Record<'email' | 'mobile' | 'otpChannel' | 'publishMobile', FieldProblem>> {
 	const problems: Partial<Record<'email' | 'mobile' | 'otpChannel' | 'publishMobile', FieldProblem>> = {};
 	const email = checkEmail(options.email);
 	if (!email.ok) problems.email = email.problem;

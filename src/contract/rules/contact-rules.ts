@@ -32,7 +32,7 @@ export function checkEmail(input: string): Checked<string> {
 export function checkMobile(input: string): Checked<string | undefined> {
 	if (input.trim() === '') return {ok: true, value: undefined};
 	const phone = parsePhoneNumberFromString(input, 'FR');
-	if (!phone || phone.country !== 'FR' || !phone.isValid()) return {ok: false, problem: 'mobile-invalid'};
+	if (phone?.country !== 'FR' || !phone.isValid()) return {ok: false, problem: 'mobile-invalid'};
 	if (!/^[67]\d{8}$/.test(phone.nationalNumber)) return {ok: false, problem: 'mobile-not-mobile'};
 	return {ok: true, value: phone.number};
 }

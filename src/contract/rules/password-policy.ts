@@ -40,11 +40,7 @@ let zxcvbnLoading: Promise<Zxcvbn> | undefined;
  */
 export function loadPasswordDictionaries(): Promise<Zxcvbn> {
 	zxcvbnLoading ??= (async () => {
-		const [{ZxcvbnFactory}, common, fr] = await Promise.all([
-			import('@zxcvbn-ts/core'),
-			import('@zxcvbn-ts/language-common'),
-			import('@zxcvbn-ts/language-fr'),
-		]);
+		const [{ZxcvbnFactory}, common, fr] = await Promise.all([import('@zxcvbn-ts/core'), import('@zxcvbn-ts/language-common'), import('@zxcvbn-ts/language-fr')]);
 		return new ZxcvbnFactory({
 			dictionary: {...common.dictionary, ...fr.dictionary},
 			graphs: common.adjacencyGraphs,
@@ -59,9 +55,7 @@ const PARTICLES = new Set(['de', 'du', 'des', 'del', 'der', 'den', 'la', 'le', '
 
 /** Name parts of at least 3 letters (particles aside) and the identifier, folded for comparison. */
 function personalWords(context: PasswordContext): string[] {
-	const names = [context.givenName, context.surname]
-		.flatMap(name => foldLatin(name ?? '').split(/[^a-z]+/))
-		.filter(word => word.length >= 3 && !PARTICLES.has(word));
+	const names = [context.givenName, context.surname].flatMap(name => foldLatin(name ?? '').split(/[^a-z]+/)).filter(word => word.length >= 3 && !PARTICLES.has(word));
 	return context.nationalId ? [...names, context.nationalId] : names;
 }
 
@@ -82,9 +76,7 @@ export async function assessPassword(password: string, context: PasswordContext 
 	const zxcvbn = await loadPasswordDictionaries();
 	// zxcvbn's cost grows with length; the policy already refuses anything past 128.
 	const result = zxcvbn.check(password.slice(0, MAX_PASSWORD_LENGTH), personal);
-	const commonLength = result.sequence
-		.filter(match => match.dictionaryName === 'passwords-common')
-		.reduce((sum, match) => sum + match.token.length, 0);
+	const commonLength = result.sequence.filter(match => match.dictionaryName === 'passwords-common').reduce((sum, match) => sum + match.token.length, 0);
 	// A known password with a short decoration ("Azerty123", "Motdepasse1!") is still that password.
 	if (commonLength > 0 && password.length - commonLength <= 4) problems.push('common');
 	else if (result.score < MIN_PASSWORD_SCORE && problems.length === 0) problems.push('weak');

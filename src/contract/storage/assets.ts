@@ -38,5 +38,8 @@ export function loadTexts(lang: 'fr' | 'en'): Texts {
 
 /** A shipped text as screen lines: control characters removed, wrapped to `width`. */
 export function textLines(text: string, width: number): string[] {
-	return text.trimEnd().split('\n').flatMap(line => wrapText(stripControl(line), width));
+	return text
+		.trimEnd()
+		.split('\n')
+		.flatMap(line => wrapText(stripControl(line), width));
 }

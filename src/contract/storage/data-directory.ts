@@ -4,7 +4,7 @@ import {homedir} from 'node:os';
 import path from 'node:path';
 
 /** Name of the national directory's extraction when a deployer drops it in the data directory. */
-export const NATIONAL_DIRECTORY_FILE = 'Extraction_Correspondance_MSSante.txt';
+const NATIONAL_DIRECTORY_FILE = 'Extraction_Correspondance_MSSante.txt';
 
 /** `$MSSANTE_KIOSK_DATA`, else `$XDG_DATA_HOME/mssante-kiosk`, else `~/.local/share/mssante-kiosk`. */
 export function defaultDataDir(env: NodeJS.ProcessEnv): string {

@@ -5,11 +5,14 @@ import {TextFile} from 'lowdb/node';
 import {lockFile} from './file-lock.js';
 
 /** The file could not be used as it was; what the store did about it. */
-export type StoreNotice = {kind: 'corrupt-set-aside'; path: string; savedAs: string};
+type StoreNotice = {kind: 'corrupt-set-aside'; path: string; savedAs: string};
 
 /** Raised when a store that must not be reset (the backend's) holds unreadable data. */
 export class CorruptStoreError extends Error {
-	constructor(readonly path: string, cause: unknown) {
+	constructor(
+		readonly path: string,
+		cause: unknown,
+	) {
 		super(`${path} est illisible (${(cause as Error).message}) ; corrigez ou déplacez ce fichier`);
 		this.name = 'CorruptStoreError';
 	}

@@ -12,7 +12,7 @@ export class Interner {
 			id = this.values.length;
 			this.ids.set(value, id);
 			// A copy: the value may be a slice of a whole line, which it would keep alive.
-			this.values.push(value.length >= 13 ? (' ' + value).slice(1) : value);
+			this.values.push(value.length >= 13 ? ` ${value}`.slice(1) : value);
 		}
 		return id;
 	}
@@ -90,20 +90,20 @@ export class Postings {
 	readonly ids: Uint32Array;
 
 	/**
-	 * Items 0..count-1 have value `valueOf(item)` (below `values`) and are listed as `idOf(item)`;
+	 * Items 0..count-1 have value `valueAt(item)` (below `values`) and are listed as `idOf(item)`;
 	 * each list keeps the items' order.
 	 */
-	constructor(count: number, values: number, valueOf: (item: number) => number, idOf: (item: number) => number = item => item) {
+	constructor(count: number, values: number, valueAt: (item: number) => number, idOf: (item: number) => number = item => item) {
 		this.start = new Uint32Array(values + 1);
 		for (let item = 0; item < count; item++) {
-			const next = valueOf(item) + 1;
+			const next = valueAt(item) + 1;
 			this.start[next] = (this.start[next] as number) + 1;
 		}
 		for (let value = 0; value < values; value++) this.start[value + 1] = (this.start[value + 1] as number) + (this.start[value] as number);
 		const fill = this.start.slice(0, -1);
 		this.ids = new Uint32Array(count);
 		for (let item = 0; item < count; item++) {
-			const value = valueOf(item);
+			const value = valueAt(item);
 			this.ids[fill[value] as number] = idOf(item);
 			fill[value] = (fill[value] as number) + 1;
 		}

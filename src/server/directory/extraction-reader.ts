@@ -84,7 +84,7 @@ export class ExtractionReader {
 		if (postalCode !== '' && !abroad && !/^\d{5}$/.test(postalCode)) return this.refuse(lineNumber, 'invalid-postal-code', `« ${postalCode.slice(0, 20)} »`);
 		if (this.seen.has(address)) return this.refuse(lineNumber, 'duplicate-address', address);
 		// A copy: the address is a slice of its line, which the set would keep alive.
-		this.seen.add((' ' + address).slice(1));
+		this.seen.add(` ${address}`.slice(1));
 		this.report.imported++;
 		const street = joinWords(get('L4NUMEROVOIE'), get('L4COMPLEMENTNUMEROVOIE'), get('NL4TYPEVOIE'), get('L4LIBELLEVOIE'));
 		return {

@@ -14,7 +14,6 @@ export type GeneratorOptions = {
 	seed?: number;
 };
 
-
 // Position of each column in a line.
 const AT = Object.fromEntries(EXTRACTION_COLUMNS.map((column, index) => [column, index])) as Record<(typeof EXTRACTION_COLUMNS)[number], number>;
 
@@ -63,7 +62,7 @@ function slug(text: string): string {
  */
 export function* generateExtraction(options: GeneratorOptions): Generator<string> {
 	const draw = random(options.seed ?? 20_261_126);
-	const pick = <T,>(from: (value: number) => T) => from(draw());
+	const pick = <T>(from: (value: number) => T) => from(draw());
 	const surname = picker(SURNAMES);
 	const givenName = picker(GIVEN_NAMES);
 	const commune = picker(COMMUNES);
@@ -72,7 +71,10 @@ export function* generateExtraction(options: GeneratorOptions): Generator<string
 	const specialtyOf = new Map(PROFESSIONS.filter(item => item.value.specialties.length > 0).map(item => [item.value.code, picker(item.value.specialties)]));
 	// Where practitioners work: pharmacists in pharmacies (or hospitals), the others anywhere else.
 	const workplaceOf = new Map(
-		['21', '*'].map(code => [code, picker(STRUCTURE_KINDS.filter(item => (code === '21' ? ['pharmacy', 'hospital'] : ['hospital', 'clinic', 'ehpad', 'health-centre', 'practice']).includes(item.value.kind)))]),
+		['21', '*'].map(code => [
+			code,
+			picker(STRUCTURE_KINDS.filter(item => (code === '21' ? ['pharmacy', 'hospital'] : ['hospital', 'clinic', 'ehpad', 'health-centre', 'practice']).includes(item.value.kind))),
+		]),
 	);
 	const service = picker(SERVICES);
 	const domains = new Map<string, (value: number) => string>();
@@ -80,7 +82,7 @@ export function* generateExtraction(options: GeneratorOptions): Generator<string
 		const own = PERSONAL_DOMAINS.filter(item => item.value.profession === code || item.value.profession === '*');
 		domains.set(code, picker(own.map(item => ({value: item.value.domain, weight: item.weight}))));
 	}
-	const one = <T,>(list: readonly T[]) => list[Math.floor(draw() * list.length)] as T;
+	const one = <T>(list: readonly T[]) => list[Math.floor(draw() * list.length)] as T;
 	// Next free suffix of each address given out: "secretariat@…" is common in a domain.
 	const given = new Map<string, number>();
 	const unique = (local: string, domain: string) => {
@@ -138,7 +140,10 @@ export function* generateExtraction(options: GeneratorOptions): Generator<string
 		} else {
 			const kind = type === 'APP' ? {name: 'LABORATOIRE DE BIOLOGIE MEDICALE', domainPrefix: 'labo-{city}'} : pick(structureKind);
 			const unit = type === 'ORG' ? pick(service) : type === 'CAB' ? {service: 'Secrétariat', local: 'secretariat'} : {service: 'Résultats', local: one(['resultats', 'biologie', 'comptes-rendus'])};
-			const organisation = type === 'CAB' ? `CABINET ${one(['MEDICAL', 'DENTAIRE', 'DE KINESITHERAPIE', 'INFIRMIER', 'DE RADIOLOGIE'])} ${one(['DU PARC', 'DE LA GARE', 'DU CENTRE', 'DES TILLEULS', 'PASTEUR', 'SAINT-JEAN'])}` : kind.name.replace('{CITY}', place.acheminement);
+			const organisation =
+				type === 'CAB'
+					? `CABINET ${one(['MEDICAL', 'DENTAIRE', 'DE KINESITHERAPIE', 'INFIRMIER', 'DE RADIOLOGIE'])} ${one(['DU PARC', 'DE LA GARE', 'DU CENTRE', 'DES TILLEULS', 'PASTEUR', 'SAINT-JEAN'])}`
+					: kind.name.replace('{CITY}', place.acheminement);
 			const domain = `${(type === 'CAB' ? `cabinet-{city}` : kind.domainPrefix).replace('{city}', citySlug)}.mssante.fr`;
 			fields[AT['Type identifiant structure']] = '1';
 			fields[AT['Identification Structure']] = String(100_000_000 + Math.floor(draw() * 899_999_999));
