@@ -29,4 +29,9 @@ export class AuditLog {
 		this.queue = this.queue.then(() => appendFile(this.path, line, {mode: 0o600})).catch(() => undefined);
 		return this.queue;
 	}
+
+	/** Resolves once every line recorded so far is written, so that a graceful stop loses none. */
+	flushed(): Promise<void> {
+		return this.queue;
+	}
 }

@@ -17,6 +17,8 @@ export type AccountDirectoryOptions = {
 	onLoaded?: (report: ImportReport, buildMs: number) => void;
 	/** Told when the national directory could not be read. */
 	onFailed?: (error: string) => void;
+	/** Handed each file write the directory starts, so that closing can wait for it. */
+	track: (write: Promise<unknown>) => void;
 };
 
 /** The directory of these accounts, and of the national file when there is one (read on first use). */
@@ -24,7 +26,9 @@ export function openAccountDirectory(accounts: AccountView[], options: AccountDi
 	const directory = new DirectoryService({
 		source: options.source,
 		onLoaded: (report, buildMs) => {
-			void writeFile(path.join(options.dataDir, 'annuaire-import.json'), `${JSON.stringify({source: options.source, buildMs: Math.round(buildMs), ...report}, null, 2)}\n`).catch(() => undefined);
+			options.track(
+				writeFile(path.join(options.dataDir, 'annuaire-import.json'), `${JSON.stringify({source: options.source, buildMs: Math.round(buildMs), ...report}, null, 2)}\n`).catch(() => undefined),
+			);
 			options.onLoaded?.(report, buildMs);
 		},
 		onFailed: error => options.onFailed?.(error),

@@ -58,6 +58,8 @@ export class AccountService {
 	private readonly addresses: AddressAllocation;
 	// Activations run one after another: the free-address check and the write are one step.
 	private queue: Promise<unknown> = Promise.resolve();
+	// Files written on the side (the directory's import report): a graceful stop waits for them.
+	private readonly sideWrites = new Set<Promise<unknown>>();
 
 	private constructor(
 		private readonly store: JsonStore<BackendData>,
@@ -69,7 +71,16 @@ export class AccountService {
 		this.mail = options.mail ?? outboxMailSender(this.outbox);
 		this.audit = new AuditLog(path.join(dataDir, 'audit.log'));
 		this.addresses = new AddressAllocation(taken, address => store.db.data.accounts.some(a => a.address === address));
-		this.directory = openAccountDirectory(store.db.data.accounts, {dataDir, source: options.directory ?? null, onLoaded: options.onDirectoryLoaded, onFailed: options.onDirectoryFailed});
+		this.directory = openAccountDirectory(store.db.data.accounts, {
+			dataDir,
+			source: options.directory ?? null,
+			onLoaded: options.onDirectoryLoaded,
+			onFailed: options.onDirectoryFailed,
+			track: write => {
+				this.sideWrites.add(write);
+				void write.finally(() => this.sideWrites.delete(write));
+			},
+		});
 	}
 
 	/** Opens the accounts of `dataDir` (refused if another process holds them, or they are corrupt). */
@@ -211,10 +222,15 @@ export class AccountService {
 		return {sent: emails.length};
 	}
 
-	/** Lets the activation in progress finish, stops the directory, releases the store. */
+	/**
+	 * Lets the activation in progress finish, stops the directory, waits for every file write
+	 * started (audit lines included: some are recorded without being awaited), releases the store.
+	 */
 	async close(): Promise<void> {
 		await this.queue;
 		await this.directory.close();
+		await Promise.all(this.sideWrites);
+		await this.audit.flushed();
 		this.store.close();
 	}
 
