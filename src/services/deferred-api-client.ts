@@ -1,5 +1,7 @@
 import {BackendError} from '../contract/api/errors.js';
-import {OPERATION_NAMES, type ApiClient, type CallOptions, type Operation} from '../contract/api/operations.js';
+import type {ApiClient, CallOptions} from '../contract/api/operations.js';
+
+type Method = (input: unknown, options?: CallOptions) => Promise<unknown>;
 
 /**
  * An ApiClient whose real client is still starting (the embedded service starts after the
@@ -11,7 +13,10 @@ export function deferredApiClient(ready: Promise<ApiClient>): ApiClient {
 		throw new BackendError('unavailable', (error as Error).message);
 	});
 	client.catch(() => undefined);
-	const forward = (operation: Operation) => async (input: unknown, options?: CallOptions) => ((await client)[operation] as (input: unknown, options?: CallOptions) => Promise<unknown>)(input, options);
-	// Built from the contract's operation table, like the client it forwards to (see createApiClient).
-	return Object.fromEntries(OPERATION_NAMES.map(operation => [operation, forward(operation)])) as unknown as ApiClient;
+	// Each method forwards to the real client's method of the same name. A proxy rather than an
+	// object built from the contract's operation table: that table holds the zod schemas, which
+	// the kiosk does not load before its first frame.
+	return new Proxy({} as ApiClient, {
+		get: (_target, operation) => async (input: unknown, options?: CallOptions) => ((await client)[operation as keyof ApiClient] as Method)(input, options),
+	});
 }
