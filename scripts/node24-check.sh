@@ -61,8 +61,9 @@ screen=$work/kiosk-screen.txt
 data=$work/kiosk-data
 mkdir -p "$data"
 # `script` gives the kiosk a terminal (100×30); its standard input is a pipe that stays open (CI has none), and
-# setsid makes the whole group killable at once.
-MSSANTE_KIOSK_DATA=$data TERM=xterm-256color setsid bash -c 'sleep 600 | script -qfec "stty cols 100 rows 30; exec \"$0\" bin/mssante-kiosk.js --demo" /dev/null' "$node24" \
+# setsid makes the whole group killable at once. CI=false: with CI set (as CI runs this), Ink draws nothing until it
+# exits (its is-in-ci check), as in the end-to-end tests' terminal (test/helpers/pty.ts).
+CI=false MSSANTE_KIOSK_DATA=$data TERM=xterm-256color setsid bash -c 'sleep 600 | script -qfec "stty cols 100 rows 30; exec \"$0\" bin/mssante-kiosk.js --demo" /dev/null' "$node24" \
 	>"$screen" 2>&1 </dev/null &
 pids+=($!)
 deadline=$((SECONDS + 60))
