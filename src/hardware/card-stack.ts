@@ -1,4 +1,5 @@
 import {existsSync} from 'node:fs';
+import {createRequire} from 'node:module';
 import type {CpsToken} from './cps-token.js';
 import {DemoCard} from './demo-card.js';
 import {PcscReaderMonitor} from './pcsc-monitor.js';
@@ -6,7 +7,35 @@ import {CPS_MODULE_PATHS, ModuleLoadError, Pkcs11Token} from './pkcs11-token.js'
 import type {ReaderMonitor} from './reader-monitor.js';
 
 /** Why the demo card is used instead of the real stack. */
-type DemoReason = 'forced' | 'pcscd-down' | 'module-missing';
+type DemoReason = 'forced' | 'pcscd-down' | 'module-missing' | NativeAddon;
+
+/**
+ * The native addons of the real stack. Optional dependencies: building pcsclite needs the PC/SC
+ * headers (Debian libpcsclite-dev), which a laptop or a helpdesk desk may lack, and the kiosk must
+ * still install and run there on the demo card.
+ */
+export type NativeAddon = 'pcsclite' | 'pkcs11js';
+
+/** The real stack was asked for (`--no-demo`) and one of its native addons is not installed. */
+export class NativeAddonMissing extends Error {
+	constructor(
+		readonly addon: NativeAddon,
+		cause: unknown,
+	) {
+		super(`${addon} : ${(cause as Error).message}`);
+		this.name = 'NativeAddonMissing';
+	}
+}
+
+/** Whether pkcs11js is installed (it is loaded in the token's worker; resolving it here is enough: an optional dependency whose build failed is removed). */
+function pkcs11jsInstalled(): boolean {
+	try {
+		createRequire(import.meta.url).resolve('pkcs11js');
+		return true;
+	} catch {
+		return false;
+	}
+}
 
 /** The reader monitor and token the kiosk runs on. */
 export type CardStack = {
@@ -66,9 +95,19 @@ function demoStack(reason: DemoReason, modulePath: string, latencyMs?: number): 
 export async function openCardStack(options: CardStackOptions): Promise<CardStack> {
 	const modulePath = resolveModulePath(options.modulePath, options.settingsModulePath);
 	if (options.mode === 'demo') return demoStack('forced', modulePath, options.demoLatencyMs);
-	const monitor = new PcscReaderMonitor({module: {path: modulePath, loaded: false, problem: 'chargement…'}, preferredReader: options.preferredReader});
+	let monitor: PcscReaderMonitor;
+	try {
+		monitor = new PcscReaderMonitor({module: {path: modulePath, loaded: false, problem: 'chargement…'}, preferredReader: options.preferredReader});
+	} catch (error) {
+		if (options.mode === 'real') throw new NativeAddonMissing('pcsclite', error);
+		return demoStack('pcsclite', modulePath, options.demoLatencyMs);
+	}
+	if (options.mode === 'real' && !pkcs11jsInstalled()) {
+		await monitor.close();
+		throw new NativeAddonMissing('pkcs11js', new Error('introuvable'));
+	}
 	if (options.mode === 'auto') {
-		const reason = monitor.current().service === 'down' ? 'pcscd-down' : existsSync(modulePath) ? undefined : 'module-missing';
+		const reason = monitor.current().service === 'down' ? 'pcscd-down' : !existsSync(modulePath) ? 'module-missing' : pkcs11jsInstalled() ? undefined : 'pkcs11js';
 		if (reason) {
 			await monitor.close();
 			return demoStack(reason, modulePath, options.demoLatencyMs);

@@ -54,6 +54,8 @@ export type PtyKioskOptions = {
 	rows?: number;
 	/** Options for node itself, before the script (e.g. `--import` a tracing preload). */
 	nodeArgs?: string[];
+	/** The program to run (default: this checkout's bin/mssante-kiosk.js). */
+	bin?: string;
 };
 
 export type Exit = {exitCode: number; signal?: number | undefined};
@@ -75,7 +77,7 @@ export class PtyKiosk {
 		this.cols = options.cols ?? 80;
 		this.rows = options.rows ?? 24;
 		this.term = new Terminal({cols: this.cols, rows: this.rows, allowProposedApi: true, scrollback: 0});
-		this.proc = pty.spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, ...options.args], {
+		this.proc = pty.spawn(process.execPath, [...(options.nodeArgs ?? []), options.bin ?? BIN, ...options.args], {
 			name: 'xterm-256color',
 			cols: this.cols,
 			rows: this.rows,

@@ -8,6 +8,7 @@ import {openSettings} from '../../services/settings.js';
 import {enterTerminal} from '../../terminal/terminal-session.js';
 import {CommandFailure, failureMessage, type CommandLine} from '../../contract/cli/command-line.js';
 import {deferredBackend} from './kiosk-backend.js';
+import {NativeAddonMissing} from '../../hardware/card-stack.js';
 import {openKioskCardStack} from './kiosk-card-stack.js';
 import {KIOSK_OPTIONS, kioskChoices, parseKioskArguments, type KioskArguments} from './kiosk-options.js';
 import {renderKiosk} from './render-kiosk.js';
@@ -22,7 +23,11 @@ export const kioskCommand = {
 		const settingsStore = await openSettings(args.dataDir);
 		const choices = kioskChoices(args, settingsStore.db.data, cli);
 		const t = catalogues[choices.lang].cli;
-		const stack = await openKioskCardStack(args, settingsStore);
+		const stack = await openKioskCardStack(args, settingsStore).catch(async (error: unknown) => {
+			if (!(error instanceof NativeAddonMissing)) throw error;
+			await settingsStore.close();
+			throw new CommandFailure(t.addonMissing(error.addon, error.message), 1);
+		});
 		const backend = deferredBackend({...choices, dataDir: args.dataDir, demoCard: Boolean(stack.demoCard)});
 		const terminal = enterTerminal({close: [() => stack.close(), () => backend.close(), () => settingsStore.close()], internalError: t.internalError});
 		const screen = renderKiosk({stack, backend: backend.client, lang: choices.lang, settingsStore, kioskMode: args.kioskMode, onExit: () => void terminal.shutdown(0)});

@@ -2,6 +2,7 @@ import type {PasswordProblem, PasswordRule} from '../rules/password-policy.js';
 import type {FieldProblem} from '../rules/contact-rules.js';
 import type {BackendErrorCode} from '../api/errors.js';
 import type {Catalogue} from './fr.js';
+import {ADDON_FIX} from './commands.js';
 
 /** Every string of the kiosk in English, following the shape of the French reference catalogue. */
 export const en: Catalogue = {
@@ -38,8 +39,14 @@ export const en: Catalogue = {
 		finished: 'Session ended. Remember to remove your CPS card.',
 		'ctrl-c-disabled': 'Kiosk mode: Ctrl+C is disabled. Ask the administrator to exit.',
 		'settings-corrupt': (savedAs: string) => `Unreadable settings: set aside as ${savedAs}, using defaults.`,
-		demo: (reason: 'forced' | 'pcscd-down' | 'module-missing', modulePath: string) =>
-			reason === 'forced' ? 'Demo card (--demo).' : reason === 'pcscd-down' ? 'Demo card: the smart-card service (pcscd) does not answer.' : `Demo card: CPS module not found (${modulePath}).`,
+		demo: (reason: 'forced' | 'pcscd-down' | 'module-missing' | 'pcsclite' | 'pkcs11js', modulePath: string) =>
+			({
+				forced: 'Demo card (--demo).',
+				'pcscd-down': 'Demo card: the smart-card service (pcscd) does not answer.',
+				'module-missing': `Demo card: CPS module not found (${modulePath}).`,
+				pcsclite: `Demo (no pcsclite): ${ADDON_FIX.pcsclite}`,
+				pkcs11js: `Demo (no pkcs11js): ${ADDON_FIX.pkcs11js}`,
+			})[reason],
 	},
 	idleCountdown: (seconds: number) => `Inactivity: the session closes in ${seconds} s — press any key to continue.`,
 	welcome: {
@@ -324,6 +331,7 @@ export const en: Catalogue = {
 		corrupt: (file: string) => `Cannot start: ${file} cannot be read. No account was changed: fix or move this file.`,
 		failed: (message: string) => `mssante-kiosk: ${message}`,
 		internalError: (message: string) => `mssante-kiosk: internal error (${message})`,
+		addonMissing: (addon: 'pcsclite' | 'pkcs11js', detail: string) => `mssante-kiosk: ${addon} is not installed (${detail}); to read a real card: ${ADDON_FIX[addon]}`,
 		unknownCommand: (words: string) => `unknown command: ${words}`,
 		unknownOption: (option: string, command: string) => `${option}: not an option of "${command}"`,
 		valueExpected: (option: string) => `${option}: a value is expected`,
@@ -381,7 +389,7 @@ export const en: Catalogue = {
 			'pcscd-down': () => 'The smart-card service (pcscd) is not running: sudo systemctl start pcscd',
 			'pcscd-no-socket': i => `The smart-card service (pcscd, pid ${i.pid}) runs without its socket ${i.socket}: sudo systemctl restart pcscd`,
 			'pcscd-not-answering': i => `The smart-card service (pcscd) does not answer (${i.error}): sudo systemctl restart pcscd`,
-			'pcsclite-unavailable': i => `The kiosk's PC/SC library does not load (${i.error}): reinstall the kiosk (package libpcsclite1 required)`,
+			'pcsclite-unavailable': i => `The kiosk's PC/SC library (pcsclite) does not load (${i.error}): ${ADDON_FIX.pcsclite}`,
 			'no-reader': () => 'No card reader detected: check the USB cable',
 			'module-missing': i => `The CPS module is missing: ${i.path} (install the Cryptolib CPS or pass --pkcs11-module)`,
 			'module-not-loadable': i => `The CPS module does not load: ${i.error} (${i.path}; reinstall the Cryptolib CPS or pass --pkcs11-module)`,

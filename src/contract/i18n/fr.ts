@@ -1,6 +1,7 @@
 import type {PasswordProblem, PasswordRule} from '../rules/password-policy.js';
 import type {FieldProblem} from '../rules/contact-rules.js';
 import type {BackendErrorCode} from '../api/errors.js';
+import {ADDON_FIX} from './commands.js';
 
 /** What the diagnostics found about one problem, for its sentence. */
 type IssueFacts = {pid?: number; path?: string; error?: string; reader?: string; atr?: string /** pcscd's socket. */; socket: string};
@@ -43,12 +44,14 @@ export const fr = {
 		finished: 'Session terminée. Pensez à retirer votre carte CPS.',
 		'ctrl-c-disabled': 'Borne : Ctrl+C est désactivé. Appelez l’administrateur pour quitter.',
 		'settings-corrupt': (savedAs: string) => `Réglages illisibles : mis de côté sous ${savedAs}, valeurs par défaut utilisées.`,
-		demo: (reason: 'forced' | 'pcscd-down' | 'module-missing', modulePath: string) =>
-			reason === 'forced'
-				? 'Carte de démonstration (--demo).'
-				: reason === 'pcscd-down'
-					? 'Carte de démonstration : le service carte à puce (pcscd) ne répond pas.'
-					: `Carte de démonstration : module CPS introuvable (${modulePath}).`,
+		demo: (reason: 'forced' | 'pcscd-down' | 'module-missing' | 'pcsclite' | 'pkcs11js', modulePath: string) =>
+			({
+				forced: 'Carte de démonstration (--demo).',
+				'pcscd-down': 'Carte de démonstration : le service carte à puce (pcscd) ne répond pas.',
+				'module-missing': `Carte de démonstration : module CPS introuvable (${modulePath}).`,
+				pcsclite: `Démo (pcsclite absent) : ${ADDON_FIX.pcsclite}`,
+				pkcs11js: `Démo (pkcs11js absent) : ${ADDON_FIX.pkcs11js}`,
+			})[reason],
 	},
 	idleCountdown: (seconds: number) => `Inactivité : la session se ferme dans ${seconds} s — appuyez sur une touche pour continuer.`,
 	welcome: {
@@ -339,6 +342,8 @@ export const fr = {
 		failed: (message: string) => `mssante-kiosk : ${message}`,
 		/** A failure the kiosk did not expect while it ran. */
 		internalError: (message: string) => `mssante-kiosk : erreur interne (${message})`,
+		/** `--no-demo` and a native addon of the card stack is not installed. */
+		addonMissing: (addon: 'pcsclite' | 'pkcs11js', detail: string) => `mssante-kiosk : ${addon} n’est pas installé (${detail}) ; pour lire une carte réelle : ${ADDON_FIX[addon]}`,
 		unknownCommand: (words: string) => `commande inconnue : ${words}`,
 		unknownOption: (option: string, command: string) => `${option} : option inconnue de « ${command} »`,
 		valueExpected: (option: string) => `${option} : valeur attendue`,
@@ -400,7 +405,7 @@ export const fr = {
 			'pcscd-down': () => 'Le service carte à puce (pcscd) n’est pas démarré : sudo systemctl start pcscd',
 			'pcscd-no-socket': (i: IssueFacts) => `Le service carte à puce (pcscd, pid ${i.pid}) tourne sans son socket ${i.socket} : sudo systemctl restart pcscd`,
 			'pcscd-not-answering': (i: IssueFacts) => `Le service carte à puce (pcscd) ne répond pas (${i.error}) : sudo systemctl restart pcscd`,
-			'pcsclite-unavailable': (i: IssueFacts) => `La bibliothèque PC/SC du kiosque ne se charge pas (${i.error}) : réinstallez le kiosque (paquet libpcsclite1 requis)`,
+			'pcsclite-unavailable': (i: IssueFacts) => `La bibliothèque PC/SC du kiosque (pcsclite) ne se charge pas (${i.error}) : ${ADDON_FIX.pcsclite}`,
 			'no-reader': () => 'Aucun lecteur de carte détecté : vérifiez le câble USB',
 			'module-missing': (i: IssueFacts) => `Le module CPS est introuvable : ${i.path} (installez la Cryptolib CPS ou passez --pkcs11-module)`,
 			'module-not-loadable': (i: IssueFacts) => `Le module CPS ne se charge pas : ${i.error} (${i.path} ; réinstallez la Cryptolib CPS ou passez --pkcs11-module)`,
