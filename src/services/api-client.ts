@@ -2,6 +2,7 @@ import type * as z from 'zod/mini';
 import {BackendError, isBackendErrorCode} from '../contract/api/errors.js';
 import {OPERATION_NAMES, OPERATIONS, type ApiClient, type CallOptions, type Operation, type OperationSpec} from '../contract/api/operations.js';
 import {responseSchemas} from '../contract/api/schemas.js';
+import {stripControlDeep} from '../contract/text/sanitize.js';
 
 /** Options of the HTTP client. */
 export type ApiClientOptions = {
@@ -59,12 +60,13 @@ export function createApiClient(baseUrl: string, options: ApiClientOptions = {})
 		}
 		if (!response.ok) {
 			const problem = responseSchemas.error.safeParse(json);
-			if (problem.success && isBackendErrorCode(problem.data.code)) throw new BackendError(problem.data.code, problem.data.message, problem.data.details);
+			if (problem.success && isBackendErrorCode(problem.data.code)) throw new BackendError(problem.data.code, stripControlDeep(problem.data.message), stripControlDeep(problem.data.details));
 			throw new BackendError('unavailable', `Erreur du service d’activation (HTTP ${response.status})`);
 		}
 		const parsed = (spec.response as z.ZodMiniType).safeParse(json);
 		if (!parsed.success) throw new BackendError('unavailable', 'Réponse inattendue du service d’activation');
-		return parsed.data;
+		// Whatever the service sends, no string of it reaches the screen with a control character in it.
+		return stripControlDeep(parsed.data);
 	}
 
 	async function call(operation: Operation, input: unknown, callOptions: CallOptions = {}): Promise<unknown> {

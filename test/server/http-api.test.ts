@@ -452,6 +452,45 @@ describe('HTTP client', () => {
 		await expect(client.availability({addresses: ['a@medecin.mssante.fr']})).rejects.toMatchObject({code: 'unavailable', message: 'Réponse inattendue du service d’activation'});
 		liar.close();
 	});
+
+	test('escape sequences sent by a service (OSC 52, OSC 8, SGR, bidi) never come out of the client (issue 10 item 13)', async () => {
+		const {createServer} = await import('node:http');
+		const osc52 = '\u001B]52;c;ZWNobyBwd25lZA==\u0007';
+		const link = '\u001B]8;;https://evil.example\u001B\\';
+		const account = {
+			address: `jean.dupont${osc52}@medecin.mssante.fr`,
+			identity: {givenName: `Jean${'\u001B[31m'}`, surname: 'DUPONT\u202E', profession: 'Médecin', nationalId: '810000000001', idType: 'RPPS'},
+			options: {email: `${link}j.dupont@exemple.fr`, otpChannel: 'mail' as const, notify: false, publishMobile: false, listeRouge: false, paperless: false},
+			createdAt: '2026-01-01T00:00:00Z',
+			updatedAt: '2026-01-01T00:00:00Z',
+		};
+		const dirty = createServer((request, response) => {
+			response.writeHead(request.url === '/v1/accounts/lookup' ? 200 : 409, {'content-type': 'application/json'});
+			response.end(JSON.stringify(request.url === '/v1/accounts/lookup' ? account : {code: 'address-taken', message: `pris${osc52}`, details: {address: [`x${osc52}@pro.mssante.fr`]}}));
+		});
+		await new Promise<void>(resolve => dirty.listen(0, '127.0.0.1', resolve));
+		try {
+			const client = createApiClient(`http://127.0.0.1:${(dirty.address() as {port: number}).port}`, {retries: 0});
+			const looked = await client.lookup({proof: {challengeId: crypto.randomUUID(), signature: 'AA==', certificate: 'AA=='}});
+			expect(JSON.stringify(looked)).not.toMatch(/\\u001b|\\u0007|\\u202e/i);
+			expect(looked.options.email).toBe(']8;;https://evil.example\\j.dupont@exemple.fr');
+			expect(looked.identity.givenName).toBe('Jean[31m');
+			expect(looked.address).toBe('jean.dupont]52;c;ZWNobyBwd25lZA==@medecin.mssante.fr');
+			const refused = await client
+				.activate({
+					requestId: crypto.randomUUID(),
+					proof: {challengeId: crypto.randomUUID(), signature: 'AA==', certificate: 'AA=='},
+					verificationId: crypto.randomUUID(),
+					address: 'a@pro.mssante.fr',
+					password: 'x',
+					options: account.options,
+				})
+				.catch((error: unknown) => error as BackendError);
+			expect(refused).toMatchObject({code: 'address-taken', message: 'pris]52;c;ZWNobyBwd25lZA==', details: {address: ['x]52;c;ZWNobyBwd25lZA==@pro.mssante.fr']}});
+		} finally {
+			dirty.close();
+		}
+	});
 });
 
 describe('mssante-kiosk serve', () => {

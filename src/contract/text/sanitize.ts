@@ -15,3 +15,15 @@ const CONTROL_ALL = new RegExp(CONTROL.source, 'g');
 export function hasControl(text: string): boolean {
 	return CONTROL.test(text);
 }
+
+/**
+ * `value` with stripControl applied to every string inside it (arrays and plain objects walked):
+ * an answer of the service is cleaned once, where it enters the kiosk, so that no field of it
+ * (an e-mail put back in a form, a directory entry) can carry an escape sequence to the terminal.
+ */
+export function stripControlDeep<T>(value: T): T {
+	if (typeof value === 'string') return stripControl(value) as T;
+	if (Array.isArray(value)) return value.map(item => stripControlDeep(item)) as T;
+	if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [stripControl(key), stripControlDeep(item)])) as T;
+	return value;
+}
