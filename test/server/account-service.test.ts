@@ -378,6 +378,12 @@ describe('invite', () => {
 		expect(readdirSync(path.join(dir, 'outbox'))).toEqual([]);
 	});
 
+	test('the same address twice, in any case, gets one invitation (issue 10 item 14)', async () => {
+		const b = await open();
+		expect(await b.invite('jean.dupont@medecin.mssante.fr', ['a@exemple.fr', 'A@Exemple.FR', ' a@exemple.fr', 'b@exemple.org'])).toEqual({sent: 2});
+		expect(readdirSync(path.join(dir, 'outbox'))).toHaveLength(2);
+	});
+
 	test('refuses an empty list', async () => {
 		const b = await open();
 		expect((await backendError(b.invite('jean.dupont@medecin.mssante.fr', []))).code).toBe('invalid-request');

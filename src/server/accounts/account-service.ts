@@ -218,8 +218,10 @@ export class AccountService {
 		if (emails.length === 0 || invalid.length > 0) {
 			throw new BackendError('invalid-request', 'Adresse(s) invalide(s)', {emails: invalid});
 		}
-		for (const to of checked.flatMap(result => (result.ok ? [result.value] : []))) await this.mail.send(invitationMail(fromAddress, to));
-		return {sent: emails.length};
+		// One mail per recipient, however often (and in whatever case) the address was typed.
+		const recipients = new Map(checked.flatMap(result => (result.ok ? [[result.value.toLowerCase(), result.value] as const] : [])));
+		for (const to of recipients.values()) await this.mail.send(invitationMail(fromAddress, to));
+		return {sent: recipients.size};
 	}
 
 	/**
