@@ -59,6 +59,11 @@ describe('Esc comes back to the screen as it was left', () => {
 		// Enter acts on the item restored: the convention again.
 		await pilot.press('enter');
 		await pilot.waitFor('Convention de preuve');
+		// And back on step 3 as a whole: up to its first field.
+		await pilot.press('escape');
+		await pilot.waitFor(/> En savoir plus sur la convention de preuve/);
+		await pilot.press(...Array<'up'>(9).fill('up'));
+		await pilot.waitFor('Choisissez votre mot de passe');
 	});
 
 	test('except Welcome after the directory: the next person finds it new, the first entry focused', async () => {

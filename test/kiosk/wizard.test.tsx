@@ -139,24 +139,6 @@ describe('kiosk behaviour', () => {
 		expect(pilot.frame()).toContain('[OK] Carte CPS lue');
 	});
 
-	test('help opened from "En savoir plus" leads back to step 3', async () => {
-		kiosk = await startKiosk();
-		const {pilot} = kiosk;
-		await toStep3(pilot);
-		await focusLine(pilot, 'En savoir plus sur la convention de preuve');
-		await pilot.press('enter');
-		await pilot.waitFor('Convention de preuve');
-		await pilot.press('f1');
-		await pilot.waitFor('Diagnostic automatique');
-		await pilot.press('escape');
-		await pilot.waitFor('Convention de preuve');
-		await pilot.press('escape');
-		// Back on step 3 with the focus where it was left; up to the first field.
-		await pilot.waitFor(/> En savoir plus sur la convention de preuve/);
-		await pilot.press(...Array<'up'>(9).fill('up'));
-		await pilot.waitFor('Choisissez votre mot de passe');
-	});
-
 	test('F2 removes and inserts the demo card; the badge follows', async () => {
 		kiosk = await startKiosk();
 		const {pilot} = kiosk;
