@@ -40,16 +40,18 @@ export function createApiClient(baseUrl: string, options: ApiClientOptions = {})
 	const retries = options.retries ?? 2;
 	const retryDelayMs = options.retryDelayMs ?? 300;
 
-	async function attempt(spec: OperationSpec, path: string, body: string | undefined, headers: Record<string, string>): Promise<unknown> {
+	async function attempt(spec: OperationSpec, path: string, body: string | undefined, headers: Record<string, string>, abandoned?: AbortSignal): Promise<unknown> {
 		let response: Response;
+		const timeout = AbortSignal.timeout(timeoutMs);
 		try {
 			response = await fetch(new URL(path, baseUrl), {
 				method: spec.method,
 				headers: body === undefined ? headers : {...headers, 'content-type': 'application/json'},
 				body,
-				signal: AbortSignal.timeout(timeoutMs),
+				signal: abandoned ? AbortSignal.any([timeout, abandoned]) : timeout,
 			});
 		} catch (error) {
+			if (abandoned?.aborted) throw abandoned.reason;
 			throw new BackendError('unavailable', `Service d’activation injoignable (${(error as Error).message})`);
 		}
 		let json: unknown;
@@ -73,12 +75,14 @@ export function createApiClient(baseUrl: string, options: ApiClientOptions = {})
 		const spec: OperationSpec = OPERATIONS[operation];
 		const {path, body} = requestOf(spec, (input ?? {}) as Record<string, unknown>);
 		const headers: Record<string, string> = spec.bearer && callOptions.session ? {authorization: `Bearer ${callOptions.session}`} : {};
+		const abandoned = callOptions.signal;
 		for (let attempts = 0; ; attempts++) {
+			abandoned?.throwIfAborted();
 			try {
-				return await attempt(spec, path, body, headers);
+				return await attempt(spec, path, body, headers, abandoned);
 			} catch (error) {
 				const transient = error instanceof BackendError && error.code === 'unavailable';
-				if (!spec.repeatable || !transient || attempts >= retries) throw error;
+				if (!spec.repeatable || !transient || attempts >= retries || abandoned?.aborted) throw error;
 				await new Promise(resolve => setTimeout(resolve, retryDelayMs * 2 ** attempts));
 			}
 		}

@@ -6,7 +6,7 @@ import type {Catalogue, Lang} from '../contract/i18n/index.js';
 import {assessPassword} from '../contract/rules/password-policy.js';
 import {createAccount} from '../flows/account.js';
 import {createAddress} from '../flows/address.js';
-import {createCardAndPin, proveCard} from '../flows/card-and-pin.js';
+import {createCardAndPin} from '../flows/card-and-pin.js';
 import {createDirectory} from '../flows/directory.js';
 import {createInvitations} from '../flows/invitations.js';
 import {createNavigation, type NoticeKind} from '../flows/navigation.js';
@@ -16,6 +16,7 @@ import {createWorkstation} from '../flows/workstation.js';
 import type {Browser} from '../hardware/browser.js';
 import type {CpsToken} from '../hardware/cps-token.js';
 import type {ReaderMonitor} from '../hardware/reader-monitor.js';
+import {bindToSession} from './session-bound.js';
 import {createSessionStore} from './session-store.js';
 
 /** What the kiosk is wired to. */
@@ -37,9 +38,9 @@ export type KioskDeps = {
 };
 
 /** The session store and every flow's intents. */
-export function createKiosk({monitor, token, api, browser, t, rememberReader, lang}: KioskDeps) {
+export function createKiosk({monitor, token, api: backend, browser, t, rememberReader, lang}: KioskDeps) {
 	const store = createSessionStore();
-	const prove = () => proveCard({api, token});
+	const {api, prove} = bindToSession(backend, token, store.signal);
 	const account = createAccount(store, {api, prove, assess: assessPassword, t});
 	const signIn = createSignIn(store, {api, t});
 	return {

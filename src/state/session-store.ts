@@ -10,24 +10,28 @@ export type SessionStore = Store<Session, SessionAction> &
 	FlowContext & {
 		/** Ends the session: a fresh one, `notice` saying why; work still running for the old one is dropped when it ends. */
 		wipe(notice: NoticeKind | null): void;
+		/** Aborted when the current session is wiped: requests made for it carry it (see session-bound.ts). */
+		signal(): AbortSignal;
 	};
 
 /** A fresh session (optionally from `initial`, for tests). */
 export function createSessionStore(initial: Session = INITIAL_SESSION): SessionStore {
 	const store = createStore(sessionReducer, initial);
-	// Bumped by each wipe: work started under another generation finds its session gone.
-	let generation = 0;
+	// Aborted and replaced by each wipe: work started under an aborted one finds its session gone.
+	let ended = new AbortController();
 	return {
 		...store,
 		guarded(work, then, fail = () => undefined) {
-			const at = generation;
+			const {signal} = ended;
 			work.then(
-				value => generation === at && then(value),
-				error => generation === at && fail(error),
+				value => !signal.aborted && then(value),
+				error => !signal.aborted && fail(error),
 			);
 		},
+		signal: () => ended.signal,
 		wipe(notice) {
-			generation++;
+			ended.abort();
+			ended = new AbortController();
 			store.dispatch({type: 'session/wipe', notice});
 		},
 	};

@@ -131,6 +131,8 @@ export type OutputOf<K extends Operation> = z.output<Spec<K>['response']>;
 export type CallOptions = {
 	/** Session sent as `Authorization: Bearer` to the operations that take one. */
 	session?: string | null;
+	/** Abandons the request (the kiosk's session ended): not sent if not yet, not retried, its answer ignored. */
+	signal?: AbortSignal;
 };
 
 /** The activation API as the kiosk calls it: one method per operation. */
