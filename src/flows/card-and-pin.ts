@@ -1,27 +1,42 @@
 // Step 1: the card's PIN (never the PIN itself, only what the card said about it), the identity read
 // from the card, and the card proof every request about this practitioner carries.
+import {BackendError} from '../contract/api/errors.js';
 import type {ApiClient} from '../contract/api/operations.js';
+import type {Catalogue} from '../contract/i18n/index.js';
 import type {CardProof} from '../contract/domain/account.js';
 import type {CardIdentity} from '../contract/domain/card-identity.js';
+import {stripControl} from '../contract/text/sanitize.js';
 import type {CpsToken, PinStatus} from '../hardware/cps-token.js';
 import type {SessionAction} from '../state/session.js';
-import type {FlowContext} from './flow.js';
+import {failed, type FlowContext} from './flow.js';
 
 /** Step 1's PIN: what the card said about it, never the PIN itself. */
 type PinState =
-	| {phase: 'entry'; status: PinStatus | null; lastAttempt?: 'incorrect' | 'too-short' | 'card-removed'; triesLeft?: number; error?: string}
+	| {phase: 'entry'; status: PinStatus | null; lastAttempt?: 'incorrect' | 'too-short' | 'card-removed'; triesLeft?: number; error?: string; noToken?: NoToken}
 	| {phase: 'checking'; status: PinStatus | null}
 	| {phase: 'locked'}
 	| {phase: 'ok'};
+
+/** No token has the label asked for (`--pkcs11-token-label`): the one asked, the ones present. */
+type NoToken = {label: string; found: string[]};
+
+/**
+ * What the service said of the card, asked right after the PIN (a signed proof and the lookup of
+ * its account): a card the service will refuse is told so at step 1, with the service's reason,
+ * not after three steps filled in.
+ */
+export type CardCheck = {phase: 'checking'} | {phase: 'accepted'} | {phase: 'refused'; reason: string} | {phase: 'failed'; error: string};
 
 /** The card's side of the session. */
 export type CardAndPinState = {
 	pin: PinState;
 	/** Read from the card once the PIN is accepted. */
 	identity: CardIdentity | null;
+	/** The service's answer about this card, once the PIN is accepted. */
+	check: CardCheck | null;
 };
 
-export const INITIAL_CARD_AND_PIN: CardAndPinState = {pin: {phase: 'entry', status: null}, identity: null};
+export const INITIAL_CARD_AND_PIN: CardAndPinState = {pin: {phase: 'entry', status: null}, identity: null, check: null};
 
 export type CardAndPinAction =
 	| {type: 'card/pin-status'; status: PinStatus}
@@ -30,8 +45,10 @@ export type CardAndPinAction =
 	| {type: 'card/pin-incorrect'; triesLeft?: number}
 	| {type: 'card/pin-locked'}
 	| {type: 'card/pin-card-removed'}
+	| ({type: 'card/pin-no-token'} & NoToken)
 	| {type: 'card/pin-error'; message: string}
-	| {type: 'card/pin-ok'; identity: CardIdentity};
+	| {type: 'card/pin-ok'; identity: CardIdentity}
+	| {type: 'card/checked'; check: CardCheck};
 
 export function cardAndPinReducer(state: CardAndPinState, action: SessionAction): CardAndPinState {
 	const {pin} = state;
@@ -49,18 +66,22 @@ export function cardAndPinReducer(state: CardAndPinState, action: SessionAction)
 			return {...state, pin: {phase: 'locked'}};
 		case 'card/pin-card-removed':
 			return {...state, pin: {phase: 'entry', status: null, lastAttempt: 'card-removed'}};
+		case 'card/pin-no-token':
+			return {...state, pin: {phase: 'entry', status: null, noToken: {label: action.label, found: action.found}}};
 		case 'card/pin-error':
 			return {...state, pin: {phase: 'entry', status: null, error: action.message}};
 		case 'card/pin-ok':
-			return {pin: {phase: 'ok'}, identity: action.identity};
+			return {pin: {phase: 'ok'}, identity: action.identity, check: {phase: 'checking'}};
+		case 'card/checked':
+			return pin.phase === 'ok' ? {...state, check: action.check} : state;
 		default:
 			return state;
 	}
 }
 
-/** Whether the PIN was accepted and the identity read: "Continuer" is shown. */
+/** Whether the PIN was accepted, the identity read and the card accepted by the service: "Continuer" is shown. */
 export function loggedIn(state: CardAndPinState): boolean {
-	return state.pin.phase === 'ok' && state.identity !== null;
+	return state.pin.phase === 'ok' && state.identity !== null && state.check?.phase === 'accepted';
 }
 
 /** What the card proof needs: a backend challenge, signed by the card. */
@@ -82,10 +103,29 @@ export type CardAndPinDeps = {
 	api: Pick<ApiClient, 'lookup'>;
 	/** Signs a challenge with the card (after the PIN). */
 	prove: () => Promise<CardProof>;
+	/** Messages of the session's language (the service's refusals). */
+	t: Catalogue;
 };
 
 /** Intents of step 1. */
-export function createCardAndPin({get, dispatch, guarded}: FlowContext, {token, api, prove}: CardAndPinDeps) {
+export function createCardAndPin({get, dispatch, guarded}: FlowContext, {token, api, prove, t}: CardAndPinDeps) {
+	/** Proves the card to the service and looks up its account: refused, the reason is shown at once. */
+	const checkCard = () => {
+		dispatch({type: 'card/checked', check: {phase: 'checking'}});
+		guarded(
+			prove().then(proof => api.lookup({proof})),
+			account => dispatch({type: 'account/found', account}, {type: 'card/checked', check: {phase: 'accepted'}}),
+			error => {
+				// The card could not sign: said as a card problem, not as the service's.
+				if (!(error instanceof BackendError)) return dispatch({type: 'card/checked', check: {phase: 'failed', error: stripControl((error as Error).message)}});
+				// No account yet: the card is good, the wizard goes on. A refused proof is final for this
+				// card; anything else (the service unreachable) may be tried again.
+				const {error: message, code} = failed(error, t);
+				if (code === 'not-found') dispatch({type: 'account/found', account: null}, {type: 'card/checked', check: {phase: 'accepted'}});
+				else dispatch({type: 'card/checked', check: code === 'card-proof' ? {phase: 'refused', reason: message} : {phase: 'failed', error: message}});
+			},
+		);
+	};
 	return {
 		/** Reads the token's flags: the PIN state before any attempt (final try, locked). */
 		checkPinStatus() {
@@ -102,24 +142,24 @@ export function createCardAndPin({get, dispatch, guarded}: FlowContext, {token, 
 				return;
 			}
 			dispatch({type: 'card/pin-checking'});
-			const login = token.login(pin).then(async result => {
-				if (result.kind !== 'ok') return {result, account: null};
-				const account = await prove()
-					.then(proof => api.lookup({proof}))
-					.catch(() => null);
-				return {result, account};
-			});
 			guarded(
-				login,
-				({result, account}) => {
-					if (result.kind === 'ok') dispatch({type: 'card/pin-ok', identity: result.identity}, {type: 'account/found', account});
-					else if (result.kind === 'incorrect') dispatch({type: 'card/pin-incorrect', triesLeft: result.triesLeft});
+				token.login(pin),
+				result => {
+					if (result.kind === 'ok') {
+						dispatch({type: 'card/pin-ok', identity: result.identity});
+						checkCard();
+					} else if (result.kind === 'incorrect') dispatch({type: 'card/pin-incorrect', triesLeft: result.triesLeft});
 					else if (result.kind === 'locked') dispatch({type: 'card/pin-locked'});
 					else if (result.kind === 'card-removed') dispatch({type: 'card/pin-card-removed'});
+					else if (result.kind === 'no-token') dispatch({type: 'card/pin-no-token', label: result.label, found: result.found});
 					else dispatch({type: 'card/pin-error', message: result.message});
 				},
 				error => dispatch({type: 'card/pin-error', message: (error as Error).message}),
 			);
+		},
+		/** "Réessayer" after the service could not be reached about the card. */
+		recheckCard() {
+			if (get().card.check?.phase === 'failed') checkCard();
 		},
 		/** "Continuer" once the card is read: step 2, or step 4 when this card's account is already activated. */
 		continueAfterLogin() {

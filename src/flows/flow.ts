@@ -1,6 +1,6 @@
 // What every flow of the session is built on: the session store, read and changed synchronously,
 // and the guard that drops the results of asynchronous work once the session they belong to is gone.
-import {BackendError} from '../contract/api/errors.js';
+import {BackendError, cardRefusalOf} from '../contract/api/errors.js';
 import type {Catalogue} from '../contract/i18n/index.js';
 import type {Session, SessionAction} from '../state/session.js';
 
@@ -27,7 +27,10 @@ export const IDLE: Pending = {phase: 'idle'};
 export const SENDING: Pending = {phase: 'sending'};
 
 /** A failed request: the backend's error in the session's language, and its code when the backend gave one. */
-export function failed(error: unknown, t: Catalogue): Pending {
-	if (error instanceof BackendError) return {phase: 'failed', error: t.backendErrors[error.code], code: error.code};
+export function failed(error: unknown, t: Catalogue): Extract<Pending, {phase: 'failed'}> {
+	if (error instanceof BackendError) {
+		const refusal = cardRefusalOf(error);
+		return {phase: 'failed', error: refusal ? t.cardRefusals[refusal] : t.backendErrors[error.code], code: error.code};
+	}
 	return {phase: 'failed', error: t.backendErrors.unavailable};
 }

@@ -1,5 +1,5 @@
 // Step 1 — Configuration du poste: the live checklist, the masked PIN, then the identity read from the card.
-import {Spinner} from '@inkjs/ui';
+import {Spinner} from '../components/spinner.js';
 import {Box, Text} from 'ink';
 import {useState} from 'react';
 import {Checklist} from '../components/checklist.js';
@@ -25,7 +25,10 @@ const digitsOnly = (value: string) => value.replace(/\D/g, '').slice(0, 4);
 function layout(card: CardAndPinState, ready: boolean) {
 	const askPin = ready && (card.pin.phase === 'entry' || card.pin.phase === 'checking');
 	const continues = loggedIn(card);
-	return {askPin, loggedIn: continues, lead: askPin || continues ? 1 : 0};
+	const retries = card.check?.phase === 'failed';
+	// While the service checks the card, the place of "Continuer" keeps the focus: an early Enter does nothing.
+	const checking = card.check?.phase === 'checking';
+	return {askPin, loggedIn: continues, retries, lead: askPin || continues || retries || checking ? 1 : 0};
 }
 
 /** What step 1 shows and emits. */
@@ -40,7 +43,7 @@ export type CardAndPinProps = {
 	/** The four checks pass: the PIN may be asked. */
 	ready: boolean;
 	focus: FocusHandle;
-	actions: Pick<CardAndPin, 'submitPin' | 'continueAfterLogin'> & Pick<Navigation, 'openHelp'> & Pick<Workstation, 'nextReader'>;
+	actions: Pick<CardAndPin, 'submitPin' | 'continueAfterLogin' | 'recheckCard'> & Pick<Navigation, 'openHelp'> & Pick<Workstation, 'nextReader'>;
 };
 
 /**
@@ -52,7 +55,7 @@ export function CardAndPinScreen({card, now, activated, snapshot, ready, focus: 
 	const {color} = useTheme();
 	const {pin: pinState, identity} = card;
 	const [pin, setPin] = useState('');
-	const {askPin, loggedIn, lead} = layout(card, ready);
+	const {askPin, loggedIn, retries, lead} = layout(card, ready);
 	const {focus, current, move} = focusIndex(lead + HELP_TOPICS.length, handle);
 
 	useKeys((input, key) => {
@@ -65,6 +68,7 @@ export function CardAndPinScreen({card, now, activated, snapshot, ready, focus: 
 		if (!key.return && !(input === ' ' && focus >= shown.lead)) return;
 		if (focus < shown.lead) {
 			if (shown.loggedIn) actions.continueAfterLogin();
+			else if (shown.retries) actions.recheckCard();
 			return; // the PIN field submits through its own onSubmit
 		}
 		const topic = HELP_TOPICS[focus - shown.lead];
@@ -85,7 +89,12 @@ export function CardAndPinScreen({card, now, activated, snapshot, ready, focus: 
 			<Checklist snapshot={snapshot} />
 			{snapshot.readers.length > 1 && <Text dimColor>{t.step1.otherReader(snapshot.readers.length)}</Text>}
 			<Text> </Text>
-			{!ready && pinState.phase !== 'locked' && !loggedIn && <Text dimColor>{t.step1.waiting}</Text>}
+			{!ready && pinState.phase !== 'locked' && !loggedIn && (
+				// A CPS whose module does not load is not waited for: it cannot be read until the module is fixed.
+				<Text dimColor={!snapshot.card?.cpsKind} color={snapshot.card?.cpsKind ? bad : undefined} wrap="wrap">
+					{snapshot.card?.cpsKind ? t.step1.moduleMissing : t.step1.waiting}
+				</Text>
+			)}
 			{askPin && (
 				<Box flexDirection="column">
 					<Text bold>{t.step1.pinPrompt}</Text>
@@ -109,6 +118,11 @@ export function CardAndPinScreen({card, now, activated, snapshot, ready, focus: 
 					{pinState.phase === 'entry' && pinState.lastAttempt === 'too-short' && <Text color={bad}>{t.step1.pinNeedsFour}</Text>}
 					{pinState.phase === 'entry' && pinState.lastAttempt === 'card-removed' && <Text color={bad}>{t.step1.cardRemovedDuringLogin}</Text>}
 					{pinState.phase === 'entry' && pinState.error && <Text color={bad}>{t.step1.pinError(stripControl(pinState.error))}</Text>}
+					{pinState.phase === 'entry' && pinState.noToken && (
+						<Text color={bad} wrap="wrap">
+							{t.step1.noToken(stripControl(pinState.noToken.label), pinState.noToken.found.map(stripControl))}
+						</Text>
+					)}
 				</Box>
 			)}
 			{pinState.phase === 'locked' &&
@@ -117,18 +131,41 @@ export function CardAndPinScreen({card, now, activated, snapshot, ready, focus: 
 						{line}
 					</Text>
 				))}
+			{pinState.phase === 'ok' && identity && card.check?.phase !== 'accepted' && (
+				<Box flexDirection="column">
+					<Text bold>{holderName(identity)}</Text>
+					{card.check?.phase === 'checking' && <Spinner label={t.step1.checkingCard} />}
+					{card.check?.phase === 'refused' && (
+						<>
+							<Text color={bad} bold wrap="wrap">
+								{t.step1.cardRefused(card.check.reason)}
+							</Text>
+							<Text wrap="wrap">{t.step1.cardRefusedHelp}</Text>
+						</>
+					)}
+					{retries && card.check?.phase === 'failed' && (
+						<>
+							<Text color={bad} wrap="wrap">
+								{t.step1.checkFailed(card.check.error)}
+							</Text>
+							<Button label={t.step1.retry} focused={focus === 0} />
+						</>
+					)}
+				</Box>
+			)}
 			{loggedIn && identity && (
 				<Box flexDirection="column">
 					<Text color={color ? 'green' : undefined} bold>
 						{t.step1.identityTitle} : {holderName(identity)}
 					</Text>
 					<Text>
-						{t.step1.profession} : {stripControl(identity.profession)}
+						{t.step1.profession} : {stripControl(t.professionLabel(identity.professionCode, identity.profession))}
 					</Text>
 					<Text>
 						{t.step1.nationalId} : {identity.idType} {stripControl(identity.nationalId)}
 					</Text>
-					{activated && <Text wrap="truncate-end">{t.step1.alreadyActive(stripControl(activated.address))}</Text>}
+					{/* Wrapped: with the address, the sentence is longer than 80 columns. */}
+					{activated && <Text>{t.step1.alreadyActive(stripControl(activated.address))}</Text>}
 					<Button label={activated ? t.step1.seeAccount : t.step1.continue} focused={focus === 0} />
 				</Box>
 			)}

@@ -83,7 +83,7 @@ export const SCREENS: Record<ScreenName, ScreenSpec> = {
 				snapshot={snapshot}
 				ready={pinReady}
 				focus={focus}
-				actions={{submitPin: kiosk.card.submitPin, continueAfterLogin: kiosk.card.continueAfterLogin, openHelp: kiosk.navigation.openHelp, nextReader: kiosk.workstation.nextReader}}
+				actions={{submitPin: kiosk.card.submitPin, continueAfterLogin: kiosk.card.continueAfterLogin, recheckCard: kiosk.card.recheckCard, openHelp: kiosk.navigation.openHelp, nextReader: kiosk.workstation.nextReader}}
 			/>
 		),
 	},
@@ -125,11 +125,12 @@ export const SCREENS: Record<ScreenName, ScreenSpec> = {
 		overlay: false,
 		escape: null,
 		keys: ['move', 'enter'],
-		render: ({kiosk, session, width, focus}) => (
+		render: ({kiosk, session, width, height, focus}) => (
 			<SummaryScreen
 				account={session.account.activated}
 				lastSave={session.account.lastSave}
 				width={width}
+				height={height}
 				focus={focus}
 				actions={{
 					openWebmail: () => kiosk.navigation.open('webmail'),
@@ -170,8 +171,8 @@ export const SCREENS: Record<ScreenName, ScreenSpec> = {
 		overlay: true,
 		escape: back,
 		keys: ['move', 'enter', 'back'],
-		render: ({kiosk, webmailUrl}) => (
-			<WebmailScreen url={webmailUrl} actions={{browserAvailable: kiosk.workstation.browserAvailable, openBrowser: kiosk.workstation.openBrowser, close: kiosk.navigation.back}} />
+		render: ({kiosk, webmailUrl, width, height}) => (
+			<WebmailScreen url={webmailUrl} width={width} height={height} actions={{browserAvailable: kiosk.workstation.browserAvailable, openBrowser: kiosk.workstation.openBrowser, close: kiosk.navigation.back}} />
 		),
 	},
 	invite: {

@@ -3,7 +3,7 @@
 // virtual card, and a SoftHSM2 token holding a CPS-like certificate from a fresh test CA as the
 // PKCS#11 module. The test never builds: run `npm run build` first.
 import {spawnSync} from 'node:child_process';
-import {mkdtempSync, rmSync} from 'node:fs';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {performance} from 'node:perf_hooks';
@@ -24,6 +24,8 @@ const BADGE_LIMIT_MS = 3_000;
 
 let pcscd: PcscdHandle;
 let softhsm: SoftHsmToken;
+/** PEM file of the test CA that issued the token's certificate: the embedded service's trust anchor. */
+let trustAnchors: string;
 const kiosks: PtyKiosk[] = [];
 const cards: VirtualCard[] = [];
 const dirs: string[] = [];
@@ -47,8 +49,9 @@ function startKiosk(args: string[]): PtyKiosk {
 	return kiosk;
 }
 
-function realStackArgs(): string[] {
-	return ['--no-demo', '--pkcs11-module', softhsm.modulePath, '--pkcs11-token-label', softhsm.tokenLabel, '--data-dir', dataDir()];
+/** The kiosk on the real stack; its embedded service trusts the test CA unless `trusted` is false. */
+function realStackArgs({trusted = true}: {trusted?: boolean} = {}): string[] {
+	return ['--no-demo', '--pkcs11-module', softhsm.modulePath, '--pkcs11-token-label', softhsm.tokenLabel, '--data-dir', dataDir(), ...(trusted ? ['--trust-anchors', trustAnchors] : [])];
 }
 
 function virtualCard(atr: string): VirtualCard {
@@ -77,7 +80,11 @@ async function releaseAll(): Promise<void> {
 beforeAll(async () => {
 	assertBuilt();
 	pcscd = await ensurePcscd();
-	softhsm = await provisionSoftHsm(await createTestPki());
+	const pki = await createTestPki();
+	softhsm = await provisionSoftHsm(pki);
+	// Not under dataDir(): those are removed after each test.
+	trustAnchors = path.join(mkdtempSync(path.join(tmpdir(), 'mssante-e2e-ca-')), 'ca.pem');
+	writeFileSync(trustAnchors, pki.caCertificate.toString('pem'));
 }, 60_000);
 
 afterEach(releaseAll);
@@ -85,6 +92,7 @@ afterEach(releaseAll);
 afterAll(async () => {
 	await releaseAll();
 	await softhsm?.cleanup();
+	if (trustAnchors) rmSync(path.dirname(trustAnchors), {recursive: true, force: true});
 	await pcscd?.stop();
 });
 
@@ -156,6 +164,28 @@ describe('mssante-kiosk in a real terminal on the real card stack (pcscd + vpcd,
 			expect(screen).not.toContain('Carte CPS lue');
 			expect(screen).not.toContain('marie-helene.dupont-lajoie@medecin.mssante.fr');
 			expect(screen).not.toContain('DUPONT-LAJOIE');
+		} finally {
+			await card.remove().catch(() => undefined);
+			await kiosk.dispose();
+		}
+	}, 120_000);
+
+	test('an embedded service with no trust anchor: warned at start-up, and right after the PIN the card is refused with the true reason', async () => {
+		const kiosk = startKiosk(realStackArgs({trusted: false}));
+		const card = virtualCard(CPS3_ATR);
+		try {
+			let screen = await kiosk.waitFor('ne reconnaît aucune autorité de certification', WAIT);
+			await kiosk.waitForRawMode(WAIT);
+			await card.insert();
+			await kiosk.waitFor('Carte CPS lue', WAIT);
+			await kiosk.press(KEY.enter);
+			await kiosk.waitUntil(s => /\[OK\] Module CPS \(PKCS#11\) : chargé/.test(s), 'the module check "chargé"', WAIT);
+			await kiosk.type(softhsm.pin);
+			await kiosk.waitFor(/Code porteur : [•*]{4}/, WAIT);
+			await kiosk.press(KEY.enter);
+			screen = await kiosk.waitFor('Carte refusée par le service d’activation', WAIT);
+			expect(screen.replace(/\s+/g, ' ')).toContain('autorité reconnue');
+			expect(screen).not.toContain('Continuer');
 		} finally {
 			await card.remove().catch(() => undefined);
 			await kiosk.dispose();

@@ -204,14 +204,14 @@ describe('HTTP API', () => {
 		expect((await post('/v1/accounts/lookup', {proof: used})).status).toBe(404);
 		const replayed = await post('/v1/accounts/lookup', {proof: used});
 		expect(replayed.status).toBe(401);
-		expect(await replayed.json()).toMatchObject({code: 'card-proof', message: 'Défi inconnu, déjà utilisé ou expiré : recommencez'});
+		expect(await replayed.json()).toMatchObject({code: 'card-proof', message: 'Défi inconnu, déjà utilisé ou expiré : recommencez', details: {card: ['challenge']}});
 		const late = await proof();
 		clock += 3 * 60 * 1000;
 		expect(await (await post('/v1/accounts/lookup', {proof: late})).json()).toMatchObject({code: 'card-proof', message: 'Défi inconnu, déjà utilisé ou expiré : recommencez'});
 		const otherKey = await proof(pki, stranger.privateKey);
-		expect(await (await post('/v1/accounts/lookup', {proof: otherKey})).json()).toMatchObject({code: 'card-proof', message: 'Signature du défi invalide : la carte ne correspond pas au certificat'});
+		expect(await (await post('/v1/accounts/lookup', {proof: otherKey})).json()).toMatchObject({code: 'card-proof', message: 'Signature du défi invalide : la carte ne correspond pas au certificat', details: {card: ['signature']}});
 		const untrusted = await proof(stranger);
-		expect(await (await post('/v1/accounts/lookup', {proof: untrusted})).json()).toMatchObject({code: 'card-proof', message: 'Certificat de carte non émis par une autorité reconnue'});
+		expect(await (await post('/v1/accounts/lookup', {proof: untrusted})).json()).toMatchObject({code: 'card-proof', message: 'Certificat de carte non émis par une autorité reconnue', details: {card: ['untrusted']}});
 		const strangerActivation = {requestId: crypto.randomUUID(), verificationId: crypto.randomUUID(), proof: await proof(stranger), address: ADDRESS, password: PASSWORD, options: OPTIONS};
 		expect((await post('/v1/activations', strangerActivation)).status).toBe(401);
 		expect(backend.accounts()).toHaveLength(0);
@@ -257,22 +257,61 @@ describe('one-time codes', () => {
 		expect(mail?.to).toBe(OPTIONS.email);
 		const code = lastCode(mails);
 		const wrong = code === '000000' ? '111111' : '000000';
-		for (let i = 0; i < 4; i++) expect(await (await post('/v1/verifications/confirm', {verificationId: sent.id, code: wrong})).json()).toMatchObject({code: 'code-refused'});
+		// Each wrong one says how many tries are left (issue 10 item 7).
+		for (let i = 0; i < 4; i++) {
+			const refused = await post('/v1/verifications/confirm', {verificationId: sent.id, code: wrong});
+			expect(refused.status).toBe(401);
+			expect(await refused.json()).toMatchObject({code: 'code-refused', triesLeft: 4 - i});
+		}
 		// The fifth wrong one burns the code: "too many tries".
 		expect(await (await post('/v1/verifications/confirm', {verificationId: sent.id, code: wrong})).json()).toMatchObject({code: 'code-expired', message: 'Trop d’essais : demandez un nouveau code'});
 		expect(await (await post('/v1/verifications/confirm', {verificationId: sent.id, code})).json()).toMatchObject({code: 'code-expired'});
 	});
 
-	test('codes by SMS go through the gateway; resending is rate-limited', async () => {
+	test('codes by SMS go through the gateway; resending is rate-limited, and the answers say when a new code can be asked', async () => {
 		clock += 61_000;
 		const first = await post('/v1/verifications', {proof: await proof(), channel: 'sms', destination: '06 12 34 56 78'});
-		expect(await first.json()).toMatchObject({channel: 'sms', destination: '06 •• •• •• 78'});
+		expect(await first.json()).toMatchObject({channel: 'sms', destination: '06 •• •• •• 78', resendAfterSeconds: 60});
 		expect(texts.at(-1)?.to).toBe('+33612345678');
+		clock += 20_000;
 		const again = await post('/v1/verifications', {proof: await proof(), channel: 'sms', destination: '06 12 34 56 78'});
 		expect(again.status).toBe(429);
-		expect(await again.json()).toMatchObject({code: 'rate-limited'});
-		clock += 61_000;
+		expect(again.headers.get('retry-after')).toBe('40');
+		expect(await again.json()).toMatchObject({code: 'rate-limited', retryAfterSeconds: 40});
+		// The kiosk's client hands the wait over with the refusal.
+		const refusal = await createApiClient(url)
+			.verifyChannel({proof: await proof(), channel: 'sms', destination: '06 12 34 56 78'})
+			.catch((error: unknown) => error);
+		expect(refusal).toBeInstanceOf(BackendError);
+		expect((refusal as BackendError).facts).toEqual({retryAfterSeconds: 40, triesLeft: undefined});
+		clock += 41_000;
 		expect((await post('/v1/verifications', {proof: await proof(), channel: 'sms', destination: '06 12 34 56 78'})).status).toBe(200);
+	});
+
+	test('a Réunion mobile, national or international, is one number: the SMS goes to +262', async () => {
+		clock += 61_000;
+		const national = await post('/v1/verifications', {proof: await proof(), channel: 'sms', destination: '0692 12 34 56'});
+		expect(await national.json()).toMatchObject({channel: 'sms', destination: '06 •• •• •• 56'});
+		expect(texts.at(-1)?.to).toBe('+262692123456');
+		// The same number written the international way is the same binding: too soon for another code.
+		const international = await post('/v1/verifications', {proof: await proof(), channel: 'sms', destination: '+262 692 12 34 56'});
+		expect(await international.json()).toMatchObject({code: 'rate-limited'});
+	});
+
+	test('the code message follows the kiosk’s language', async () => {
+		clock += 61_000;
+		await post('/v1/verifications', {proof: await proof(), channel: 'mail', destination: OPTIONS.email, lang: 'en'});
+		const english = mails.at(-1)?.content ?? '';
+		expect(english).toMatch(/^Subject: .*Checking.your.MSSant/m);
+		expect(english).toContain('Here is the code you asked for to check this contact');
+		expect(english).not.toContain('Bonjour');
+		clock += 61_000;
+		await post('/v1/verifications', {proof: await proof(), channel: 'sms', destination: '06 12 34 56 78', lang: 'en'});
+		expect(texts.at(-1)?.content).toMatch(/Your MSSanté code: \d{6} \(valid 10 minutes\)\. Do not share it\./);
+		// Without a language: French, as before.
+		clock += 61_000;
+		await post('/v1/verifications', {proof: await proof(), channel: 'mail', destination: OPTIONS.email});
+		expect(mails.at(-1)?.content).toContain('Bonjour,');
 	});
 
 	test('a code expires after 10 minutes and is single use', async () => {
@@ -288,7 +327,7 @@ describe('one-time codes', () => {
 		expect(await (await post('/v1/verifications/confirm', {verificationId: fresh.id, code: freshCode})).json()).toMatchObject({code: 'code-expired'});
 	});
 
-	test('sign-in without the card: password, then the code; the session changes the account but not where codes go', async () => {
+	test('sign-in without the card: password, then the code; the session changes the account but not its contact details', async () => {
 		expect((await post('/v1/activations', await activation())).status).toBe(201);
 		clock += 61_000;
 		const wrong = await post('/v1/sign-in', {address: ADDRESS, password: 'Mauvais#Passe99'});
@@ -303,7 +342,12 @@ describe('one-time codes', () => {
 		const put = (body: unknown) => fetch(`${url}/v1/accounts/${encodeURIComponent(ADDRESS)}`, {method: 'PUT', headers: {'content-type': 'application/json'}, body: JSON.stringify(body)});
 		expect((await put({session: signedIn.session, options: {...OPTIONS, notify: true}})).status).toBe(200);
 		const redirect = await put({session: signedIn.session, options: {...OPTIONS, email: 'pirate@exemple.fr'}});
-		expect(await redirect.json()).toMatchObject({code: 'channel-not-verified'});
+		expect(redirect.status).toBe(403);
+		expect(await redirect.json()).toMatchObject({code: 'card-required'});
+		// Nor the mobile, even while codes go by mail, nor the channel (ASVS 7.5.1: the card re-authenticates).
+		expect(await (await put({session: signedIn.session, options: {...OPTIONS, mobile: '06 12 34 56 78'}})).json()).toMatchObject({code: 'card-required'});
+		// The same mobile in another writing is no change.
+		expect((await put({session: signedIn.session, options: {...OPTIONS, mobile: '', notify: true}})).status).toBe(200);
 		expect((await put({session: 'forged', options: OPTIONS})).status).toBe(401);
 		clock += 16 * 60 * 1000;
 		expect((await put({session: signedIn.session, options: OPTIONS})).status).toBe(401);

@@ -1,6 +1,7 @@
 import chalk from 'chalk';
 import {render, type Instance} from 'ink';
-import {App} from '../../app.js';
+import {useEffect, useState} from 'react';
+import {App, type AppProps} from '../../app.js';
 import {detectTheme} from '../../components/theme.js';
 import {catalogues, type Lang} from '../../contract/i18n/index.js';
 import {loadTexts} from '../../contract/storage/assets.js';
@@ -19,38 +20,48 @@ export type KioskScreen = {
 	settingsStore: JsonStore<Settings>;
 	/** `--kiosk`. */
 	kioskMode: boolean;
+	/** The embedded service runs with real cards and no authority to check them against: said at start-up. */
+	trustsNoAuthority: boolean;
 	/** Called once the session is wiped, to leave the program. */
 	onExit: () => void;
 };
+
+/**
+ * The App with the stack's demo card and the start-up notice saying why it serves, both dropped
+ * when the default mode's real stack replaces the demo card (the switch itself is announced by the
+ * session, see use-kiosk-session).
+ */
+function KioskRoot({screen, app}: {screen: KioskScreen; app: Omit<AppProps, 'demoCard' | 'startupNotice'>}) {
+	const {stack, lang, settingsStore} = screen;
+	const t = catalogues[lang];
+	const [demoCard, setDemoCard] = useState(stack.demoCard);
+	useEffect(() => stack.onRealStack?.(() => setDemoCard(undefined)), [stack]);
+	const startupNotice =
+		[settingsStore.notice ? t.notices['settings-corrupt'](settingsStore.notice.savedAs) : undefined, demoCard && stack.demoReason ? t.notices.demo(stack.demoReason, stack.modulePath) : undefined]
+			.filter(Boolean)
+			.join(' · ') || undefined;
+	return <App {...app} demoCard={demoCard} startupNotice={startupNotice} />;
+}
 
 /** Draws the kiosk's App in the terminal, keys handed to it one at a time. */
 export function renderKiosk(screen: KioskScreen): Instance {
 	const {stack, lang, settingsStore} = screen;
 	const settings = settingsStore.db.data;
-	const t = catalogues[lang];
-	const startupNotice =
-		[settingsStore.notice ? t.notices['settings-corrupt'](settingsStore.notice.savedAs) : undefined, stack.demoReason ? t.notices.demo(stack.demoReason, stack.modulePath) : undefined]
-			.filter(Boolean)
-			.join(' · ') || undefined;
-	return render(
-		<App
-			monitor={stack.monitor}
-			token={stack.token}
-			demoCard={stack.demoCard}
-			backend={screen.backend}
-			browser={systemBrowser()}
-			lang={lang}
-			theme={detectTheme(process.env, chalk.level)}
-			settings={settings}
-			texts={loadTexts(lang)}
-			kioskMode={screen.kioskMode}
-			startupNotice={startupNotice}
-			rememberReader={name => {
-				settings.reader = name;
-				void settingsStore.db.write().catch(() => undefined);
-			}}
-			onExit={screen.onExit}
-		/>,
-		{stdin: new KeyByKeyStdin(process.stdin) as unknown as NodeJS.ReadStream, exitOnCtrlC: false, patchConsole: true},
-	);
+	const app = {
+		monitor: stack.monitor,
+		token: stack.token,
+		backend: screen.backend,
+		browser: systemBrowser(),
+		lang,
+		theme: detectTheme(process.env, chalk.level),
+		settings,
+		texts: loadTexts(lang),
+		kioskMode: screen.kioskMode,
+		rememberReader: (name: string) => {
+			settings.reader = name;
+			void settingsStore.db.write().catch(() => undefined);
+		},
+		onExit: screen.onExit,
+	};
+	return render(<KioskRoot screen={screen} app={app} />, {stdin: new KeyByKeyStdin(process.stdin) as unknown as NodeJS.ReadStream, exitOnCtrlC: false, patchConsole: true});
 }

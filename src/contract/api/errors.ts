@@ -12,7 +12,19 @@ export type BackendErrorCode =
 	| 'code-expired'
 	| 'rate-limited'
 	| 'channel-not-verified'
+	| 'card-required'
 	| 'unavailable';
+
+/** Why a card proof was refused, sent as `details.card` of a `card-proof` error: the kiosk says the true reason. */
+export type CardRefusal = 'challenge' | 'unreadable' | 'validity' | 'untrusted' | 'signature' | 'identity';
+
+const CARD_REFUSALS: readonly string[] = ['challenge', 'unreadable', 'validity', 'untrusted', 'signature', 'identity'] satisfies CardRefusal[];
+
+/** The reason of a `card-proof` refusal, if the service gave a known one. */
+export function cardRefusalOf(error: BackendError): CardRefusal | undefined {
+	const reason = error.code === 'card-proof' ? error.details?.card?.[0] : undefined;
+	return reason !== undefined && CARD_REFUSALS.includes(reason) ? (reason as CardRefusal) : undefined;
+}
 
 /** HTTP status of each stable error code. */
 export const STATUS_OF: Record<BackendErrorCode, number> = {
@@ -28,6 +40,7 @@ export const STATUS_OF: Record<BackendErrorCode, number> = {
 	'code-expired': 410,
 	'rate-limited': 429,
 	'channel-not-verified': 403,
+	'card-required': 403,
 	unavailable: 503,
 };
 
@@ -36,13 +49,22 @@ export function isBackendErrorCode(code: string): code is BackendErrorCode {
 	return Object.hasOwn(STATUS_OF, code);
 }
 
-/** A refusal or failure of the activation API: `{code, message, details?}` on the wire. */
+/** What a refusal tells besides its code, so the kiosk can say what to do next (SPEC §8: resends limited, 5 tries). */
+export type BackendErrorFacts = {
+	/** `rate-limited`: seconds until a new code may be asked. */
+	retryAfterSeconds?: number;
+	/** `code-refused`: wrong tries left before the code is invalidated. */
+	triesLeft?: number;
+};
+
+/** A refusal or failure of the activation API: `{code, message, details?, retryAfterSeconds?, triesLeft?}` on the wire. */
 export class BackendError extends Error {
 	constructor(
 		readonly code: BackendErrorCode,
 		message: string,
 		/** Field-level details (`{password: ['common']}`), when the request was refused. */
 		readonly details?: Record<string, string[]>,
+		readonly facts: BackendErrorFacts = {},
 	) {
 		super(message);
 		this.name = 'BackendError';

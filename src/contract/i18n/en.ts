@@ -4,6 +4,20 @@ import type {BackendErrorCode} from '../api/errors.js';
 import type {Catalogue} from './fr.js';
 import {ADDON_FIX} from './commands.js';
 
+/** Table G15's professions in English, by code (the cards and the directory give them in French). */
+const PROFESSIONS: Partial<Record<string, string>> = {
+	'10': 'Physician',
+	'21': 'Pharmacist',
+	'40': 'Dental surgeon',
+	'50': 'Midwife',
+	'60': 'Nurse',
+	'69': 'Psychiatric nurse',
+	'70': 'Physiotherapist',
+	'80': 'Podiatrist',
+	'91': 'Speech therapist',
+	'92': 'Orthoptist',
+};
+
 /** Every string of the kiosk in English, following the shape of the French reference catalogue. */
 export const en: Catalogue = {
 	appTitle: 'MSSanté · Account activation',
@@ -18,6 +32,7 @@ export const en: Catalogue = {
 		'no-card': 'No card',
 		'no-reader': 'No reader',
 		'service-down': 'Smart-card service stopped',
+		'module-missing': 'CPS module not loaded',
 	},
 	keys: {
 		move: '↑↓ Tab: field',
@@ -34,7 +49,11 @@ export const en: Catalogue = {
 		quit: 'Ctrl+C: quit',
 	},
 	notices: {
+		'no-trust-anchors': 'The embedded activation service recognises no certification authority: no card can be checked. Pass --trust-anchors FILE.pem (or set trustAnchors in settings.json).',
 		'card-removed': 'Card removed: session closed.',
+		'service-stopped': 'Smart-card service (pcscd) stopped: session closed.',
+		'reader-gone': 'Card reader unplugged: session closed.',
+		'real-stack': 'Card reader ready: the demo card is replaced by your CPS card.',
 		idle: 'Session closed after inactivity.',
 		finished: 'Session ended. Remember to remove your CPS card.',
 		'ctrl-c-disabled': 'Kiosk mode: Ctrl+C is disabled. Ask the administrator to exit.',
@@ -48,7 +67,18 @@ export const en: Catalogue = {
 				pkcs11js: `Demo (no pkcs11js): ${ADDON_FIX.pkcs11js}`,
 			})[reason],
 	},
+	professionLabel: (code: string | undefined, label: string) => (code !== undefined ? PROFESSIONS[code] : undefined) ?? label,
 	idleCountdown: (seconds: number) => `Inactivity: the session closes in ${seconds} s — press any key to continue.`,
+	tooSmall: (columns: number, rows: number, nowColumns: number, nowRows: number) => `Enlarge the window: ${columns}×${rows} minimum (now ${nowColumns}×${nowRows}).`,
+	spoken: {
+		focused: 'Focus:',
+		checkbox: (label: string, checked: boolean) => `Checkbox, ${checked ? 'checked' : 'not checked'}: ${label}`,
+		radio: (label: string, chosen: boolean) => `Radio button, ${chosen ? 'chosen' : 'not chosen'}: ${label}`,
+		button: (label: string, disabled: boolean) => `Button${disabled ? ', unavailable' : ''}: ${label}`,
+		field: (value: string) => `text field, ${value === '' ? 'empty' : `contents: ${value}`}`,
+		masked: (count: number) => `masked field, ${count === 0 ? 'empty' : `${count} character(s) typed`}`,
+		invalid: (reason: string) => `invalid: ${reason}`,
+	},
 	welcome: {
 		title: 'Create an MSSanté account',
 		presentation:
@@ -75,6 +105,7 @@ export const en: Catalogue = {
 			cps: (kind: string) => `${kind} detected`,
 			module: 'CPS module (PKCS#11)',
 			moduleLoaded: 'loaded',
+			demoReader: 'Demo reader 00 00',
 		},
 		otherReader: (count: number) => `   ${count} readers: L reads the card of the next reader`,
 		pinPrompt: 'Enter the 4-digit PIN of your CPS card',
@@ -87,6 +118,8 @@ export const en: Catalogue = {
 		pinLocked: ['Card locked: 3 wrong PINs have been entered.', 'Unlock it with the 8-digit unlock code from your CPS card letter,', 'or contact CPS support. Remove the card to close the session.'],
 		pinError: (message: string) => `Unable to read the card: ${message}`,
 		cardRemovedDuringLogin: 'The card was removed during the check.',
+		noToken: (label: string, found: string[]) => `No token "${label}" on this module (--pkcs11-token-label); tokens present: ${found.join(', ')}.`,
+		moduleMissing: 'Card recognised, but the CPS module does not load: it cannot be read (see "My icon is red").',
 		identityTitle: 'Card read',
 		profession: 'Profession',
 		nationalId: 'National ID',
@@ -95,6 +128,11 @@ export const en: Catalogue = {
 		seeAccount: 'View my account',
 		helpTitle: 'Need help?',
 		waiting: 'Waiting for the reader and the card…',
+		checkingCard: 'Checking the card with the activation service…',
+		cardRefused: (reason: string) => `Card refused by the activation service: ${reason}.`,
+		cardRefusedHelp: 'Your account cannot be activated with this card on this workstation. Remove it; if it is valid, contact support.',
+		checkFailed: (error: string) => `The card could not be checked: ${error}.`,
+		retry: 'Try again',
 	},
 	help: {
 		title: {
@@ -164,6 +202,7 @@ export const en: Catalogue = {
 		strength: 'Strength',
 		strengthLevels: ['very weak', 'weak', 'fair', 'good', 'excellent'],
 		strengthPending: 'rating…',
+		strengthRefused: 'refused',
 		email: 'Your e-mail address * (not a secure messaging address)',
 		mobile: 'Your mobile phone number (starting with 06 or 07)',
 		otpChannel: 'Your preferred way to receive the one-time access code',
@@ -188,6 +227,8 @@ export const en: Catalogue = {
 		publishTurnedOffListeRouge: 'Mobile publication chosen: the red list has been turned off (the two are incompatible).',
 		smsRefused: 'SMS requires a valid mobile number: enter it first.',
 		publishRefused: 'Publishing the mobile requires a valid mobile number: enter it first.',
+		contactNeedsCard: 'Signed in without the card: the e-mail address, the mobile and where codes are sent are changed with your CPS card.',
+		needsCard: 'changed with your CPS card',
 	},
 	problems: {
 		required: 'required',
@@ -224,8 +265,17 @@ export const en: Catalogue = {
 		'code-expired': 'code expired or too many tries: ask for a new one',
 		'rate-limited': 'too many codes asked: wait a minute',
 		'channel-not-verified': 'the receiving channel must first be checked with a code',
+		'card-required': 'this change is made with your CPS card',
 		unavailable: 'activation service unreachable',
 	} satisfies Record<BackendErrorCode, string>,
+	cardRefusals: {
+		challenge: 'the card check expired; start again',
+		unreadable: 'the card’s certificate cannot be read',
+		validity: 'the card’s certificate has expired or is not valid yet',
+		untrusted: 'the card’s certificate was not issued by an authority the activation service recognises',
+		signature: 'the card could not prove its presence; remove it and start again',
+		identity: 'the card’s certificate carries no readable health-professional identity',
+	},
 	convention: {
 		title: 'Evidence agreement',
 	},
@@ -301,6 +351,7 @@ export const en: Catalogue = {
 		sent: (count: number) => `${count} invitation(s) sent.`,
 		invalid: (emails: string) => `Invalid address(es): ${emails}`,
 		empty: 'Enter at least one address.',
+		needsCard: 'Invitations are sent from the account of your CPS card: come back with your card to invite colleagues.',
 	},
 	code: {
 		title: 'Enter the one-time code',
@@ -315,6 +366,33 @@ export const en: Catalogue = {
 		resend: 'Send a new code',
 		checking: 'Checking the code…',
 		sixDigits: 'The code has 6 digits.',
+		wrong: (triesLeft: number) => `wrong code — ${triesLeft} ${triesLeft === 1 ? 'try' : 'tries'} left`,
+		tooMany: (seconds: number) => `too many codes asked: a new code can be sent in ${seconds} s`,
+		resendIn: (seconds: number) => `A new code can be sent in ${seconds} s.`,
+		resending: 'Sending a new code…',
+		resent: 'New code sent.',
+		unreachable: 'Activation service unreachable: your code is kept, confirm again.',
+	},
+	codeMessage: {
+		subject: {'sign-in': 'Your MSSanté sign-in code', 'verify-channel': 'Checking your MSSanté contact'},
+		text: (code: string, purpose: 'sign-in' | 'verify-channel', minutes: number) =>
+			[
+				'Hello,',
+				'',
+				purpose === 'sign-in'
+					? 'Here is the one-time code you asked for to sign in to your MSSanté account without a CPS card:'
+					: 'Here is the code you asked for to check this contact, which will receive your MSSanté access codes:',
+				'',
+				`    ${code}`,
+				'',
+				`It is valid for ${enMinutes(minutes)} and can be used only once.`,
+				'Do not share it: no MSSanté service will ever ask you for it.',
+				'',
+				'If you did not ask for it, ignore this message.',
+				'',
+				'— MSSanté, secure health messaging',
+			].join('\n'),
+		sms: (code: string, minutes: number) => `Your MSSanté code: ${code} (valid ${enMinutes(minutes)}). Do not share it.`,
 	},
 	signIn: {
 		title: 'Sign in without a CPS card',
@@ -431,3 +509,8 @@ export const en: Catalogue = {
 		stopped: 'stopped',
 	},
 };
+
+/** 10 → "10 minutes". */
+function enMinutes(minutes: number): string {
+	return `${minutes} minute${minutes > 1 ? 's' : ''}`;
+}

@@ -1,6 +1,6 @@
 import type {PasswordProblem, PasswordRule} from '../rules/password-policy.js';
 import type {FieldProblem} from '../rules/contact-rules.js';
-import type {BackendErrorCode} from '../api/errors.js';
+import type {BackendErrorCode, CardRefusal} from '../api/errors.js';
 import {ADDON_FIX} from './commands.js';
 
 /** What the diagnostics found about one problem, for its sentence. */
@@ -23,6 +23,7 @@ export const fr = {
 		'no-card': 'Aucune carte',
 		'no-reader': 'Aucun lecteur',
 		'service-down': 'Service carte à puce arrêté',
+		'module-missing': 'Module CPS non chargé',
 	},
 	keys: {
 		move: '↑↓ Tab : champ',
@@ -39,7 +40,11 @@ export const fr = {
 		quit: 'Ctrl+C : quitter',
 	},
 	notices: {
+		'no-trust-anchors': 'Le service d’activation intégré ne reconnaît aucune autorité de certification : aucune carte ne pourra être vérifiée. Indiquez --trust-anchors FICHIER.pem (ou trustAnchors dans settings.json).',
 		'card-removed': 'Carte retirée : session fermée.',
+		'service-stopped': 'Service carte à puce (pcscd) arrêté : session fermée.',
+		'reader-gone': 'Lecteur de carte débranché : session fermée.',
+		'real-stack': 'Lecteur de cartes prêt : la carte de démonstration est remplacée par votre carte CPS.',
 		idle: 'Session fermée après inactivité.',
 		finished: 'Session terminée. Pensez à retirer votre carte CPS.',
 		'ctrl-c-disabled': 'Borne : Ctrl+C est désactivé. Appelez l’administrateur pour quitter.',
@@ -53,7 +58,20 @@ export const fr = {
 				pkcs11js: `Démo (pkcs11js absent) : ${ADDON_FIX.pkcs11js}`,
 			})[reason],
 	},
+	/** A profession as shown: the card's or directory's own label (table G15 is French). */
+	professionLabel: (_code: string | undefined, label: string) => label,
 	idleCountdown: (seconds: number) => `Inactivité : la session se ferme dans ${seconds} s — appuyez sur une touche pour continuer.`,
+	tooSmall: (columns: number, rows: number, nowColumns: number, nowRows: number) => `Agrandissez la fenêtre : ${columns}×${rows} minimum (actuellement ${nowColumns}×${nowRows}).`,
+	/** What a screen reader is told of each control (INK_SCREEN_READER=true), in words rather than symbols. */
+	spoken: {
+		focused: 'Focus :',
+		checkbox: (label: string, checked: boolean) => `Case à cocher, ${checked ? 'cochée' : 'non cochée'} : ${label}`,
+		radio: (label: string, chosen: boolean) => `Bouton radio, ${chosen ? 'choisi' : 'non choisi'} : ${label}`,
+		button: (label: string, disabled: boolean) => `Bouton${disabled ? ', indisponible' : ''} : ${label}`,
+		field: (value: string) => `champ de saisie, ${value === '' ? 'vide' : `contenu : ${value}`}`,
+		masked: (count: number) => `champ masqué, ${count === 0 ? 'vide' : `${count} caractère(s) saisi(s)`}`,
+		invalid: (reason: string) => `invalide : ${reason}`,
+	},
 	welcome: {
 		title: 'Créer son compte MSSanté',
 		presentation:
@@ -80,6 +98,7 @@ export const fr = {
 			cps: (kind: string) => `${kind} reconnue`,
 			module: 'Module CPS (PKCS#11)',
 			moduleLoaded: 'chargé',
+			demoReader: 'Lecteur de démonstration 00 00',
 		},
 		otherReader: (count: number) => `   ${count} lecteurs : L pour lire la carte du lecteur suivant`,
 		pinPrompt: 'Entrez le code porteur à 4 chiffres de votre carte CPS',
@@ -96,6 +115,8 @@ export const fr = {
 		],
 		pinError: (message: string) => `Lecture de la carte impossible : ${message}`,
 		cardRemovedDuringLogin: 'La carte a été retirée pendant la vérification.',
+		noToken: (label: string, found: string[]) => `Aucun jeton « ${label} » sur ce module (--pkcs11-token-label) ; jetons présents : ${found.join(', ')}.`,
+		moduleMissing: 'Carte reconnue, mais le module CPS ne se charge pas : elle ne peut pas être lue (voir « Mon icône est rouge »).',
 		identityTitle: 'Carte lue',
 		profession: 'Profession',
 		nationalId: 'Identifiant national',
@@ -104,6 +125,11 @@ export const fr = {
 		seeAccount: 'Voir mon compte',
 		helpTitle: 'Besoin d’aide ?',
 		waiting: 'En attente du lecteur et de la carte…',
+		checkingCard: 'Vérification de la carte auprès du service d’activation…',
+		cardRefused: (reason: string) => `Carte refusée par le service d’activation : ${reason}.`,
+		cardRefusedHelp: 'Votre compte ne peut pas être activé avec cette carte sur ce poste. Retirez-la ; si elle est valide, contactez l’assistance.',
+		checkFailed: (error: string) => `Vérification de la carte impossible : ${error}.`,
+		retry: 'Réessayer',
 	},
 	help: {
 		title: {
@@ -173,6 +199,7 @@ export const fr = {
 		strength: 'Robustesse',
 		strengthLevels: ['très faible', 'faible', 'moyenne', 'bonne', 'excellente'],
 		strengthPending: 'analyse…',
+		strengthRefused: 'refusé',
 		email: 'Votre adresse de messagerie * (hors messagerie sécurisée)',
 		mobile: 'Votre numéro de téléphone mobile (commençant par 06 ou 07)',
 		otpChannel: 'Votre mode de réception favori pour le code d’accès à usage unique',
@@ -197,6 +224,9 @@ export const fr = {
 		publishTurnedOffListeRouge: 'Publication du mobile choisie : la liste rouge a été désactivée (les deux sont incompatibles).',
 		smsRefused: 'Le SMS nécessite un numéro de mobile valide : saisissez-le d’abord.',
 		publishRefused: 'Publier le mobile nécessite un numéro de mobile valide : saisissez-le d’abord.',
+		/** Signed in without the card: what only the card may change. */
+		contactNeedsCard: 'Connecté sans carte : l’adresse de messagerie, le mobile et le mode de réception des codes se modifient avec votre carte CPS.',
+		needsCard: 'modifiable avec votre carte CPS',
 	},
 	problems: {
 		required: 'obligatoire',
@@ -233,8 +263,18 @@ export const fr = {
 		'code-expired': 'code expiré ou trop d’essais : demandez un nouveau code',
 		'rate-limited': 'trop de codes demandés : patientez une minute',
 		'channel-not-verified': 'le mode de réception doit d’abord être vérifié par un code',
+		'card-required': 'cette modification se fait avec votre carte CPS',
 		unavailable: 'service d’activation injoignable',
 	} satisfies Record<BackendErrorCode, string>,
+	/** Why the service refused the card's proof (the true reason, not a generic one). */
+	cardRefusals: {
+		challenge: 'la vérification de la carte a expiré ; recommencez',
+		unreadable: 'le certificat de la carte est illisible',
+		validity: 'le certificat de la carte est expiré ou pas encore valide',
+		untrusted: 'le certificat de la carte n’est pas émis par une autorité reconnue par le service d’activation',
+		signature: 'la carte n’a pas pu prouver sa présence ; retirez-la et recommencez',
+		identity: 'le certificat de la carte ne porte pas d’identité de professionnel de santé lisible',
+	} satisfies Record<CardRefusal, string>,
 	convention: {
 		title: 'Convention de preuve',
 	},
@@ -310,6 +350,8 @@ export const fr = {
 		sent: (count: number) => `${count} invitation(s) envoyée(s).`,
 		invalid: (emails: string) => `Adresse(s) invalide(s) : ${emails}`,
 		empty: 'Saisissez au moins une adresse.',
+		/** Signed in without the card: invitations leave from the card's account. */
+		needsCard: 'Les invitations partent du compte de votre carte CPS : revenez avec votre carte pour inviter vos confrères.',
 	},
 	code: {
 		title: 'Saisissez le code à usage unique',
@@ -324,6 +366,34 @@ export const fr = {
 		resend: 'Renvoyer le code',
 		checking: 'Vérification du code…',
 		sixDigits: 'Le code comporte 6 chiffres.',
+		wrong: (triesLeft: number) => `code incorrect — il vous reste ${triesLeft} essai(s)`,
+		tooMany: (seconds: number) => `trop de codes demandés : nouveau code possible dans ${seconds} s`,
+		resendIn: (seconds: number) => `Nouveau code possible dans ${seconds} s.`,
+		resending: 'Envoi d’un nouveau code…',
+		resent: 'Nouveau code envoyé.',
+		unreachable: 'Service d’activation injoignable : votre code est conservé, validez à nouveau.',
+	},
+	/** The message carrying a one-time code, sent by the service in the kiosk's language. */
+	codeMessage: {
+		subject: {'sign-in': 'Votre code de connexion MSSanté', 'verify-channel': 'Vérification de votre moyen de contact MSSanté'},
+		text: (code: string, purpose: 'sign-in' | 'verify-channel', minutes: number) =>
+			[
+				'Bonjour,',
+				'',
+				purpose === 'sign-in'
+					? 'Voici le code à usage unique demandé pour vous connecter à votre compte MSSanté sans carte CPS :'
+					: 'Voici le code demandé pour vérifier ce moyen de contact, qui recevra vos codes d’accès MSSanté :',
+				'',
+				`    ${code}`,
+				'',
+				`Il est valable ${frMinutes(minutes)} et ne peut servir qu’une seule fois.`,
+				'Ne le communiquez à personne : aucun service MSSanté ne vous le demandera.',
+				'',
+				'Si vous n’êtes pas à l’origine de cette demande, ignorez ce message.',
+				'',
+				'— MSSanté, Messagerie Sécurisée de Santé',
+			].join('\n'),
+		sms: (code: string, minutes: number) => `Votre code MSSanté : ${code} (valable ${frMinutes(minutes)}). Ne le communiquez à personne.`,
 	},
 	signIn: {
 		title: 'Me connecter sans carte CPS',
@@ -451,6 +521,11 @@ export const fr = {
 		stopped: 'arrêté',
 	},
 };
+
+/** 10 → "10 minutes". */
+function frMinutes(minutes: number): string {
+	return `${minutes} minute${minutes > 1 ? 's' : ''}`;
+}
 
 /** 12345 → "12 345" (a plain space: terminals draw the narrow no-break space unevenly). */
 function groupDigits(value: number): string {

@@ -5,13 +5,15 @@ import {createCardAndPin, proveCard} from '../../../src/flows/card-and-pin.js';
 import {currentScreen} from '../../../src/flows/navigation.js';
 import type {LoginResult} from '../../../src/hardware/cps-token.js';
 import {DEMO_IDENTITY} from '../../../src/hardware/demo-card.js';
+import {BackendError} from '../../../src/contract/api/errors.js';
+import {fr} from '../../../src/contract/i18n/fr.js';
 import {createSessionStore} from '../../../src/state/session-store.js';
 import {ACCOUNT, deferred, fakeApi, fakeProve, fakeToken, flush} from './fakes.js';
 
 function step1(token = fakeToken(), api = fakeApi({lookup: () => ACCOUNT})) {
 	const store = createSessionStore();
 	store.dispatch({type: 'navigation/go', screen: 'step1'});
-	return {store, token, api, card: createCardAndPin(store, {token, api, prove: fakeProve})};
+	return {store, token, api, card: createCardAndPin(store, {token, api, prove: fakeProve, t: fr})};
 }
 
 describe('card and PIN (fake token, fake backend)', () => {
@@ -43,19 +45,62 @@ describe('card and PIN (fake token, fake backend)', () => {
 		const {store, card, api} = step1();
 		card.submitPin('1234');
 		await flush();
-		expect(store.get().card).toEqual({pin: {phase: 'ok'}, identity: DEMO_IDENTITY});
+		expect(store.get().card).toEqual({pin: {phase: 'ok'}, identity: DEMO_IDENTITY, check: {phase: 'accepted'}});
 		expect(store.get().account.activated).toEqual(ACCOUNT);
 		expect(api.of('lookup')).toEqual([{proof: await fakeProve()}]);
 	});
 
-	test('a lookup that fails leaves no account: the wizard goes on to step 2', async () => {
-		const {store, card} = step1(fakeToken(), fakeApi({}));
+	test('a card without an account yet (404) is accepted: the wizard goes on to step 2', async () => {
+		const {store, card} = step1(
+			fakeToken(),
+			fakeApi({
+				lookup: () => {
+					throw new BackendError('not-found', 'Aucun compte');
+				},
+			}),
+		);
 		card.submitPin('1234');
 		await flush();
-		expect(store.get().card.pin.phase).toBe('ok');
+		expect(store.get().card.check).toEqual({phase: 'accepted'});
 		expect(store.get().account.activated).toBeNull();
 		card.continueAfterLogin();
 		expect(currentScreen(store.get().navigation)).toBe('step2');
+	});
+
+	test('a card the service refuses is said at once, with the service’s reason, and the wizard stops there', async () => {
+		const {store, card} = step1(
+			fakeToken(),
+			fakeApi({
+				lookup: () => {
+					throw new BackendError('card-proof', 'Certificat de carte non émis par une autorité reconnue', {card: ['untrusted']});
+				},
+			}),
+		);
+		card.submitPin('1234');
+		await flush();
+		expect(store.get().card.check).toEqual({phase: 'refused', reason: fr.cardRefusals.untrusted});
+		card.continueAfterLogin();
+		expect(currentScreen(store.get().navigation)).toBe('step1');
+	});
+
+	test('the service unreachable right after the PIN: said, and "Réessayer" checks again without the PIN', async () => {
+		let reachable = false;
+		const api = fakeApi({
+			lookup: () => {
+				if (!reachable) throw new BackendError('unavailable', 'injoignable');
+				return ACCOUNT;
+			},
+		});
+		const {store, card, token} = step1(fakeToken(), api);
+		card.submitPin('1234');
+		await flush();
+		expect(store.get().card.check).toEqual({phase: 'failed', error: fr.backendErrors.unavailable});
+		reachable = true;
+		card.recheckCard();
+		await flush();
+		expect(store.get().card.check).toEqual({phase: 'accepted'});
+		expect(store.get().account.activated).toEqual(ACCOUNT);
+		expect(token.logins).toEqual(['1234']);
 	});
 
 	test('with the account already activated, "Continuer" settles on step 4', async () => {
