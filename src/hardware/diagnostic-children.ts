@@ -63,7 +63,11 @@ function main() {
 main();
 `;
 
-/** Loads a PKCS#11 module with `pkcs11js` (argv: absolute path of pkcs11js, module path). */
+/**
+ * Loads a PKCS#11 module with `pkcs11js` (argv: absolute path of pkcs11js, module path) and counts
+ * its initialised tokens (CKF_TOKEN_INITIALIZED, 0x400): SoftHSM always offers one more slot whose
+ * blank token is not one.
+ */
 const MODULE_SCRIPT = `
 'use strict';
 const [pkcs11Path, modulePath] = process.argv.slice(1);
@@ -78,7 +82,7 @@ try {
 	result.description = String(info.libraryDescription).trim();
 	result.manufacturer = String(info.manufacturerID).trim();
 	result.cryptokiVersion = info.cryptokiVersion.major + '.' + info.cryptokiVersion.minor;
-	result.slotsWithToken = lib.C_GetSlotList(true).length;
+	result.slotsWithToken = lib.C_GetSlotList(true).filter((slot) => lib.C_GetTokenInfo(slot).flags & 0x400).length;
 	result.loadable = true;
 } catch (error) {
 	result.error = String(error && error.message || error);

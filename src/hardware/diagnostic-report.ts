@@ -32,7 +32,7 @@ export type ModuleCheck = {
 	manufacturer?: string;
 	/** Cryptoki version implemented, e.g. `2.40`. */
 	cryptokiVersion?: string;
-	/** Slots with a token present (`C_GetSlotList(true)`). */
+	/** Slots holding an initialised token (an empty slot's blank token, as SoftHSM's, is not counted). */
 	slotsWithToken?: number;
 	error?: string;
 };

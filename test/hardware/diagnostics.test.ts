@@ -128,10 +128,29 @@ describe('runDiagnostics on the real stack', () => {
 		expect(report.readers.names).toContain('Virtual PCD 00 00');
 		expect(report.module).toMatchObject({path: SOFTHSM, present: true, loadable: true, cryptokiVersion: '2.40', manufacturer: 'SoftHSM'});
 		expect(report.module.description).toBeTruthy();
-		expect(report.module.slotsWithToken).toBeGreaterThanOrEqual(1);
+		// This SoftHSM has no initialised token: its one slot holds a blank token, which is not one.
+		expect(report.module.slotsWithToken).toBe(0);
 		expect(report.verdict.canReadCps).toBe(true);
 		expect(report.verdict.issues.every(issue => !issue.blocking)).toBe(true);
 		console.info(`[timing] runDiagnostics (SoftHSM, pcscd up): ${report.durationMs} ms (with retries ${elapsed} ms)`);
+	});
+
+	test("SoftHSM with one initialised token: one token counted, not its empty slot's blank one too", async () => {
+		const dir = mkdtempSync(path.join(tmpdir(), 'mssante-diag-token-'));
+		try {
+			mkdirSync(path.join(dir, 'tokens'));
+			const conf = path.join(dir, 'softhsm2.conf');
+			writeFileSync(conf, `directories.tokendir = ${path.join(dir, 'tokens')}\nobjectstore.backend = file\nlog.level = ERROR\n`);
+			const init = spawnSync('softhsm2-util', ['--init-token', '--free', '--label', 'DIAG', '--pin', '1234', '--so-pin', '12345678'], {env: {...process.env, SOFTHSM2_CONF: conf}, encoding: 'utf8'});
+			expect(init.status, init.stderr).toBe(0);
+			const report = await runDiagnostics({modulePath: SOFTHSM, env: {SOFTHSM2_CONF: conf}});
+			expect(report.module).toMatchObject({loadable: true, slotsWithToken: 1});
+			const out = sink();
+			await doctor({modulePath: SOFTHSM, json: false, lang: 'fr', stdout: out.stream, env: {SOFTHSM2_CONF: conf}});
+			expect(out.text()).toContain(', 1 emplacement avec jeton');
+		} finally {
+			rmSync(dir, {recursive: true, force: true});
+		}
 	});
 
 	test('wrong module path → not present, cannot read a CPS, a sentence naming the path', async () => {
