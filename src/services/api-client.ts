@@ -62,7 +62,10 @@ export function createApiClient(baseUrl: string, options: ApiClientOptions = {})
 		}
 		if (!response.ok) {
 			const problem = responseSchemas.error.safeParse(json);
-			if (problem.success && isBackendErrorCode(problem.data.code)) throw new BackendError(problem.data.code, stripControlDeep(problem.data.message), stripControlDeep(problem.data.details));
+			if (problem.success && isBackendErrorCode(problem.data.code)) {
+				const {code, message, details, retryAfterSeconds, triesLeft} = problem.data;
+				throw new BackendError(code, stripControlDeep(message), stripControlDeep(details), {retryAfterSeconds, triesLeft});
+			}
 			throw new BackendError('unavailable', `Erreur du service d’activation (HTTP ${response.status})`);
 		}
 		const parsed = (spec.response as z.ZodMiniType).safeParse(json);

@@ -59,6 +59,26 @@ describe('checkMobile', () => {
 		expect(checkMobile(input)).toEqual({ok: false, problem: 'mobile-invalid'});
 	});
 
+	// Issue 10 item 14: the international Réunion form was refused while its national form was
+	// accepted, and filed under +33. Both are one number, with its true country code.
+	test.each(['0692 12 34 56', '06 92 12 34 56', '+262 692 12 34 56', '+262692123456', '00262 692 12 34 56', '+33 692 12 34 56'])('Réunion mobile %s → +262692123456', input => {
+		expect(checkMobile(input)).toEqual({ok: true, value: '+262692123456'});
+	});
+
+	test.each([
+		['0693 12 34 56', '+262693123456'],
+		['0639 40 12 34', '+262639401234'],
+		['0690 12 34 56', '+590690123456'],
+		['0694 12 34 56', '+594694123456'],
+		['+596 696 12 34 56', '+596696123456'],
+	])('overseas mobile %s → %s (its own country code)', (input, e164) => {
+		expect(checkMobile(input)).toEqual({ok: true, value: e164});
+	});
+
+	test('an overseas landline is refused as not a mobile', () => {
+		expect(checkMobile('+262 262 12 34 56')).toEqual({ok: false, problem: 'mobile-not-mobile'});
+	});
+
 	test('empty is fine (optional field) and gives no value', () => {
 		expect(checkMobile('')).toEqual({ok: true, value: undefined});
 		expect(checkMobile('   ')).toEqual({ok: true, value: undefined});
@@ -69,6 +89,11 @@ describe('formatMobile', () => {
 	test('E.164 → national groups of two', () => {
 		expect(formatMobile('+33612345678')).toBe('06 12 34 56 78');
 		expect(formatMobile('+33781234567')).toBe('07 81 23 45 67');
+	});
+
+	test('overseas E.164 → the national form dialled in France', () => {
+		expect(formatMobile('+262692123456')).toBe('06 92 12 34 56');
+		expect(formatMobile('+590690123456')).toBe('06 90 12 34 56');
 	});
 
 	test('round-trips through checkMobile', () => {

@@ -362,6 +362,8 @@ describe('masked destinations (SPEC §4)', () => {
 		['0612345678', '06 •• •• •• 78'],
 		['06 12 34 56 78', '06 •• •• •• 78'],
 		['+32470123456', '+32 •••• 56'],
+		['+262692123456', '06 •• •• •• 56'],
+		['0692 12 34 56', '06 •• •• •• 56'],
 		['n/a', '••••'],
 	])('maskMobile(%s) → %s', (mobile, masked) => {
 		expect(maskMobile(mobile)).toBe(masked);
@@ -382,6 +384,15 @@ describe('codeMessage', () => {
 			expect(message.sms).toBe('Votre code MSSanté : 808080 (valable 10 minutes). Ne le communiquez à personne.');
 			expect(message.sms.length).toBeLessThanOrEqual(160);
 		}
+	});
+
+	test('in English when the kiosk is (issue 10 item 14): subject, body and SMS, the code in the bodies only', () => {
+		const message = codeMessage('808080', 'sign-in', 10 * 60_000, 'en');
+		expect(message.subject).toBe('Your MSSanté sign-in code');
+		expect(message.text).toContain('Here is the one-time code you asked for to sign in to your MSSanté account without a CPS card:');
+		expect(message.text).toContain('It is valid for 10 minutes and can be used only once.');
+		expect(message.text).not.toMatch(/Bonjour|valable/);
+		expect(message.sms).toBe('Your MSSanté code: 808080 (valid 10 minutes). Do not share it.');
 	});
 
 	test('the validity follows the ttl', () => {

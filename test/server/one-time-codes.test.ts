@@ -58,7 +58,11 @@ describe('OneTimeCodes', () => {
 		const codes = new OneTimeCodes();
 		const {requestId, code} = codes.issue(signIn);
 		const wrong = otherThan(code);
-		for (let i = 1; i <= 4; i++) expect(codes.verify(requestId, wrong, signIn)).toBe('wrong');
+		expect(codes.triesLeft(requestId)).toBe(5);
+		for (let i = 1; i <= 4; i++) {
+			expect(codes.verify(requestId, wrong, signIn)).toBe('wrong');
+			expect(codes.triesLeft(requestId)).toBe(5 - i);
+		}
 		expect(codes.verify(requestId, wrong, signIn)).toBe('exhausted');
 		expect(codes.verify(requestId, code, signIn)).toBe('exhausted');
 		expect(codes.verify(requestId, wrong, signIn)).toBe('exhausted');
@@ -157,13 +161,16 @@ describe('OneTimeCodes', () => {
 
 		time.advance(40_000);
 		const second = codes.issue(signIn);
+		expect(second.nextIssueAt - time.now()).toBe(MINUTE);
 		expect(codes.verify(first.requestId, first.code, signIn)).toBe('unknown');
 		expect(codes.verify(second.requestId, second.code, signIn)).toBe('ok');
 
 		// Sends 3, 4, 5 a minute apart; the 6th within the hour is refused until the first ages out.
+		// Each code says when the next may be asked: a minute later, then when the hour allows.
 		for (let i = 3; i <= 5; i++) {
 			time.advance(MINUTE);
-			codes.issue(signIn);
+			const issued = codes.issue(signIn);
+			expect(issued.nextIssueAt - time.now()).toBe(i < 5 ? MINUTE : 56 * MINUTE);
 		}
 		time.advance(MINUTE);
 		const sixth = (() => {

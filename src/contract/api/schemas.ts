@@ -34,6 +34,9 @@ const uuid = z.string().check(z.regex(/^[0-9a-f-]{36}$/));
 const code = z.string().check(z.regex(/^\d{6}$/));
 
 const address = z.string().check(z.maxLength(320), z.regex(/^[^\s@]+@[a-z0-9.-]+$/));
+/** Language of the messages the service sends on the kiosk's behalf (the code's e-mail or SMS). */
+const lang = z.optional(z.enum(['fr', 'en']));
+
 // The policy's own limit is 128 characters; a longer body is refused by the policy, not cut.
 const password = z.string().check(z.maxLength(1024));
 
@@ -41,10 +44,10 @@ const password = z.string().check(z.maxLength(1024));
 export const requestSchemas = {
 	availability: z.object({addresses: z.array(address).check(z.minLength(1), z.maxLength(8))}),
 	lookup: z.object({proof: proofSchema}),
-	verifyChannel: z.object({proof: proofSchema, channel: z.enum(['sms', 'mail']), destination: z.string().check(z.maxLength(254))}),
+	verifyChannel: z.object({proof: proofSchema, channel: z.enum(['sms', 'mail']), destination: z.string().check(z.maxLength(254)), lang}),
 	confirmChannel: z.object({verificationId: uuid, code}),
 	activate: z.object({requestId: uuid, proof: proofSchema, verificationId: uuid, address, password, options: optionsSchema}),
-	signIn: z.object({address, password}),
+	signIn: z.object({address, password, lang}),
 	confirmSignIn: z.object({signInId: uuid, code}),
 	update: z.object({proof: z.optional(proofSchema), session: z.optional(z.string().check(z.maxLength(128))), verificationId: z.optional(uuid), options: optionsSchema, password: z.optional(password)}),
 	invite: z.object({proof: proofSchema, emails: z.array(z.string().check(z.maxLength(254))).check(z.minLength(1), z.maxLength(20))}),
@@ -89,16 +92,24 @@ const directoryStateSchema = z.object({
 	professions: z.array(z.object({code: z.string(), label: z.string(), count: z.number()})),
 });
 
+const seconds = z.number().check(z.int(), z.minimum(0), z.maximum(24 * 3600));
+
 /** Answers, checked by the kiosk: a backend answering nonsense is "unavailable", never a crash. */
 export const responseSchemas = {
 	account: z.object({address, identity: identitySchema, options: optionsSchema, createdAt: z.string(), updatedAt: z.string()}),
 	availability: z.object({results: z.array(z.object({requested: address, available: address}))}),
 	invite: z.object({sent: z.number().check(z.int(), z.minimum(0))}),
 	challenge: z.object({challengeId: z.string(), challenge: z.string(), expiresAt: z.string()}),
-	codeSent: z.object({id: z.string(), channel: z.enum(['sms', 'mail']), destination: z.string()}),
+	codeSent: z.object({id: z.string(), channel: z.enum(['sms', 'mail']), destination: z.string(), resendAfterSeconds: seconds}),
 	confirmed: z.object({verified: z.literal(true)}),
 	signedIn: z.object({session: z.string(), account: z.object({address, identity: identitySchema, options: optionsSchema, createdAt: z.string(), updatedAt: z.string()})}),
-	error: z.object({code: z.string(), message: z.string(), details: z.optional(z.record(z.string(), z.array(z.string())))}),
+	error: z.object({
+		code: z.string(),
+		message: z.string(),
+		details: z.optional(z.record(z.string(), z.array(z.string()))),
+		retryAfterSeconds: z.optional(seconds),
+		triesLeft: z.optional(z.number().check(z.int(), z.minimum(0))),
+	}),
 	directoryPage: z.object({total: z.number(), offset: z.number(), entries: z.array(directoryEntrySchema), state: directoryStateSchema}),
 	directoryState: directoryStateSchema,
 	session: z.object({session: z.string()}),

@@ -29,8 +29,14 @@ export type CardProof = {
 	certificate: string;
 };
 
-/** A one-time code sent: where to (masked, "06 •• •• •• 78"), and the id to confirm it with. */
-export type CodeSent = {id: string; channel: 'sms' | 'mail'; destination: string};
+/** A one-time code sent: where to (masked, "06 •• •• •• 78"), the id to confirm it with, and when another may be asked. */
+export type CodeSent = {
+	id: string;
+	channel: 'sms' | 'mail';
+	destination: string;
+	/** Seconds from now until the service sends another code for the same request (resends are limited). */
+	resendAfterSeconds: number;
+};
 
 /**
  * "Modifier mon compte": new options, a new password when one is given, and, when the options

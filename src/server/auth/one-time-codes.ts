@@ -93,19 +93,14 @@ export class OneTimeCodes {
 	 * A new code for `binding`. Throws OneTimeCodeError ('rate-limited') when the previous code
 	 * for the same binding is less than resendIntervalMs old or maxSendsPerHour were issued in
 	 * the last hour. The previous pending code for the same binding stops working.
+	 * `nextIssueAt` is when the next code for the same binding may be issued.
 	 */
-	issue(binding: OneTimeCodeBinding): {requestId: string; code: string; expiresAt: number} {
+	issue(binding: OneTimeCodeBinding): {requestId: string; code: string; expiresAt: number; nextIssueAt: number} {
 		const now = this.now();
 		this.sweep(now);
 		const bindingKey = keyOf(binding);
 		const recent = (this.sends.get(bindingKey) ?? []).filter(time => time > now - HOUR_MS);
-		let retryAfterMs = 0;
-		const last = recent.at(-1);
-		if (last !== undefined && now - last < this.resendIntervalMs) retryAfterMs = last + this.resendIntervalMs - now;
-		if (recent.length >= this.maxSendsPerHour) {
-			const oldestThatCounts = recent[recent.length - this.maxSendsPerHour]!;
-			retryAfterMs = Math.max(retryAfterMs, oldestThatCounts + HOUR_MS - now);
-		}
+		const retryAfterMs = this.waitMs(recent, now);
 		if (retryAfterMs > 0) throw new OneTimeCodeError(retryAfterMs);
 
 		const previous = this.current.get(bindingKey);
@@ -124,7 +119,25 @@ export class OneTimeCodes {
 		this.current.set(bindingKey, requestId);
 		recent.push(now);
 		this.sends.set(bindingKey, recent);
-		return {requestId, code, expiresAt};
+		return {requestId, code, expiresAt, nextIssueAt: now + this.waitMs(recent, now)};
+	}
+
+	/** Wrong tries left on the pending code `requestId` (0 when it is not pending). */
+	triesLeft(requestId: string): number {
+		const entry = this.pending.get(requestId);
+		return entry ? Math.max(0, this.maxAttempts - entry.wrongAttempts) : 0;
+	}
+
+	/** How long, from `now`, before another code may be issued after the `recent` ones (oldest first, within the hour). */
+	private waitMs(recent: number[], now: number): number {
+		let wait = 0;
+		const last = recent.at(-1);
+		if (last !== undefined && now - last < this.resendIntervalMs) wait = last + this.resendIntervalMs - now;
+		if (recent.length >= this.maxSendsPerHour) {
+			const oldestThatCounts = recent[recent.length - this.maxSendsPerHour]!;
+			wait = Math.max(wait, oldestThatCounts + HOUR_MS - now);
+		}
+		return wait;
 	}
 
 	/**

@@ -1,6 +1,8 @@
 // How codes and invitations leave the service: SMTP or an HTTP SMS gateway, or the outbox;
 // the text of a code's message, and destinations masked for the screen.
 import type {Transporter} from 'nodemailer';
+import {catalogues, type Lang} from '../../contract/i18n/index.js';
+import {checkMobile, formatMobile} from '../../contract/rules/contact-rules.js';
 import type {Outbox} from './outbox.js';
 import {ONE_TIME_CODE_MAX_TTL_MS, type OneTimeCodePurpose} from '../auth/one-time-codes.js';
 
@@ -135,48 +137,29 @@ export function maskEmail(email: string): string {
 	return `${first}•••${email.slice(at)}`;
 }
 
-/** `+33612345678` (or `0612345678`) → `06 •• •• •• 78` (SPEC §4); other countries `+32 •••• 56`. */
+/**
+ * `+33612345678` (or `0612345678`) → `06 •• •• •• 78` (SPEC §4), an overseas mobile in its national
+ * form too (`+262692123456` → `06 •• •• •• 56`); other countries `+32 •••• 56`.
+ */
 export function maskMobile(mobile: string): string {
-	const compact = mobile.replace(/[\s.()-]/g, '');
-	const french = /^(?:\+33|0033|0)([1-9]\d{8})$/.exec(compact);
-	if (french) {
-		const national = `0${french[1]}`;
+	const french = checkMobile(mobile);
+	if (french.ok && french.value !== undefined) {
+		const national = formatMobile(french.value);
 		return `${national.slice(0, 2)} •• •• •• ${national.slice(-2)}`;
 	}
+	const compact = mobile.replace(/[\s.()-]/g, '');
 	if (/^\+\d{6,15}$/.test(compact)) return `${compact.slice(0, 3)} •••• ${compact.slice(-2)}`;
 	return '••••';
 }
 
 /**
- * The texts carrying a one-time code: `subject` and `text` for an e-mail, `sms` for an SMS.
- * The code appears in the bodies only (never in the subject, which lock screens and logs show).
+ * The texts carrying a one-time code, in `lang` (the kiosk's): `subject` and `text` for an e-mail,
+ * `sms` for an SMS. The code appears in the bodies only (never in the subject, which lock screens and logs show).
  */
-export function codeMessage(code: string, purpose: OneTimeCodePurpose, ttlMs: number = ONE_TIME_CODE_MAX_TTL_MS): {subject: string; text: string; sms: string} {
+export function codeMessage(code: string, purpose: OneTimeCodePurpose, ttlMs: number = ONE_TIME_CODE_MAX_TTL_MS, lang: Lang = 'fr'): {subject: string; text: string; sms: string} {
 	const minutes = Math.max(1, Math.round(ttlMs / 60_000));
-	const validity = `${minutes} minute${minutes > 1 ? 's' : ''}`;
-	const why =
-		purpose === 'sign-in'
-			? 'Voici le code à usage unique demandé pour vous connecter à votre compte MSSanté sans carte CPS :'
-			: 'Voici le code demandé pour vérifier ce moyen de contact, qui recevra vos codes d’accès MSSanté :';
-	const text = [
-		'Bonjour,',
-		'',
-		why,
-		'',
-		`    ${code}`,
-		'',
-		`Il est valable ${validity} et ne peut servir qu’une seule fois.`,
-		'Ne le communiquez à personne : aucun service MSSanté ne vous le demandera.',
-		'',
-		'Si vous n’êtes pas à l’origine de cette demande, ignorez ce message.',
-		'',
-		'— MSSanté, Messagerie Sécurisée de Santé',
-	].join('\n');
-	return {
-		subject: purpose === 'sign-in' ? 'Votre code de connexion MSSanté' : 'Vérification de votre moyen de contact MSSanté',
-		text,
-		sms: `Votre code MSSanté : ${code} (valable ${validity}). Ne le communiquez à personne.`,
-	};
+	const texts = catalogues[lang].codeMessage;
+	return {subject: texts.subject[purpose], text: texts.text(code, purpose, minutes), sms: texts.sms(code, minutes)};
 }
 
 function assertHeaderSafe(value: string, what: string): void {

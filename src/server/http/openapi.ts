@@ -5,10 +5,14 @@ import {STATUS_OF} from '../../contract/api/errors.js';
 import {OPERATION_NAMES, OPERATIONS, type OperationSpec} from '../../contract/api/operations.js';
 
 const ERROR_RESPONSE = {
-	description: 'Erreur : {code, message, details?}',
+	description: 'Erreur : {code, message, details?, retryAfterSeconds? (429), triesLeft? (code incorrect)}',
 	content: {
 		'application/json': {
-			schema: {type: 'object', required: ['code', 'message'], properties: {code: {type: 'string', enum: Object.keys(STATUS_OF)}, message: {type: 'string'}, details: {type: 'object'}}},
+			schema: {
+				type: 'object',
+				required: ['code', 'message'],
+				properties: {code: {type: 'string', enum: Object.keys(STATUS_OF)}, message: {type: 'string'}, details: {type: 'object'}, retryAfterSeconds: {type: 'integer'}, triesLeft: {type: 'integer'}},
+			},
 		},
 	},
 };

@@ -89,7 +89,9 @@ function send(response: ServerResponse, status: number, body: unknown): void {
 }
 
 function sendError(response: ServerResponse, error: BackendError): void {
-	send(response, STATUS_OF[error.code], {code: error.code, message: error.message, ...(error.details ? {details: error.details} : {})});
+	// A client that knows only HTTP still learns when to ask again.
+	if (error.facts.retryAfterSeconds !== undefined) response.setHeader('retry-after', String(error.facts.retryAfterSeconds));
+	send(response, STATUS_OF[error.code], {code: error.code, message: error.message, ...(error.details ? {details: error.details} : {}), ...error.facts});
 }
 
 async function readJson(request: IncomingMessage): Promise<unknown> {

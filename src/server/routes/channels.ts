@@ -6,10 +6,10 @@ import type {Handlers} from './context.js';
 
 /** `POST /v1/verifications`, `POST /v1/verifications/confirm`. */
 export const channelRoutes: Handlers<'verifyChannel' | 'confirmChannel'> = {
-	verifyChannel: async ({proof, channel, destination}, {prove, codes, auth}) => {
+	verifyChannel: async ({proof, channel, destination, lang}, {prove, codes, auth}) => {
 		const {nationalId} = await prove(proof);
 		const checked = checkedDestination(channel, destination);
-		const sent = await codes.send('verify-channel', nationalId, channel, checked, {nationalId});
+		const sent = await codes.send('verify-channel', nationalId, channel, checked, {nationalId}, lang);
 		auth.expectChannel(sent.id, {nationalId, channel, destination: checked});
 		return sent;
 	},

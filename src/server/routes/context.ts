@@ -52,7 +52,7 @@ export type RouteContextOptions = {
 export function createRouteContext(accounts: AccountService, options: RouteContextOptions): RouteContext {
 	const challenges = new ChallengeStore(options.now);
 	const auth = new AuthState(options.now);
-	const codes = new ChannelCodes({codes: new OneTimeCodes({now: options.now}), mail: options.mail, sms: options.sms, audit: accounts.audit, auth});
+	const codes = new ChannelCodes({codes: new OneTimeCodes({now: options.now}), mail: options.mail, sms: options.sms, audit: accounts.audit, auth, now: options.now});
 	let anchors: ReturnType<typeof import('../auth/card-proof.js').parseAnchors> | undefined;
 	return {
 		accounts,

@@ -5,7 +5,7 @@ import type {Handlers} from './context.js';
 
 /** `POST /v1/sign-in`, `POST /v1/sign-in/confirm`. */
 export const signInRoutes: Handlers<'signIn' | 'confirmSignIn'> = {
-	signIn: async ({address, password}, {accounts, codes, auth}) => {
+	signIn: async ({address, password, lang}, {accounts, codes, auth}) => {
 		const account = await accounts.checkSignIn(address, password);
 		if (!account) {
 			await accounts.audit.record({action: 'sign-in', outcome: 'refused', address, detail: 'sign-in-refused'});
@@ -14,7 +14,7 @@ export const signInRoutes: Handlers<'signIn' | 'confirmSignIn'> = {
 		const {otpChannel, email, mobile} = account.options;
 		const channel = otpChannel === 'sms' && mobile ? 'sms' : 'mail';
 		const destination = channel === 'sms' && mobile ? mobile : email;
-		const sent = await codes.send('sign-in', account.address, channel, destination, {address: account.address});
+		const sent = await codes.send('sign-in', account.address, channel, destination, {address: account.address}, lang);
 		auth.expectSignIn(sent.id, {address: account.address, destination});
 		return sent;
 	},
