@@ -2,6 +2,7 @@
 import {Box, Text} from 'ink';
 import {useEffect, useState} from 'react';
 import {Button} from '../components/controls.js';
+import {QrCode, qrMargin, type QrMatrix} from '../components/qr-code.js';
 import {useTheme} from '../components/theme.js';
 import {stripControl} from '../contract/text/sanitize.js';
 import type {Workstation} from '../flows/workstation.js';
@@ -12,39 +13,24 @@ import {useT} from '../hooks/use-t.js';
 export type WebmailProps = {
 	/** The webmail's address (settings). */
 	url: string;
+	/** Columns and rows the screen has. */
+	width: number;
+	height: number;
 	actions: Pick<Workstation, 'browserAvailable' | 'openBrowser'> & {
 		/** Enter once the browser is open (or when there is none): back to step 4. */
 		close: () => void;
 	};
 };
 
-/** Renders a QR matrix with half blocks, two modules per character row; light modules drawn. */
-function qrLines(modules: {size: number; get: (row: number, column: number) => number}, margin = 2): string[] {
-	const size = modules.size + margin * 2;
-	const dark = (row: number, column: number) => {
-		const r = row - margin;
-		const c = column - margin;
-		return r >= 0 && c >= 0 && r < modules.size && c < modules.size && modules.get(r, c) === 1;
-	};
-	const lines: string[] = [];
-	for (let row = 0; row < size; row += 2) {
-		let line = '';
-		for (let column = 0; column < size; column++) {
-			const top = !dark(row, column);
-			const bottom = row + 1 < size ? !dark(row + 1, column) : false;
-			line += top && bottom ? '█' : top ? '▀' : bottom ? '▄' : ' ';
-		}
-		lines.push(line);
-	}
-	return lines;
-}
+/** Columns kept for the title, the address and the button beside the code. */
+const TEXT_COLUMNS = 34;
 
 /** "Accéder au Webmail": the URL, its QR code (UTF-8 terminals), and the browser where there is one. */
-export function WebmailScreen({url: webmailUrl, actions}: WebmailProps) {
+export function WebmailScreen({url: webmailUrl, width, height, actions}: WebmailProps) {
 	const t = useT();
 	const {browserAvailable: askBrowser, openBrowser, close} = actions;
 	const {unicode} = useTheme();
-	const [qr, setQr] = useState<string[] | null>(null);
+	const [qr, setQr] = useState<QrMatrix | null>(null);
 	const [opened, setOpened] = useState(false);
 	const [browserAvailable, setBrowserAvailable] = useState(false);
 	useEffect(() => {
@@ -59,7 +45,7 @@ export function WebmailScreen({url: webmailUrl, actions}: WebmailProps) {
 		let live = true;
 		import('qrcode')
 			.then(({default: qrcode}) => {
-				if (live) setQr(qrLines(qrcode.create(webmailUrl, {errorCorrectionLevel: 'L'}).modules));
+				if (live) setQr(qrcode.create(webmailUrl, {errorCorrectionLevel: 'L'}).modules);
 			})
 			// A URL too long for a QR code: the address alone is shown.
 			.catch(() => undefined);
@@ -74,22 +60,24 @@ export function WebmailScreen({url: webmailUrl, actions}: WebmailProps) {
 			setOpened(true);
 		} else close();
 	});
+	// The code beside the texts, so that at 80×24 neither the title nor the quiet zone is cut.
+	const margin = qr && qrMargin(qr, height, width - TEXT_COLUMNS);
 	return (
-		<Box flexDirection="column" paddingX={1}>
-			<Text bold>{t.webmail.title}</Text>
-			<Text>{t.webmail.scan}</Text>
-			<Text bold underline>
-				{stripControl(webmailUrl)}
-			</Text>
-			{qr && (
-				<Box flexDirection="column" paddingLeft={2}>
-					{qr.map((line, index) => (
-						// biome-ignore lint/suspicious/noArrayIndexKey: rows of a fixed picture, their index is their identity.
-						<Text key={index}>{line}</Text>
-					))}
+		<Box flexDirection="row" height={height}>
+			{qr && margin !== null && (
+				<Box paddingX={1} flexShrink={0}>
+					<QrCode matrix={qr} margin={margin} />
 				</Box>
 			)}
-			{browserAvailable ? <Button label={opened ? t.webmail.opened : t.webmail.open} focused /> : <Text dimColor>{t.webmail.noBrowser}</Text>}
+			<Box flexDirection="column" flexShrink={1} paddingX={1}>
+				<Text bold>{t.webmail.title}</Text>
+				<Text>{t.webmail.scan}</Text>
+				<Text bold underline>
+					{stripControl(webmailUrl)}
+				</Text>
+				<Text> </Text>
+				{browserAvailable ? <Button label={opened ? t.webmail.opened : t.webmail.open} focused /> : <Text dimColor>{t.webmail.noBrowser}</Text>}
+			</Box>
 		</Box>
 	);
 }
