@@ -25,7 +25,7 @@ export function prepareScan(records: DirectoryRecord[]): Scanned[] {
 	});
 }
 
-/** Every record matching `query`, best first (exact, then names starting with the query, then the rest). */
+/** Every record matching `query`, best first (the name typed whole, exact words, names starting with the query, the rest). */
 export function scanDirectory(scanned: Scanned[], query: DirectoryQuery): DirectoryRecord[] {
 	const text = (query.text ?? '').trim();
 	const at = text.indexOf('@');
@@ -43,7 +43,7 @@ export function scanDirectory(scanned: Scanned[], query: DirectoryQuery): Direct
 		if (!words.every(word => item.words.some(candidate => candidate.startsWith(word)))) continue;
 		if (addressPrefix && !addressMatches(record.address, addressPrefix)) continue;
 		const exact = words.length > 0 && words.every(word => word.length >= 2 && item.words.includes(word));
-		found.push({item, tier: words.length === 0 ? 0 : exact ? 0 : leads.some(word => item.lead.startsWith(word)) ? 1 : 2});
+		found.push({item, tier: words.length === 0 ? 0 : exact ? (leads.includes(item.lead) ? 0 : 1) : leads.some(word => item.lead.startsWith(word)) ? 2 : 3});
 	}
 	found.sort((a, b) => a.tier - b.tier || (a.item.key < b.item.key ? -1 : a.item.key > b.item.key ? 1 : a.item.position - b.item.position));
 	return found.map(({item}) => item.record);

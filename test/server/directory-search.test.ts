@@ -6,6 +6,7 @@ import {batched, importExtraction, type DirectoryRecord} from '../../src/server/
 import {generateExtraction} from '../../src/server/directory/generator.js';
 import type {DirectoryQuery} from '../../src/contract/domain/directory.js';
 import {prepareScan, scanDirectory} from '../helpers/directory-scan.js';
+import {foldLatin} from '../../src/contract/text/text.js';
 
 const blank: DirectoryRecord = {
 	type: 'PER',
@@ -132,6 +133,30 @@ describe('Directory search rules', () => {
 		]);
 		// The same query twice gives the same order.
 		expect(addresses(index, {text: 'e'})).toEqual(addresses(index, {text: 'e'}));
+	});
+
+	test('ranking: the name typed whole comes first — "martin" finds MARTIN before ADAM-MARTIN, in the file and among the accounts activated here', () => {
+		const person = (surname: string, givenName: string) => ({...blank, address: `${foldLatin(`${givenName}.${surname}`).replace(/[^a-z.-]/g, '')}@medecin.mssante.fr`, surname, givenName});
+		const index = build([person('ADAM-MARTIN', 'Paul'), person('MARTIN', 'Zoé'), person('DE LA MARTINIERE', 'Anne'), person('ABADIE', 'Martin')]);
+		expect(addresses(index, {text: 'martin'})).toEqual([
+			'zoe.martin@medecin.mssante.fr',
+			'martin.abadie@medecin.mssante.fr',
+			'paul.adam-martin@medecin.mssante.fr',
+			'anne.delamartiniere@medecin.mssante.fr',
+		]);
+		// Typed whole with the given name, or run together, the same.
+		expect(addresses(index, {text: 'zoe martin'})).toEqual(['zoe.martin@medecin.mssante.fr']);
+		expect(addresses(index, {text: 'adam martin'})[0]).toBe('paul.adam-martin@medecin.mssante.fr');
+		expect(addresses(index, {text: 'adammartin'})).toEqual(['paul.adam-martin@medecin.mssante.fr']);
+		// An account activated here takes the same place as a mailbox of the file would.
+		index.upsertAccount({...person('MARTIN', 'Claire'), listeRouge: false});
+		index.upsertAccount({...person('ADAM-MARTIN', 'Bruno'), listeRouge: false});
+		expect(addresses(index, {text: 'martin'}).slice(0, 4)).toEqual([
+			'claire.martin@medecin.mssante.fr',
+			'zoe.martin@medecin.mssante.fr',
+			'martin.abadie@medecin.mssante.fr',
+			'bruno.adam-martin@medecin.mssante.fr',
+		]);
 	});
 
 	test('pagination: pages follow each other without gaps or repeats; the total stays the same', () => {

@@ -393,6 +393,17 @@ describe('directory over HTTP', () => {
 		expect((await search('q=dupont', session)).entries[0]?.mobile).toBeUndefined();
 	});
 
+	test('an answer carries the published fields only, never the index’s own (words, lead, key)', async () => {
+		const published = {...OPTIONS, mobile: '+33612345678', publishMobile: true};
+		expect((await post('/v1/activations', {...(await activation()), options: published})).status).toBe(201);
+		const {session} = (await (await post('/v1/sessions', {proof: await proof()})).json()) as {session: string};
+		const fields = ['type', 'address', 'civility', 'surname', 'givenName', 'professionCode', 'profession', 'specialty', 'organisation', 'service', 'street', 'postalCode', 'city', 'departement'];
+		for (const [query, viewer] of [['q=dupont', undefined], ['q=dupont', session], ['', undefined]] as const) {
+			const [entry] = (await search(query, viewer)).entries;
+			expect(Object.keys(entry ?? {}).sort(), `${query} ${viewer ? 'signed in' : 'anonymous'}`).toEqual((viewer ? [...fields, 'mobile'] : fields).sort());
+		}
+	});
+
 	test('liste rouge: the account disappears from the directory as soon as it is chosen', async () => {
 		expect((await post('/v1/activations', await activation())).status).toBe(201);
 		expect((await search('q=dupont')).total).toBe(1);

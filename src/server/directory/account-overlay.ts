@@ -17,28 +17,31 @@ export type AccountEntry = DirectoryEntry & {
 /** Who searches: a signed-in MSSanté user also sees published mobiles. */
 export type Viewer = {signedIn: boolean};
 
-/** An account matching a query: its tier (as ranking.ts's) and its place in the directory's order (sortKey). */
+/** An account matching a query: its tier (0 to TIERS - 1, as ranking.ts's) and its place in the directory's order (sortKey). */
 export type AccountMatch = {entry: AccountEntry; tier: number; key: string};
+
+/** An account with what searches need of it, kept beside it so that no answer can carry them. */
+type Indexed = {account: AccountEntry; words: string[]; lead: string; key: string};
 
 /** The accounts activated here, each with its words, its name run together and its sort key. */
 export class AccountOverlay {
-	private own: Array<AccountEntry & {words: string[]; lead: string; key: string}> = [];
+	private own: Indexed[] = [];
 
 	/** Accounts a search can return (liste rouge aside). */
 	get searchable(): number {
-		return this.own.filter(account => !account.listeRouge).length;
+		return this.own.filter(({account}) => !account.listeRouge).length;
 	}
 
 	/** The accounts, as given to upsert. */
 	list(): AccountEntry[] {
-		return this.own.map(({words: _words, lead: _lead, key: _key, ...account}) => account);
+		return this.own.map(({account}) => account);
 	}
 
 	/** Adds or replaces (by address) an account. */
 	upsert(account: AccountEntry): void {
-		this.own = this.own.filter(existing => existing.address !== account.address);
+		this.own = this.own.filter(existing => existing.account.address !== account.address);
 		const name = account.surname || account.organisation;
-		this.own.push({...account, words: accountWords(account), lead: nameWords(name).at(-1) ?? '', key: sortKey(name, account.givenName, account.city)});
+		this.own.push({account, words: accountWords(account), lead: nameWords(name).at(-1) ?? '', key: sortKey(name, account.givenName, account.city)});
 	}
 
 	/** Accounts matching the query, with their tier, each tier sorted. */
@@ -47,16 +50,16 @@ export class AccountOverlay {
 		const cityQuery = foldWords(query.city ?? '');
 		const leads = [words.join(''), ...words.filter(word => word.length >= 2)].filter(Boolean);
 		const matches = [];
-		for (const account of this.own) {
+		for (const {account, words: found, lead, key} of this.own) {
 			if (account.listeRouge) continue;
 			if (query.profession && account.professionCode !== query.profession) continue;
 			if (place && (/^2[AB]$/.test(place) ? account.departement !== place : !account.postalCode.startsWith(place))) continue;
 			if (cityQuery.length > 0 && !cityQuery.every(word => cityWords(account.city).some(candidate => candidate.startsWith(word)))) continue;
-			if (!words.every(word => account.words.some(candidate => candidate.startsWith(word)))) continue;
+			if (!words.every(word => found.some(candidate => candidate.startsWith(word)))) continue;
 			if (prepared.addressPrefix && !addressMatches(account.address, prepared.addressPrefix)) continue;
-			const exact = words.length > 0 && words.every(word => word.length >= 2 && account.words.includes(word));
-			const tier = exact ? 0 : leads.some(word => account.lead.startsWith(word)) ? 1 : 2;
-			matches.push({entry: account, tier, key: account.key});
+			const exact = words.length > 0 && words.every(word => word.length >= 2 && found.includes(word));
+			const tier = exact ? (leads.includes(lead) ? 0 : 1) : leads.some(word => lead.startsWith(word)) ? 2 : 3;
+			matches.push({entry: account, tier, key});
 		}
 		return matches.sort((a, b) => a.tier - b.tier || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 	}

@@ -3,6 +3,7 @@
 // needs are taken from the (lazy) tiers.
 import {DIRECTORY_PAGE_MAX, type DirectoryQuery} from '../../contract/domain/directory.js';
 import type {AccountEntry, AccountMatch} from './account-overlay.js';
+import {TIERS} from './ranking.js';
 
 /** Where the page a query asks for starts, and how many results it takes to reach its end. */
 export function pageBounds(query: DirectoryQuery): {offset: number; wanted: number} {
@@ -13,11 +14,11 @@ export function pageBounds(query: DirectoryQuery): {offset: number; wanted: numb
 
 /**
  * The first `wanted` results: file mailboxes (their ids) and accounts. `byWords`: the query has
- * words, so the accounts come in three tiers like the file's (else one). `sortKeyOf`: a file
+ * words, so the accounts come in tiers like the file's (else one). `sortKeyOf`: a file
  * mailbox's sort key, to compare it with the accounts'.
  */
 export function mergePage(tiers: Iterable<number>[], accounts: AccountMatch[], byWords: boolean, wanted: number, sortKeyOf: (entry: number) => string): Array<number | AccountEntry> {
-	const accountTiers = byWords ? [0, 1, 2].map(tier => accounts.filter(account => account.tier === tier)) : [accounts];
+	const accountTiers = byWords ? Array.from({length: TIERS}, (_unused, tier) => accounts.filter(account => account.tier === tier)) : [accounts];
 	const page: Array<number | AccountEntry> = [];
 	for (let tier = 0; tier < accountTiers.length && page.length < wanted; tier++) {
 		const mine = accountTiers[tier] as AccountMatch[];

@@ -1,11 +1,15 @@
 // The file's mailboxes matching a prepared query, counted and ranked: exact matches first (every
-// query word is a whole word of the mailbox), then those whose name starts with a query word, then
+// query word is a whole word of the mailbox) — among them those whose whole name is what was typed
+// ("martin": MARTIN before ADAM-MARTIN) —, then those whose name starts with a query word, then
 // the others, each tier in directory order. Matches are marked in bit sets over all mailboxes
 // (reused from one search to the next), then read back in order only as far as a page needs.
 import type {Postings} from './columns.js';
 import type {IndexTables} from './index-tables.js';
 import {accepts, driverOf, type Prepared} from './query-plan.js';
 import type {WordRange} from './word-index.js';
+
+/** Tiers of a search by words: the name typed whole, every word exact, the name's start, the rest. */
+export const TIERS = 4;
 
 /** How many mailboxes match, and the matches in tiers (each ascending, produced lazily). */
 export type Matches = {count: number; tiers: Iterable<number>[]};
@@ -60,9 +64,16 @@ export class Matcher {
 			const lead = tables.leadWord[entry] as number;
 			return prepared.leadRanges.some(({lo, hi}) => lead >= lo && lead < hi);
 		};
+		// The name run together is the query run together, or one of its words.
+		const named = (entry: number) => prepared.leadRanges.some(({exact}) => exact !== -1 && tables.leadWord[entry] === exact);
 		return {
 			count,
-			tiers: [this.bits(exactly, () => true), this.bits(matched, entry => !this.isSet(exactly, entry) && leads(entry)), this.bits(matched, entry => !this.isSet(exactly, entry) && !leads(entry))],
+			tiers: [
+				this.bits(exactly, named),
+				this.bits(exactly, entry => !named(entry)),
+				this.bits(matched, entry => !this.isSet(exactly, entry) && leads(entry)),
+				this.bits(matched, entry => !this.isSet(exactly, entry) && !leads(entry)),
+			],
 		};
 	}
 

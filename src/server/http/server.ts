@@ -3,7 +3,7 @@
 // is sent with the operation's status, a refusal as `{code, message, details?}`.
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
 import type {AddressInfo} from 'node:net';
-import type * as z from 'zod/mini';
+import * as z from 'zod/mini';
 import {BackendError, STATUS_OF} from '../../contract/api/errors.js';
 import {OPERATIONS, type InputOf, type Operation, type OperationSpec} from '../../contract/api/operations.js';
 import type {AccountService} from '../accounts/account-service.js';
@@ -69,7 +69,8 @@ export class BackendServer {
 				...found.params,
 			};
 			const session = spec.bearer ? /^Bearer ([A-Za-z0-9_-]{20,128})$/.exec(request.headers.authorization ?? '')?.[1] : undefined;
-			send(response, spec.status ?? 200, await this.answer(found.operation, input, session));
+			// The answer as the operation's schema publishes it: a field kept for the service's own use never leaves it.
+			send(response, spec.status ?? 200, z.parse(spec.response, await this.answer(found.operation, input, session)));
 		} catch (error) {
 			// Anything but a refusal is a fault of the service: no detail leaves it.
 			sendError(response, error instanceof BackendError ? error : new BackendError('unavailable', 'Erreur interne du service d’activation'));
