@@ -3,11 +3,11 @@ import {Box, Text} from 'ink';
 import {useRef} from 'react';
 import {FocusMark, TextField} from '../components/controls.js';
 import {focusIndex, focusStep} from '../components/focus-index.js';
-import {useSymbols, useTheme} from '../components/theme.js';
+import {useGlyphs, useSymbols, useTheme} from '../components/theme.js';
 import type {DirectoryEntry} from '../contract/domain/directory.js';
 import {formatMobile} from '../contract/rules/contact-rules.js';
 import {stripControl} from '../contract/text/sanitize.js';
-import type {Directory, DirectoryField, DirectorySearch} from '../flows/directory.js';
+import {type Directory, type DirectoryField, type DirectorySearch, directoryLoading} from '../flows/directory.js';
 import type {FocusHandle} from '../flows/navigation.js';
 import {useKeys} from '../hooks/use-keys.js';
 import {useT} from '../hooks/use-t.js';
@@ -29,10 +29,10 @@ function placeFilter(value: string): string {
 	return /^2[AB]/.test(upper) ? upper.slice(0, 2) : upper.replace(/\D/g, '').slice(0, 5);
 }
 
-/** How a mailbox is named in the results: the person, or the structure and its service. */
-function entryName(entry: DirectoryEntry): string {
+/** How a mailbox is named in the results: the person, or the structure and its service (joined by `dash`). */
+function entryName(entry: DirectoryEntry, dash: string): string {
 	if (entry.surname) return stripControl([entry.civility && entry.civility.length <= 3 ? capitalise(entry.civility) : '', entry.surname, entry.givenName].filter(Boolean).join(' '));
-	return stripControl([entry.organisation, entry.service].filter(Boolean).join(' — '));
+	return stripControl([entry.organisation, entry.service].filter(Boolean).join(` ${dash} `));
 }
 
 function capitalise(word: string): string {
@@ -65,6 +65,7 @@ export function DirectorySearchScreen({search, now, mobilesShown, width, height,
 	const t = useT();
 	const {color} = useTheme();
 	const symbols = useSymbols();
+	const glyphs = useGlyphs();
 	const {focus, current, move, setFocus} = focusIndex(5, handle);
 	const visibleResults = Math.max(1, Math.floor((height - FIXED_ROWS) / ROWS_PER_RESULT));
 	const professions = search.status?.professions ?? [];
@@ -109,7 +110,9 @@ export function DirectorySearchScreen({search, now, mobilesShown, width, height,
 	const total = search.results?.total ?? 0;
 	if (top.current > Math.max(total - visibleResults, 0)) top.current = Math.max(total - visibleResults, 0);
 
-	const professionLabel = search.query.profession ? (professions.find(profession => profession.code === search.query.profession)?.label ?? search.query.profession) : t.directory.allProfessions;
+	const professionLabel = search.query.profession
+		? t.professionLabel(search.query.profession, professions.find(profession => profession.code === search.query.profession)?.label ?? search.query.profession)
+		: t.directory.allProfessions;
 	const label = (index: number, text: string) => (
 		<Text bold={focus === index}>
 			<FocusMark focused={focus === index} />
@@ -117,6 +120,8 @@ export function DirectorySearchScreen({search, now, mobilesShown, width, height,
 		</Text>
 	);
 	const phase = search.status?.phase;
+	// No answer is final while a search is on its way or the national file still loads: never "no address" then.
+	const settled = search.request.phase !== 'sending' && !directoryLoading(search);
 	const status =
 		search.request.phase === 'failed'
 			? {text: search.request.error, tone: 'error' as const}
@@ -139,7 +144,7 @@ export function DirectorySearchScreen({search, now, mobilesShown, width, height,
 			</Text>
 			<Text wrap="truncate-end">
 				{label(PROFESSION, t.directory.profession)}
-				<Text bold={focus === PROFESSION}>{focus === PROFESSION ? `‹ ${professionLabel} ›` : professionLabel}</Text>
+				<Text bold={focus === PROFESSION}>{focus === PROFESSION ? `${glyphs.angles[0]} ${professionLabel} ${glyphs.angles[1]}` : professionLabel}</Text>
 			</Text>
 			<Text wrap="truncate-end">
 				{label(PLACE, t.directory.place)}
@@ -149,13 +154,16 @@ export function DirectorySearchScreen({search, now, mobilesShown, width, height,
 				<TextField value={search.query.city} focused={focus === CITY} onChange={edit('city')} filter={value => value.slice(0, 60)} />
 			</Text>
 			<Text dimColor wrap="truncate-end">
-				{`── ${search.results ? t.directory.count(total) : ''}${search.request.phase === 'sending' ? ` · ${t.directory.searching}` : ''} `.padEnd(width - 2, '─')}
+				{`${glyphs.line.repeat(2)} ${search.results && (total > 0 || settled) ? t.directory.count(total) : ''}${search.request.phase === 'sending' ? ` ${glyphs.dot} ${t.directory.searching}` : ''} `.padEnd(
+					width - 2,
+					glyphs.line,
+				)}
 			</Text>
 			<Box flexDirection="column" height={height - FIXED_ROWS}>
 				{search.detail && selectedEntry ? (
 					<EntryDetail entry={selectedEntry} />
 				) : search.results && total === 0 && Object.values(search.query).some(Boolean) ? (
-					<Text dimColor>{t.directory.noResult}</Text>
+					<Text dimColor>{settled ? t.directory.noResult : t.directory.waiting}</Text>
 				) : (
 					Array.from({length: Math.min(visibleResults, Math.max(total - top.current, 0))}, (_unused, row) => {
 						const index = top.current + row;
@@ -165,11 +173,11 @@ export function DirectorySearchScreen({search, now, mobilesShown, width, height,
 						return (
 							<Box key={index} flexDirection="column">
 								<Text wrap="truncate-end" bold={marked} inverse={highlighted && color}>
-									{`${highlighted ? symbols.pointer : ' '} ${entry ? [entryName(entry), entry.profession, entry.specialty].filter(Boolean).join(' — ') : t.directory.pending}`}
+									{`${highlighted ? symbols.pointer : ' '} ${entry ? [entryName(entry, glyphs.dash), t.professionLabel(entry.professionCode, entry.profession), entry.specialty].filter(Boolean).join(` ${glyphs.dash} `) : t.directory.pending}`}
 								</Text>
 								<Text wrap="truncate-end" dimColor={!marked}>
 									{entry
-										? `   ${stripControl(entry.address)}${entry.city ? ` · ${stripControl(`${entry.postalCode} ${entry.city}`)}` : ''}${entry.mobile ? ` · ${formatMobile(entry.mobile)}` : ''}`
+										? `   ${stripControl(entry.address)}${entry.city ? ` ${glyphs.dot} ${stripControl(`${entry.postalCode} ${entry.city}`)}` : ''}${entry.mobile ? ` ${glyphs.dot} ${formatMobile(entry.mobile)}` : ''}`
 										: ' '}
 								</Text>
 							</Box>
@@ -186,11 +194,12 @@ export function DirectorySearchScreen({search, now, mobilesShown, width, height,
 
 /** One mailbox in full: every line the directory publishes for it. */
 function EntryDetail({entry}: {entry: DirectoryEntry}) {
-	const t = useT().directory;
+	const {directory: t, professionLabel} = useT();
+	const glyphs = useGlyphs();
 	const lines: Array<[string, string]> = [
 		[t.detail.address, entry.address],
 		[t.detail.type, t.types[entry.type]],
-		[t.detail.profession, entry.profession],
+		[t.detail.profession, professionLabel(entry.professionCode, entry.profession)],
 		[t.detail.specialty, entry.specialty],
 		[t.detail.structure, entry.organisation],
 		[t.detail.service, entry.service],
@@ -199,7 +208,7 @@ function EntryDetail({entry}: {entry: DirectoryEntry}) {
 	];
 	return (
 		<Box flexDirection="column">
-			<Text bold>{`  ${entryName(entry)}`}</Text>
+			<Text bold>{`  ${entryName(entry, glyphs.dash)}`}</Text>
 			{lines
 				.filter(([, value]) => value)
 				.map(([label, value]) => (

@@ -156,6 +156,28 @@ describe('Rechercher dans l’annuaire', () => {
 		expect(detail).toContain(highlighted.replace(/^ *> /, '').split(' — ')[0] ?? '');
 	});
 
+	test('a slow service (fake delay): while a search is on its way the list says so, never "aucune adresse"', async () => {
+		const slow = (client: ApiClient): ApiClient => ({
+			...client,
+			directory: async (query, options) => {
+				await new Promise(resolve => setTimeout(resolve, 400));
+				return client.directory(query, options);
+			},
+		});
+		const {pilot} = await openDirectory({directory: {kind: 'file', path: SMALL}, wrapBackend: slow});
+		await pilot.waitFor('3 001 adresses');
+		const from = pilot.stdout.frames.length;
+		await pilot.type('zzzw');
+		await pilot.waitFor('Aucune adresse ne correspond');
+		// One more letter: the last answer had no address, the next one is not there yet.
+		await pilot.type('x');
+		await pilot.waitFor('recherche…');
+		await pilot.waitFor(frame => frame.includes('Aucune adresse ne correspond') && !frame.includes('recherche…'));
+		const inFlight = pilot.stdout.frames.slice(from).filter(frame => frame.includes('recherche…'));
+		expect(inFlight.some(frame => frame.includes('Recherche en cours…'))).toBe(true);
+		for (const frame of inFlight) expect(frame).not.toMatch(/aucune adresse/i);
+	});
+
 	test('the place field keeps a postal code (5 digits) or a Corsican département', async () => {
 		const {pilot} = await openDirectory();
 		await pilot.press('tab', 'tab');
