@@ -1,9 +1,10 @@
 // The kiosk's frame: header, the screen shown (src/screens/registry.tsx), footer; the keys every
 // screen shares (Esc, F1, F2, Ctrl+C) and the idle timeout.
-import {Box} from 'ink';
-import {FOOTER_ROWS, Footer} from './components/footer.js';
+import {Box, Text, useIsScreenReaderEnabled} from 'ink';
+import {useMemo} from 'react';
+import {Footer, footerRows} from './components/footer.js';
 import {Header} from './components/header.js';
-import {ThemeContext, type Theme} from './components/theme.js';
+import {asciiCatalogue, asciiText, ThemeContext, type Theme} from './components/theme.js';
 import type {ApiClient} from './contract/api/operations.js';
 import {catalogues, type Lang} from './contract/i18n/index.js';
 import type {Texts} from './contract/storage/assets.js';
@@ -16,7 +17,7 @@ import {useFunctionKeys} from './hooks/use-function-keys.js';
 import {useIdleTimer} from './hooks/use-idle-timer.js';
 import {KeyRouter, useKeys} from './hooks/use-keys.js';
 import {useKioskSession} from './hooks/use-kiosk-session.js';
-import {I18nContext} from './hooks/use-t.js';
+import {I18nContext, useT} from './hooks/use-t.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {SCREENS, stepOf} from './screens/registry.js';
 import type {Settings} from './services/settings.js';
@@ -52,9 +53,12 @@ export type AppProps = {
 	onExit: () => void;
 };
 
+/** The smallest terminal every screen fits in (SPEC §10: 80×24); below it the kiosk says so instead of drawing. */
+const MIN_SIZE = {columns: 80, rows: 24};
+
 function Kiosk(props: AppProps) {
 	const {lang, demoCard, kioskMode, settings} = props;
-	const t = catalogues[lang];
+	const t = useT();
 	const {columns, rows} = useTerminalSize();
 	const view = useKioskSession({monitor: props.monitor, token: props.token, api: props.backend, browser: props.browser, t, rememberReader: props.rememberReader, lang});
 	const {kiosk, session} = view;
@@ -86,8 +90,6 @@ function Kiosk(props: AppProps) {
 		else if (demoCard) demoCard.toggleCard();
 	});
 
-	// Header (3 rows) and footer.
-	const height = Math.max(rows - 3 - FOOTER_ROWS, 10);
 	const keys = [...spec.keys.map(name => t.keys[name]), t.keys.help];
 	if (demoCard) keys.push(t.keys.demoCard);
 	if (!kioskMode) keys.push(t.keys.quit);
@@ -101,25 +103,40 @@ function Kiosk(props: AppProps) {
 				: props.startupNotice && isPristine(session)
 					? {text: props.startupNotice, tone: 'warning' as const}
 					: undefined;
+	// Header (3 rows) and footer.
+	const height = Math.max(rows - 3 - footerRows(status, columns), 10);
+	// A screen reader is given the text, not a grid: the size does not matter to it.
+	const tooSmall = !useIsScreenReaderEnabled() && (columns < MIN_SIZE.columns || rows < MIN_SIZE.rows);
 
 	return (
 		<Box flexDirection="column" width={columns} height={rows}>
-			<Header step={stepOf(session.navigation)} badge={view.badge} demo={Boolean(demoCard)} width={columns} />
-			<Box height={height} flexDirection="column" overflow="hidden">
-				{spec.render({...view, focus: kiosk.navigation.focus(entry), width: columns, height, demo: Boolean(demoCard), texts: props.texts, webmailUrl: settings.webmailUrl})}
+			{tooSmall && <Text>{t.tooSmall(MIN_SIZE.columns, MIN_SIZE.rows, columns, rows)}</Text>}
+			{/* Hidden, not unmounted, while the terminal is too small: what was typed is still there when it grows back. */}
+			<Box flexDirection="column" display={tooSmall ? 'none' : 'flex'}>
+				<Header step={stepOf(session.navigation)} badge={view.badge} demo={Boolean(demoCard)} width={columns} />
+				<Box height={height} flexDirection="column" overflow="hidden">
+					{spec.render({...view, focus: kiosk.navigation.focus(entry), width: columns, height, demo: Boolean(demoCard), texts: props.texts, webmailUrl: settings.webmailUrl})}
+				</Box>
+				<Footer keys={keys} status={status} width={columns} color={props.theme.color} />
 			</Box>
-			<Footer keys={keys} status={status} width={columns} color={props.theme.color} />
 		</Box>
 	);
 }
 
-/** The kiosk: language and theme contexts around the screens. */
+/**
+ * The kiosk: language and theme contexts around the screens. On a terminal that is not UTF-8 the
+ * catalogue and the seed texts are given in ASCII form, so that no screen draws a glyph it cannot.
+ */
 export function App(props: AppProps) {
+	const {lang, theme, texts} = props;
+	const t = useMemo(() => (theme.unicode ? catalogues[lang] : asciiCatalogue(catalogues[lang])), [lang, theme.unicode]);
+	const shownTexts = useMemo(() => (theme.unicode ? texts : {cgu: asciiText(texts.cgu), convention: asciiText(texts.convention)}), [texts, theme.unicode]);
+	const startupNotice = props.startupNotice && !theme.unicode ? asciiText(props.startupNotice) : props.startupNotice;
 	return (
-		<I18nContext.Provider value={catalogues[props.lang]}>
-			<ThemeContext.Provider value={props.theme}>
+		<I18nContext.Provider value={t}>
+			<ThemeContext.Provider value={theme}>
 				<KeyRouter>
-					<Kiosk {...props} />
+					<Kiosk {...props} texts={shownTexts} startupNotice={startupNotice} />
 				</KeyRouter>
 			</ThemeContext.Provider>
 		</I18nContext.Provider>

@@ -1,14 +1,22 @@
 // The kiosk's controls: focus mark, checkbox, button, and a one-line text field written for fast keys.
+// Each also says in words what it is and its state, for a screen reader (Ink's aria-label): Ink's own
+// aria-role and aria-state are spoken in English whatever the catalogue, so the words come from it.
 import {Text} from 'ink';
 import {useRef, useState} from 'react';
 import {useKeys} from '../hooks/use-keys.js';
+import {useT} from '../hooks/use-t.js';
 import {stripControl} from '../contract/text/sanitize.js';
 import {useSymbols, useTheme} from './theme.js';
 
-/** Marks the focused line: a pointer and bold text, so focus is visible without colour. */
+/** Marks the focused line: a pointer and bold text, so focus is visible without colour; "Focus :" for a screen reader. */
 export function FocusMark({focused}: {focused: boolean}) {
 	const symbols = useSymbols();
-	return <Text bold>{focused ? `${symbols.pointer} ` : '  '}</Text>;
+	const t = useT();
+	return (
+		<Text bold aria-label={`${t.spoken.focused} `} aria-hidden={!focused}>
+			{focused ? `${symbols.pointer} ` : '  '}
+		</Text>
+	);
 }
 
 /** Props of a checkbox line. */
@@ -24,10 +32,11 @@ export type CheckboxProps = {
 /** A checkbox line: `[x] label`, the pointer when focused. */
 export function Checkbox({label, checked, focused}: CheckboxProps) {
 	const symbols = useSymbols();
+	const t = useT();
 	return (
 		<Text wrap="truncate-end">
 			<FocusMark focused={focused} />
-			<Text bold={focused}>
+			<Text bold={focused} aria-label={t.spoken.checkbox(label, checked)}>
 				{checked ? symbols.checked : symbols.unchecked} {label}
 			</Text>
 		</Text>
@@ -48,10 +57,13 @@ export type ButtonProps = {
 export function Button({label, focused, disabled}: ButtonProps) {
 	const {color} = useTheme();
 	const symbols = useSymbols();
+	const t = useT();
 	return (
 		<Text>
-			<Text bold>{focused ? symbols.pointer : ' '}</Text>
-			<Text bold={focused} dimColor={disabled} inverse={focused && color}>
+			<Text bold aria-label={`${t.spoken.focused} `} aria-hidden={!focused}>
+				{focused ? symbols.pointer : ' '}
+			</Text>
+			<Text bold={focused} dimColor={disabled} inverse={focused && color} aria-label={t.spoken.button(label, Boolean(disabled))}>
 				[ {label} ]
 			</Text>{' '}
 		</Text>
@@ -74,6 +86,10 @@ export type TextFieldProps = {
 	filter?: (value: string) => string;
 	/** Shown dim while empty and not focused. */
 	placeholder?: string;
+	/** Why the value is refused, when it is and the screen shows it: told to a screen reader with the value. */
+	invalid?: string;
+	/** The field's name, for a screen reader, where the screen shows it on another line. */
+	label?: string;
 };
 
 /**
@@ -82,8 +98,9 @@ export type TextFieldProps = {
  * value from the previous render (a fast second key overwrote the first) and types the letter
  * of Ctrl+key combinations into the field.
  */
-export function TextField({value, focused, onChange, onSubmit, secret, filter, placeholder}: TextFieldProps) {
+export function TextField({value, focused, onChange, onSubmit, secret, filter, placeholder, invalid, label}: TextFieldProps) {
 	const symbols = useSymbols();
+	const t = useT();
 	const {color} = useTheme();
 	// What the field holds now: the value prop is only as fresh as the last render, and the next
 	// key may come before React renders again.
@@ -121,12 +138,19 @@ export function TextField({value, focused, onChange, onSubmit, secret, filter, p
 	);
 	const at = Math.min(held.current.cursor, value.length);
 	const shown = secret ? symbols.mask.repeat([...value].length) : value;
-	if (!focused) return <Text dimColor={!value}>{value ? shown : (placeholder ?? '')}</Text>;
+	// A secret is told by its length only.
+	const spoken = [label, secret ? t.spoken.masked([...value].length) : t.spoken.field(value), invalid && t.spoken.invalid(invalid)].filter(Boolean).join(', ');
+	if (!focused)
+		return (
+			<Text dimColor={!value} aria-label={spoken}>
+				{value ? shown : (placeholder ?? '')}
+			</Text>
+		);
 	const before = shown.slice(0, secret ? [...value.slice(0, at)].length : at);
 	const under = shown.slice(before.length, before.length + 1);
 	const after = shown.slice(before.length + 1);
 	return (
-		<Text>
+		<Text aria-label={spoken}>
 			{before}
 			{color ? <Text inverse>{under || ' '}</Text> : under ? `|${under}` : '_'}
 			{after}

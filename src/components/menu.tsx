@@ -18,15 +18,22 @@ export type MenuProps = {
 	offset?: number;
 };
 
+/** One action of a menu, on its line: the pointer and bold when focused. */
+export function MenuLine({label, focused}: {label: string; focused: boolean}) {
+	return (
+		<Text wrap="truncate-end">
+			<FocusMark focused={focused} />
+			<Text bold={focused}>{label}</Text>
+		</Text>
+	);
+}
+
 /** A vertical list of actions; the focused one carries the pointer (input handled by the screen). */
 export function Menu({items, focus, offset = 0}: MenuProps) {
 	return (
 		<Box flexDirection="column">
 			{items.map((item, index) => (
-				<Text key={item.key} wrap="truncate-end">
-					<FocusMark focused={focus === offset + index} />
-					<Text bold={focus === offset + index}>{item.label}</Text>
-				</Text>
+				<MenuLine key={item.key} label={item.label} focused={focus === offset + index} />
 			))}
 		</Box>
 	);

@@ -1,7 +1,7 @@
 // Scrolling for what does not fit: a viewport over a long form, a bordered pane over a long text.
 import {Box, Text} from 'ink';
 import {useRef, type ReactNode} from 'react';
-import {useSymbols} from './theme.js';
+import {useGlyphs, useSymbols} from './theme.js';
 
 /** One terminal row of a long form, and the focusable items on it (none: static text). */
 export type Row = {key: string; owners: number[]; node: ReactNode};
@@ -55,12 +55,16 @@ export function Viewport({rows, focused, height}: ViewportProps) {
 	const visible = rows.slice(top.current, top.current + body);
 	return (
 		<Box flexDirection="column" height={height}>
-			<Text dimColor>{top.current > 0 ? `  ${symbols.more.up}` : ' '}</Text>
+			<Text dimColor aria-hidden>
+				{top.current > 0 ? `  ${symbols.more.up}` : ' '}
+			</Text>
 			{visible.map(row => (
 				<Line key={row.key}>{row.node}</Line>
 			))}
 			<Box flexGrow={1} />
-			<Text dimColor>{top.current + body < rows.length ? `  ${symbols.more.down}` : ' '}</Text>
+			<Text dimColor aria-hidden>
+				{top.current + body < rows.length ? `  ${symbols.more.down}` : ' '}
+			</Text>
 		</Box>
 	);
 }
@@ -79,8 +83,9 @@ export type ScrollPaneProps = {
 
 /** A bordered pane showing `height` lines of `lines` from `offset` (the CGU, the convention de preuve). */
 export function ScrollPane({lines, offset, height, focused}: ScrollPaneProps) {
+	const glyphs = useGlyphs();
 	return (
-		<Box flexDirection="column" borderStyle={focused ? 'double' : 'single'} paddingX={1} height={height + 2} flexShrink={0}>
+		<Box flexDirection="column" borderStyle={focused ? glyphs.focusedPane : glyphs.pane} paddingX={1} height={height + 2} flexShrink={0}>
 			{lines.slice(offset, offset + height).map((line, index) => (
 				// biome-ignore lint/suspicious/noArrayIndexKey: lines of a static text, their index is their identity.
 				<Text key={`${offset + index}`} wrap="truncate-end">

@@ -1,11 +1,11 @@
 // Step 3 — Configuration du compte: every field of the seed in its order inside a scrolling viewport,
 // the reason next to each invalid field, and "J'active mon compte !".
-import {Spinner} from '@inkjs/ui';
+import {Spinner} from '../components/spinner.js';
 import {Box, Text} from 'ink';
 import {useEffect, useRef, type ReactNode} from 'react';
 import {Button, FocusMark, TextField} from '../components/controls.js';
 import {focusIndex, focusStep} from '../components/focus-index.js';
-import {useSymbols, useTheme} from '../components/theme.js';
+import {useGlyphs, useSymbols, useTheme} from '../components/theme.js';
 import {Viewport, type Row} from '../components/viewport.js';
 import type {AccountField} from '../contract/rules/account-rules.js';
 import {passwordRules, type PasswordRule} from '../contract/rules/password-policy.js';
@@ -46,6 +46,7 @@ export type AccountFormProps = {
 export function AccountFormScreen({account, problems, width, height, focus: handle, actions}: AccountFormProps) {
 	const t = useT();
 	const symbols = useSymbols();
+	const glyphs = useGlyphs();
 	const {color} = useTheme();
 	const {form, mode, submit, passwordCheck} = account;
 	const {focus, current, move, setFocus} = focusIndex(ITEMS.length, handle);
@@ -111,13 +112,13 @@ export function AccountFormScreen({account, problems, width, height, focus: hand
 	const rows: Row[] = [];
 	const add = (key: string, owners: number[], node: ReactNode) => rows.push({key, owners, node});
 	const owner = (item: Item) => [ITEMS.indexOf(item)];
-	const text = (key: string, value: string, item: Item | null, style: {bold?: boolean; dim?: boolean; indent?: number; color?: string} = {}) => {
+	const text = (key: string, value: string, item: Item | null, style: {bold?: boolean; dim?: boolean; indent?: number; color?: string; unspoken?: boolean} = {}) => {
 		const indent = style.indent ?? 0;
 		wrapText(value, inner - indent).forEach((line, index) =>
 			add(
 				`${key}-${index}`,
 				item ? owner(item) : [],
-				<Text bold={style.bold} dimColor={style.dim} color={style.color} wrap="truncate-end">
+				<Text bold={style.bold} dimColor={style.dim} color={style.color} wrap="truncate-end" aria-hidden={style.unspoken}>
 					{' '.repeat(indent)}
 					{line}
 				</Text>,
@@ -134,9 +135,10 @@ export function AccountFormScreen({account, problems, width, height, focus: hand
 			</Text>,
 		);
 	};
-	// The reason sits on its own row under the field, so a long value never hides it.
+	// The reason sits on its own row under the field, so a long value never hides it; a text field
+	// tells it to a screen reader itself, with its value.
 	const problemRow = (field: AccountField, problem = shown(field)) => {
-		if (problem) text(`${field}-problem`, `${symbols.bad} ${problemText(problem)}`, field as Item, {indent: 6, color: bad});
+		if (problem) text(`${field}-problem`, `${symbols.bad} ${problemText(problem)}`, field as Item, {indent: 6, color: bad, unspoken: TEXT_FIELDS.has(field as Item)});
 	};
 	const noteNode = (field: AccountField) => {
 		const note = account.fieldNotes[field];
@@ -144,17 +146,27 @@ export function AccountFormScreen({account, problems, width, height, focus: hand
 		text(`${field}-note`, `${symbols.pointer} ${noteText[note]}`, field as Item, {indent: 6, dim: !note.endsWith('refused')});
 	};
 	const field = (item: AccountTextField, label: string, secret = false) => {
-		text(`${item}-label`, label, item, {bold: focused === item, indent: 2});
+		const problem = shown(item);
+		// Told by the field itself, with its value.
+		text(`${item}-label`, label, item, {bold: focused === item, indent: 2, unspoken: true});
 		add(
 			`${item}-input`,
 			owner(item),
 			<Text wrap="truncate-end">
 				<FocusMark focused={focused === item} />
 				{'  '}
-				<TextField value={form[item]} focused={focused === item} secret={secret} onChange={value => actions.edit(item, value)} onSubmit={() => moveBy(1)} />
+				<TextField
+					value={form[item]}
+					focused={focused === item}
+					secret={secret}
+					label={label}
+					invalid={problem && problemText(problem)}
+					onChange={value => actions.edit(item, value)}
+					onSubmit={() => moveBy(1)}
+				/>
 			</Text>,
 		);
-		problemRow(item);
+		problemRow(item, problem);
 	};
 	const checkbox = (item: AccountOption, label: string) => {
 		const lines = wrapText(`${form[item] ? symbols.checked : symbols.unchecked} ${label}`, inner - 2);
@@ -162,9 +174,12 @@ export function AccountFormScreen({account, problems, width, height, focus: hand
 			add(
 				`${item}-${index}`,
 				owner(item),
-				<Text wrap="truncate-end">
+				// One line told for the whole box to a screen reader.
+				<Text wrap="truncate-end" aria-hidden={index > 0}>
 					{index === 0 ? <FocusMark focused={focused === item} /> : '  '}
-					<Text bold={focused === item}>{index === 0 ? line : `    ${line}`}</Text>
+					<Text bold={focused === item} aria-label={t.spoken.checkbox(label, form[item])}>
+						{index === 0 ? line : `    ${line}`}
+					</Text>
 				</Text>,
 			),
 		);
@@ -196,7 +211,7 @@ export function AccountFormScreen({account, problems, width, height, focus: hand
 			{'    '}
 			<Text dimColor>{`${t.step3.strength} : `}</Text>
 			{form.password === '' ? (
-				<Text dimColor>—</Text>
+				<Text dimColor>{glyphs.dash}</Text>
 			) : assessed ? (
 				<Text>{`${symbols.bar.repeat(assessed.score + 1)}${symbols.barEmpty.repeat(4 - assessed.score)} ${t.step3.strengthLevels[assessed.score]}`}</Text>
 			) : (
@@ -214,7 +229,9 @@ export function AccountFormScreen({account, problems, width, height, focus: hand
 		owner('otpChannel'),
 		<Text>
 			<FocusMark focused={focused === 'otpChannel'} />
-			{`  ${form.otpChannel === 'sms' ? symbols.radioOn : symbols.radioOff} ${t.step3.sms}   ${form.otpChannel === 'mail' ? symbols.radioOn : symbols.radioOff} ${t.step3.mail}`}
+			<Text
+				aria-label={`${t.spoken.radio(t.step3.sms, form.otpChannel === 'sms')}, ${t.spoken.radio(t.step3.mail, form.otpChannel === 'mail')}`}
+			>{`  ${form.otpChannel === 'sms' ? symbols.radioOn : symbols.radioOff} ${t.step3.sms}   ${form.otpChannel === 'mail' ? symbols.radioOn : symbols.radioOff} ${t.step3.mail}`}</Text>
 		</Text>,
 	);
 	problemRow('otpChannel');
@@ -259,15 +276,20 @@ export function AccountFormScreen({account, problems, width, height, focus: hand
 				: account.submitAttempted && problemCount > 0
 					? t.step3.fixFirst(problemCount)
 					: '';
+	// A failure's message wraps ("Vos saisies sont conservées" is at its end); the form gives up the rows.
+	const statusLines = submit.phase === 'sending' ? [status] : wrapText(status || ' ', width - 2);
 	return (
 		<Box flexDirection="column" paddingX={1} height={height}>
-			<Viewport rows={rows} focused={focus} height={height - 1} />
+			<Viewport rows={rows} focused={focus} height={height - statusLines.length} />
 			{submit.phase === 'sending' ? (
 				<Spinner label={status} />
 			) : (
-				<Text color={failed || (account.submitAttempted && problemCount > 0) ? bad : undefined} bold wrap="truncate-end">
-					{status || ' '}
-				</Text>
+				statusLines.map((line, index) => (
+					// biome-ignore lint/suspicious/noArrayIndexKey: lines of one message, their place is their identity.
+					<Text key={index} color={failed || (account.submitAttempted && problemCount > 0) ? bad : undefined} bold wrap="truncate-end">
+						{line}
+					</Text>
+				))
 			)}
 		</Box>
 	);

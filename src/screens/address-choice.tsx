@@ -1,5 +1,5 @@
 // Step 2 — Choix de l'adresse: the proposals and their availability, the CGU, their acceptance.
-import {Spinner} from '@inkjs/ui';
+import {Spinner} from '../components/spinner.js';
 import {Box, Text} from 'ink';
 import {useMemo, useState} from 'react';
 import {Button, Checkbox, FocusMark} from '../components/controls.js';
@@ -95,7 +95,7 @@ export function AddressChoiceScreen({address, identity, cgu: cguText, width, hei
 					<Box key={choice.requested} flexDirection="column">
 						<Text wrap="truncate-end">
 							<FocusMark focused={focus === index} />
-							<Text bold={focus === index}>
+							<Text bold={focus === index} aria-label={t.spoken.radio(stripControl(choice.available), address.chosen === index)}>
 								{address.chosen === index ? symbols.radioOn : symbols.radioOff} {stripControl(choice.available)}
 							</Text>
 							<Text dimColor>{tag}</Text>

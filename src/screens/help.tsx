@@ -1,5 +1,5 @@
 // Help: a help branch of the seed (or the general help), with the live checklist and the workstation's diagnostics.
-import {Spinner} from '@inkjs/ui';
+import {Spinner} from '../components/spinner.js';
 import {Box, Text} from 'ink';
 import {useEffect} from 'react';
 import {Checklist} from '../components/checklist.js';

@@ -1,5 +1,5 @@
 // The one-time code screen: the code typed back, or a new one asked for.
-import {Spinner} from '@inkjs/ui';
+import {Spinner} from '../components/spinner.js';
 import {Box, Text} from 'ink';
 import {useState} from 'react';
 import {Button, FocusMark, TextField} from '../components/controls.js';

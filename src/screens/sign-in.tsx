@@ -1,5 +1,5 @@
 // "Me connecter sans carte CPS": the MSSanté address and password, then a code (SPEC §4).
-import {Spinner} from '@inkjs/ui';
+import {Spinner} from '../components/spinner.js';
 import {Box, Text} from 'ink';
 import {Button, FocusMark, TextField} from '../components/controls.js';
 import {focusIndex, focusStep} from '../components/focus-index.js';

@@ -1,8 +1,9 @@
 // Step 4 — Récapitulatif: the account and every option chosen, then what can be done with it.
 import {Box, Text} from 'ink';
 import {focusIndex, focusStep} from '../components/focus-index.js';
-import {Menu} from '../components/menu.js';
-import {useTheme} from '../components/theme.js';
+import {MenuLine} from '../components/menu.js';
+import {useGlyphs, useTheme} from '../components/theme.js';
+import {Viewport, type Row} from '../components/viewport.js';
 import type {AccountView} from '../contract/domain/account.js';
 import {holderName} from '../contract/domain/card-identity.js';
 import {formatMobile} from '../contract/rules/contact-rules.js';
@@ -21,6 +22,8 @@ export type SummaryProps = {
 	lastSave: AccountState['lastSave'];
 	/** Columns available. */
 	width: number;
+	/** Rows available. */
+	height: number;
 	focus: FocusHandle;
 	actions: Pick<Navigation, 'openHelp'> & {
 		openWebmail: () => void;
@@ -33,10 +36,14 @@ export type SummaryProps = {
 	};
 };
 
-/** Step 4 — Récapitulatif: the account and every option chosen, then the actions. */
-export function SummaryScreen({account, lastSave, width, focus: handle, actions}: SummaryProps) {
+/**
+ * Step 4 — Récapitulatif: the account and every option chosen, then the actions. Values wrap (a
+ * long address is never cut) and the whole scrolls in a viewport that keeps the focused action shown.
+ */
+export function SummaryScreen({account, lastSave, width, height, focus: handle, actions}: SummaryProps) {
 	const t = useT();
 	const {color} = useTheme();
+	const {dash} = useGlyphs();
 	const {focus, current, move} = focusIndex(5, handle);
 	useKeys((input, key) => {
 		move(focusStep(key));
@@ -54,7 +61,7 @@ export function SummaryScreen({account, lastSave, width, focus: handle, actions}
 	const yesNo = (value: boolean) => (value ? t.step4.yes : t.step4.no);
 	const summary: Array<[string, string]> = [
 		[t.step4.address, account.address],
-		[t.step4.holder, `${holderName(identity)} — ${identity.profession} — ${identity.idType} ${identity.nationalId}`],
+		[t.step4.holder, [holderName(identity), t.professionLabel(identity.professionCode, identity.profession), `${identity.idType} ${identity.nationalId}`].join(` ${dash} `)],
 		[t.step4.email, options.email],
 		[t.step4.mobile, options.mobile ? formatMobile(options.mobile) : t.step4.none],
 		[t.step4.otp, options.otpChannel === 'sms' ? t.step3.sms : t.step3.mail],
@@ -64,25 +71,40 @@ export function SummaryScreen({account, lastSave, width, focus: handle, actions}
 		[t.step4.paperless, options.paperless ? t.step4.paperStopped : t.step4.paperKept],
 	];
 	const title = lastSave === 'activated' ? t.step4.activated : lastSave === 'updated' ? t.step4.updated : t.step4.existing;
-	const items = [t.step4.actions.webmail, t.step4.actions.edit, t.step4.actions.invite, t.step4.actions.directory, t.step4.actions.finish].map(label => ({key: label, label}));
+	const items = [t.step4.actions.webmail, t.step4.actions.edit, t.step4.actions.invite, t.step4.actions.directory, t.step4.actions.finish];
+	const rows: Row[] = [
+		{
+			key: 'title',
+			owners: [],
+			node: (
+				<Text bold color={color ? 'green' : undefined}>
+					{title}
+				</Text>
+			),
+		},
+	];
+	for (const [label, value] of summary) {
+		const prefix = `${label} : `;
+		wrapText(`${prefix}${stripControl(value)}`, width - 2).forEach((line, index) => {
+			const key = `${label}-${index}`;
+			// The label dim on the line it starts.
+			const node = line.startsWith(prefix) ? (
+				<Text key={key}>
+					<Text dimColor>{prefix}</Text>
+					{line.slice(prefix.length)}
+				</Text>
+			) : (
+				<Text key={key}>{line}</Text>
+			);
+			rows.push({key, owners: [], node});
+		});
+	}
+	wrapText(t.step4.advice, width - 2).forEach((line, index) => rows.push({key: `advice-${index}`, owners: [], node: <Text dimColor>{line}</Text>}));
+	rows.push({key: 'gap', owners: [], node: <Text> </Text>});
+	items.forEach((label, index) => rows.push({key: label, owners: [index], node: <MenuLine label={label} focused={focus === index} />}));
 	return (
 		<Box flexDirection="column" paddingX={1}>
-			<Text bold color={color ? 'green' : undefined}>
-				{title}
-			</Text>
-			{summary.map(([label, value]) => (
-				<Text key={label} wrap="truncate-end">
-					<Text dimColor>{label} : </Text>
-					{stripControl(value)}
-				</Text>
-			))}
-			{wrapText(t.step4.advice, width - 2).map(line => (
-				<Text key={line} dimColor>
-					{line}
-				</Text>
-			))}
-			<Text> </Text>
-			<Menu items={items} focus={focus} />
+			<Viewport rows={rows} focused={focus} height={height} />
 		</Box>
 	);
 }

@@ -34,6 +34,8 @@ export type TestKioskOptions = {
 	browserAvailable?: boolean;
 	columns?: number;
 	rows?: number;
+	/** Ink's screen-reader mode: the pilot's frames are the spoken text. */
+	screenReader?: boolean;
 	/** The national directory the backend searches (default: none, the accounts activated here only). */
 	directory?: DirectorySource;
 };
@@ -64,6 +66,7 @@ export async function startKiosk(options: TestKioskOptions = {}) {
 			{...options.props}
 		/>,
 		{columns: options.columns ?? 80, rows: options.rows ?? 24},
+		{screenReader: options.screenReader},
 	);
 	await pilot.waitFor('MSSanté');
 	return {

@@ -72,7 +72,8 @@ export class Pilot {
 	readonly instance: Instance;
 	private readonly keyboard: KeyByKeyStdin;
 
-	constructor(tree: ReactElement, size: {columns: number; rows: number} = {columns: 80, rows: 24}) {
+	/** `screenReader`: Ink's screen-reader mode (INK_SCREEN_READER=true): frames are the spoken text. */
+	constructor(tree: ReactElement, size: {columns: number; rows: number} = {columns: 80, rows: 24}, options: {screenReader?: boolean} = {}) {
 		this.stdout = new FakeStdout(size.columns, size.rows);
 		this.keyboard = new KeyByKeyStdin(this.stdin);
 		this.instance = render(tree, {
@@ -81,6 +82,8 @@ export class Pilot {
 			stdin: this.keyboard as unknown as NodeJS.ReadStream,
 			stderr: new FakeStdout(size.columns, size.rows) as unknown as NodeJS.WriteStream,
 			debug: true,
+			// Never from the environment of whoever runs the tests.
+			isScreenReaderEnabled: options.screenReader ?? false,
 			exitOnCtrlC: false,
 			patchConsole: false,
 		});
