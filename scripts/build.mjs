@@ -20,8 +20,9 @@ export const bundleOptions = {
 	legalComments: 'none',
 	sourcemap: 'linked',
 	define: {'process.env.NODE_ENV': '"production"'},
-	// Ink imports react-devtools-core only when DEV=true; native addons stay outside the bundle.
-	external: ['react-devtools-core', 'pkcs11js', 'pcsclite'],
+	// Ink imports react-devtools-core only when DEV=true; native addons stay outside the bundle, and so
+	// does pg (its optional pg-native is a native addon, looked up with require()).
+	external: ['react-devtools-core', 'pkcs11js', 'pcsclite', 'better-sqlite3', 'pg'],
 	// Bundled CommonJS dependencies call require() for Node built-ins.
 	banner: {js: "import {createRequire as __cr} from 'node:module';const require=__cr(import.meta.url);"},
 	logLevel: 'warning',

@@ -5,11 +5,16 @@ import {outboxSmsSender, type MailSender, type SmsSender} from './delivery/deliv
 import type {DirectorySource} from './directory/directory-service.js';
 import type {ImportReport} from './directory/extraction.js';
 import {BackendServer} from './http/server.js';
+import type {RouteContextOptions} from './routes/context.js';
 
 /** Options of the activation service, embedded in the kiosk, run by `serve`, or started by a test. */
 export type ActivationServiceOptions = {
-	/** Folder of the accounts, the outbox, the audit log and the directory's import report. */
+	/** Folder of the SQLite database (when no `databaseUrl`), the outbox, the audit log and the directory's import report. */
 	dataDir: string;
+	/** A PostgreSQL database shared by several instances (`postgres://…`); absent: SQLite in `dataDir`. */
+	databaseUrl?: string;
+	/** Connections kept to PostgreSQL (default 10). */
+	poolSize?: number;
 	/**
 	 * PEM certificates of the authorities whose card certificates are accepted (the IGC-Santé CA
 	 * in production; the demo CA on the demo card; the test CA in tests). Empty: no card can prove anything.
@@ -25,6 +30,8 @@ export type ActivationServiceOptions = {
 	takenAddresses?: string[];
 	/** Clock of the challenges, codes and sessions (tests). */
 	now?: () => number;
+	/** Limits of the one-time codes (default: SPEC §8's; tests shorten the wait between two codes). */
+	codes?: RouteContextOptions['codes'];
 	/** Told when the national directory has been read (its report is also saved as `annuaire-import.json`). */
 	onDirectoryLoaded?: (report: ImportReport, buildMs: number) => void;
 	/** Told when the national directory could not be read. */
@@ -48,6 +55,8 @@ export type ActivationService = {
 export async function createActivationService(options: ActivationServiceOptions): Promise<ActivationService> {
 	const accounts = await AccountService.open({
 		dataDir: options.dataDir,
+		databaseUrl: options.databaseUrl,
+		poolSize: options.poolSize,
 		takenAddresses: options.takenAddresses,
 		mail: options.mail,
 		directory: options.directory,
@@ -57,6 +66,7 @@ export async function createActivationService(options: ActivationServiceOptions)
 	const server = new BackendServer(accounts, {
 		trustAnchorsPem: options.trustAnchorsPem,
 		now: options.now,
+		codes: options.codes,
 		mail: accounts.mail,
 		sms: options.sms ?? outboxSmsSender(accounts.outbox),
 	});

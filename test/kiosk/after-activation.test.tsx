@@ -38,8 +38,8 @@ describe('after activation', () => {
 		await pilot.type(`${lastCode(backend.outbox.list())}\r`);
 		await pilot.waitFor('Vos modifications sont enregistrées.');
 		expect(pilot.frame()).toContain('Messagerie habituelle : marie.lefevre@exemple.fr');
-		expect(backend.accounts()[0]?.options.email).toBe('marie.lefevre@exemple.fr');
-		expect(backend.accounts()).toHaveLength(1);
+		expect((await backend.accounts())[0]?.options.email).toBe('marie.lefevre@exemple.fr');
+		expect((await backend.accounts())).toHaveLength(1);
 	});
 
 	test('"Inviter vos confrères" sends one e-mail per colleague and refuses a bad address', async () => {
@@ -88,7 +88,7 @@ describe('after activation', () => {
 		await focusLine(pilot, 'Enregistrer les modifications');
 		await pilot.press('enter');
 		await pilot.waitFor('Vos modifications sont enregistrées.');
-		expect(backend.accounts()[0]?.options.notify).toBe(true);
+		expect((await backend.accounts())[0]?.options.notify).toBe(true);
 	});
 
 	test('"Accéder au Webmail" shows the URL and a QR code', async () => {

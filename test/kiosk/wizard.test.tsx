@@ -29,8 +29,8 @@ describe('the wizard on the demo card and the embedded backend', () => {
 		await activateWithCode(pilot, backend.outbox);
 		expect(pilot.frame()).toContain('Adresse MSSanté : marie-helene.lefevre-durand@medecin.mssante.fr');
 		expect(pilot.frame()).toContain('Mobile : 06 12 34 56 78');
-		expect(backend.accounts()).toHaveLength(1);
-		expect(backend.accounts()[0]?.options).toMatchObject({email: 'm.lefevre@exemple.fr', mobile: '+33612345678', otpChannel: 'mail'});
+		expect((await backend.accounts())).toHaveLength(1);
+		expect((await backend.accounts())[0]?.options).toMatchObject({email: 'm.lefevre@exemple.fr', mobile: '+33612345678', otpChannel: 'mail'});
 	});
 
 	test('the chosen proposal is the address activated', async () => {
@@ -43,7 +43,7 @@ describe('the wizard on the demo card and the embedded backend', () => {
 		await pilot.waitFor('Choisissez votre mot de passe');
 		await fillAccount(pilot);
 		await activateWithCode(pilot, backend.outbox);
-		expect(backend.accounts()[0]?.address).toBe('lefevre-durand.marie-helene@medecin.mssante.fr');
+		expect((await backend.accounts())[0]?.address).toBe('lefevre-durand.marie-helene@medecin.mssante.fr');
 	});
 
 	test('"Suivant" is refused until the CGU are accepted', async () => {

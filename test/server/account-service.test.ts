@@ -10,6 +10,7 @@ import {AccountService} from '../../src/server/accounts/account-service.js';
 import {FileInUseError} from '../../src/contract/storage/file-lock.js';
 import {CorruptStoreError} from '../../src/contract/storage/json-store.js';
 import {verifyPassword} from '../../src/server/accounts/password-hash.js';
+import SQLite from 'better-sqlite3';
 
 const JEAN: CardIdentity = {
 	civilite: 'Dr',
@@ -66,12 +67,28 @@ async function reopen(takenAddresses: string[] = []): Promise<AccountService> {
 	return open(takenAddresses);
 }
 
-function accountsFile(): string {
-	return readFileSync(path.join(dir, 'accounts.json'), 'utf8');
+/** Every byte the service stored (the SQLite database and its write-ahead log), as text to search. */
+function storedBytes(): string {
+	return ['service.sqlite', 'service.sqlite-wal']
+		.map(name => path.join(dir, name))
+		.filter(file => existsSync(file))
+		.map(file => readFileSync(file).toString('latin1'))
+		.join('');
 }
 
+/** The accounts' rows, read with another connection to the database file. */
 function storedAccounts(): Array<Record<string, unknown>> {
-	return (JSON.parse(accountsFile()) as {accounts: Array<Record<string, unknown>>}).accounts;
+	const database = new SQLite(path.join(dir, 'service.sqlite'), {readonly: true});
+	try {
+		return (database.prepare('SELECT * FROM accounts').all() as Array<Record<string, unknown>>).map(row => ({
+			...row,
+			passwordHash: row['password_hash'],
+			options: JSON.parse(String(row['options'])),
+			identity: JSON.parse(String(row['identity'])),
+		}));
+	} finally {
+		database.close();
+	}
 }
 
 async function backendError(promise: Promise<unknown>): Promise<BackendError> {
@@ -94,10 +111,10 @@ afterEach(async () => {
 });
 
 describe('open', () => {
-	test('a new data directory gets an empty accounts.json and an outbox/', async () => {
+	test('a new data directory gets an empty database and an outbox/', async () => {
 		const b = await open();
-		expect(b.accounts()).toEqual([]);
-		expect(JSON.parse(accountsFile())).toEqual({accounts: []});
+		expect(await b.accounts()).toEqual([]);
+		expect(storedAccounts()).toEqual([]);
 		expect(existsSync(path.join(dir, 'outbox'))).toBe(true);
 	});
 
@@ -178,9 +195,9 @@ describe('activate', () => {
 		expect(view).toMatchObject({address: 'jean.dupont@medecin.mssante.fr', identity: JEAN, options: OPTIONS});
 		expect(view).not.toHaveProperty('passwordHash');
 		expect(view).not.toHaveProperty('password');
-		expect(b.accounts()).toHaveLength(1);
+		expect(await b.accounts()).toHaveLength(1);
 
-		const text = accountsFile();
+		const text = storedBytes();
 		expect(text).not.toContain(PASSWORD);
 		expect(text).not.toContain('Kiosque');
 		const [stored] = storedAccounts();
@@ -196,7 +213,7 @@ describe('activate', () => {
 		const first = await b.activate(request());
 		const second = await b.activate(request());
 		expect(second).toEqual(first);
-		expect(b.accounts()).toHaveLength(1);
+		expect(await b.accounts()).toHaveLength(1);
 		expect(storedAccounts()).toHaveLength(1);
 	});
 
@@ -315,7 +332,7 @@ describe('update', () => {
 		expect(hashAfter).not.toBe(hashBefore);
 		expect(await verifyPassword('Nouveau#Poste2027', hashAfter)).toBe(true);
 		expect(await verifyPassword(PASSWORD, hashAfter)).toBe(false);
-		expect(accountsFile()).not.toContain('Nouveau#Poste2027');
+		expect(storedBytes()).not.toContain('Nouveau#Poste2027');
 	});
 
 	test('a weak new password is refused and the old hash kept', async () => {
@@ -398,7 +415,7 @@ describe('persistence', () => {
 		await b.update(view.address, JEAN, {options: {...OPTIONS, paperless: true}});
 
 		const again = await reopen();
-		expect(again.accounts()).toHaveLength(1);
+		expect(await again.accounts()).toHaveLength(1);
 		expect(await again.accountFor(JEAN.nationalId)).toMatchObject({address: view.address, options: {...OPTIONS, paperless: true}});
 		// The replay and the one-account-per-card rules still hold after a restart.
 		expect((await again.activate(request())).address).toBe(view.address);
@@ -410,7 +427,7 @@ describe('persistence', () => {
 		await open();
 		await backend?.close();
 		backend = undefined;
-		expect(existsSync(path.join(dir, 'accounts.json.lock'))).toBe(false);
+		expect(existsSync(path.join(dir, 'service.sqlite.lock'))).toBe(false);
 	});
 
 	test('close() waits for every audit line recorded, even those not awaited (no write after close)', async () => {

@@ -1,10 +1,12 @@
 // The service killed with SIGKILL in the middle of activations, then restarted on the same data:
 // every file must still be readable and every account whole or absent — never half-written.
+// Runs the BUILT program (`npm run build` first).
 import {spawn, type ChildProcess} from 'node:child_process';
 import {webcrypto} from 'node:crypto';
 import {mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
+import SQLite from 'better-sqlite3';
 import {afterAll, beforeAll, expect, test} from 'vitest';
 import {RSA_SIGNING, createTestPki, type TestPki} from '../harness/pki.js';
 import {lastCode} from '../helpers/walk.js';
@@ -35,6 +37,16 @@ async function serve(): Promise<{child: ChildProcess; url: string}> {
 		await new Promise(resolve => setTimeout(resolve, 20));
 	}
 	return {child, url: /sur (http:\/\/\S+)\/v1/.exec(output)?.[1] as string};
+}
+
+/** The accounts' rows in the service's database (read after the service died or meanwhile: SQLite's WAL allows it). */
+function storedAccounts(): Array<{address: string; identity: string; options: string; password_hash: string; activation_request_id: string}> {
+	const database = new SQLite(path.join(dir, 'data', 'service.sqlite'));
+	try {
+		return database.prepare('SELECT address, identity, options, password_hash, activation_request_id FROM accounts').all() as ReturnType<typeof storedAccounts>;
+	} finally {
+		database.close();
+	}
 }
 
 /** Resolves once the child has exited (at once if it already has). */
@@ -91,11 +103,11 @@ test('SIGKILL during activations: files readable, accounts whole or absent; afte
 	});
 	await exited(child);
 
-	const accountsFile = path.join(dir, 'data', 'accounts.json');
-	const stored = (JSON.parse(readFileSync(accountsFile, 'utf8')) as {accounts: Array<Record<string, unknown>>}).accounts;
+	const stored = storedAccounts();
 	for (const account of stored) {
-		expect(Object.keys(account).sort()).toEqual(['activationRequestId', 'address', 'createdAt', 'identity', 'options', 'passwordHash', 'updatedAt']);
-		expect(account['passwordHash']).toMatch(/^scrypt\$/);
+		expect(JSON.parse(account.identity)).toMatchObject({surname: expect.stringMatching(/^MARTIN/)});
+		expect(JSON.parse(account.options)).toMatchObject({otpChannel: 'mail'});
+		expect(account.password_hash).toMatch(/^scrypt\$/);
 	}
 	for (const message of outboxMessages()) expect(message.content).toMatch(/^From: [\s\S]+\r\n\r\n[\s\S]+$/);
 	for (const line of readFileSync(path.join(dir, 'data', 'audit.log'), 'utf8')
@@ -111,9 +123,9 @@ test('SIGKILL during activations: files readable, accounts whole or absent; afte
 			// retry of a stored activation return it rather than create a second one.
 			expect(await activate(restarted.url, card, requestIds[index] as string)).toBe(201);
 		}
-		const after = (JSON.parse(readFileSync(accountsFile, 'utf8')) as {accounts: Array<{address: string; activationRequestId: string}>}).accounts;
+		const after = storedAccounts();
 		expect(new Set(after.map(account => account.address)).size).toBe(after.length);
-		expect(new Set(after.map(account => account.activationRequestId)).size).toBe(after.length);
+		expect(new Set(after.map(account => account.activation_request_id)).size).toBe(after.length);
 		expect(after).toHaveLength(PRACTITIONERS);
 		expect(stored.length).toBeLessThan(PRACTITIONERS);
 	} finally {

@@ -164,7 +164,7 @@ describe('HTTP API', () => {
 		const response = await post('/v1/activations', {...(await activation()), password: 'Azerty123'});
 		expect(response.status).toBe(422);
 		expect(await response.json()).toMatchObject({code: 'password-policy', details: {password: ['common']}});
-		expect(backend.accounts()).toHaveLength(0);
+		expect((await backend.accounts())).toHaveLength(0);
 	});
 
 	test('an activation retried with the same requestId (and a new proof) creates one account', async () => {
@@ -174,7 +174,7 @@ describe('HTTP API', () => {
 		expect(first.status).toBe(201);
 		expect(second.status).toBe(201);
 		expect(await second.json()).toMatchObject({address: ADDRESS});
-		expect(backend.accounts()).toHaveLength(1);
+		expect((await backend.accounts())).toHaveLength(1);
 	});
 
 	test('the audit log records activations and refusals, without any secret', async () => {
@@ -196,7 +196,7 @@ describe('HTTP API', () => {
 	test("the identity is the certificate's: fields a client adds are ignored", async () => {
 		const response = await post('/v1/activations', {...(await activation()), identity: {givenName: 'Intrus', surname: 'X', profession: 'Médecin', nationalId: '10000000000', idType: 'RPPS'}});
 		expect(response.status).toBe(201);
-		expect(backend.accounts()[0]?.identity).toMatchObject({givenName: 'Marie-Hélène', surname: 'DUPONT-LAJOIE', nationalId: '10001234567'});
+		expect((await backend.accounts())[0]?.identity).toMatchObject({givenName: 'Marie-Hélène', surname: 'DUPONT-LAJOIE', nationalId: '10001234567'});
 	});
 
 	test('card proofs refused: replayed or expired challenge, another key, an untrusted CA', async () => {
@@ -214,7 +214,7 @@ describe('HTTP API', () => {
 		expect(await (await post('/v1/accounts/lookup', {proof: untrusted})).json()).toMatchObject({code: 'card-proof', message: 'Certificat de carte non émis par une autorité reconnue', details: {card: ['untrusted']}});
 		const strangerActivation = {requestId: crypto.randomUUID(), verificationId: crypto.randomUUID(), proof: await proof(stranger), address: ADDRESS, password: PASSWORD, options: OPTIONS};
 		expect((await post('/v1/activations', strangerActivation)).status).toBe(401);
-		expect(backend.accounts()).toHaveLength(0);
+		expect((await backend.accounts())).toHaveLength(0);
 	});
 
 	test('two concurrent activations of the same name get two distinct addresses', async () => {
@@ -228,8 +228,7 @@ describe('HTTP API', () => {
 		expect(suggestion).toBe('marie-helene.dupont-lajoie2@medecin.mssante.fr');
 		await client.activate(await activation(one.status === 'rejected' ? pki : twin, suggestion));
 		expect(
-			backend
-				.accounts()
+			(await backend.accounts())
 				.map(account => account.address)
 				.sort(),
 		).toEqual(['marie-helene.dupont-lajoie2@medecin.mssante.fr', ADDRESS]);
@@ -351,7 +350,7 @@ describe('one-time codes', () => {
 		expect((await put({session: 'forged', options: OPTIONS})).status).toBe(401);
 		clock += 16 * 60 * 1000;
 		expect((await put({session: signedIn.session, options: OPTIONS})).status).toBe(401);
-		expect(backend.accounts()[0]?.options).toMatchObject({notify: true, email: OPTIONS.email});
+		expect((await backend.accounts())[0]?.options).toMatchObject({notify: true, email: OPTIONS.email});
 	});
 });
 

@@ -27,7 +27,14 @@ export type OperationSpec = {
  * the OpenAPI document are all derived from this table.
  */
 export const OPERATIONS = {
-	health: {method: 'GET', path: '/v1/health', summary: 'Le service répond.', response: z.object({status: z.literal('ok')}), repeatable: true},
+	health: {method: 'GET', path: '/v1/health', summary: 'Le service répond (vivant).', response: z.object({status: z.literal('ok')}), repeatable: true},
+	ready: {
+		method: 'GET',
+		path: '/v1/ready',
+		summary: 'Le service peut répondre : base de données joignable, migrations appliquées (503 sinon).',
+		response: z.object({status: z.literal('ready')}),
+		repeatable: true,
+	},
 	openapi: {method: 'GET', path: '/v1/openapi.json', summary: 'Ce document.', response: z.record(z.string(), z.unknown()), repeatable: true},
 	challenge: {method: 'POST', path: '/v1/challenges', summary: 'Défi à usage unique (2 min) que la carte signe pour prouver sa présence.', response: responseSchemas.challenge, repeatable: true},
 	availability: {

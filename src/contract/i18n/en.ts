@@ -69,6 +69,15 @@ export const en: Catalogue = {
 	},
 	professionLabel: (code: string | undefined, label: string) => (code !== undefined ? PROFESSIONS[code] : undefined) ?? label,
 	idleCountdown: (seconds: number) => `Inactivity: the session closes in ${seconds} s — press any key to continue.`,
+	/** Ctrl+Q in `--kiosk` mode: the administrator's code, asked before leaving. */
+	adminExit: {
+		title: 'Leave kiosk mode',
+		prompt: 'Administrator code:',
+		hint: 'Enter: leave · Esc: cancel',
+		checking: 'Checking the code…',
+		wrong: 'Wrong code: the kiosk stays open.',
+		unset: 'No administrator code is set on this workstation: the kiosk cannot be left. Set one with "mssante-kiosk admin-code" (kiosk stopped). Esc: back.',
+	},
 	tooSmall: (columns: number, rows: number, nowColumns: number, nowRows: number) => `Enlarge the window: ${columns}×${rows} minimum (now ${nowColumns}×${nowRows}).`,
 	spoken: {
 		focused: 'Focus:',
@@ -406,6 +415,12 @@ export const en: Catalogue = {
 	},
 	cli: {
 		notATerminal: 'mssante-kiosk must be run in an interactive terminal (over SSH: ssh -t host mssante-kiosk).',
+		adminCodePrompt: 'New administrator code (not shown): ',
+		adminCodeAgain: 'The same code again: ',
+		adminCodeMismatch: 'The two codes differ: nothing was changed.',
+		adminCodeNone: 'No code read: nothing was changed.',
+		adminCodeTooShort: (min: number) => `Code too short: at least ${min} characters. Nothing was changed.`,
+		adminCodeSaved: (file: string) => `Administrator code saved (hashed) in ${file}. Ctrl+Q asks for it in --kiosk mode.`,
 		inUse: (file: string, pid: number) => `Cannot start: ${file} is already in use by another process (pid ${pid}). Is another mssante-kiosk running on this folder?`,
 		corrupt: (file: string) => `Cannot start: ${file} cannot be read. No account was changed: fix or move this file.`,
 		failed: (message: string) => `mssante-kiosk: ${message}`,
@@ -426,7 +441,7 @@ export const en: Catalogue = {
 		outExpected: 'directory generate: --out FILE expected',
 		fileExpected: 'directory check: FILE expected',
 		usage:
-			'Usage: mssante-kiosk [--demo | --no-demo] [--kiosk] [--lang fr|en] [--data-dir DIR] [--pkcs11-module FILE]\n       [--pkcs11-token-label LABEL] [--backend URL] [--trust-anchors FILE.pem] [--directory FILE]\n       mssante-kiosk doctor [--json] [--pkcs11-module FILE] [--data-dir DIR]\n       mssante-kiosk serve [--port 8080] [--host 127.0.0.1] [--data-dir DIR] [--trust-anchors FILE.pem] [--directory FILE]\n             [--smtp-host HOST] [--smtp-port 587] [--mail-from ADDRESS] [--sms-gateway URL]\n       mssante-kiosk directory generate --out FILE [--rows 600000] [--seed N]\n       mssante-kiosk directory check FILE [--json]\n       Every command also takes --lang fr|en and --help.',
+			'Usage: mssante-kiosk [--demo | --no-demo] [--kiosk] [--lang fr|en] [--data-dir DIR] [--pkcs11-module FILE]\n       [--pkcs11-token-label LABEL] [--backend URL] [--trust-anchors FILE.pem] [--directory FILE]\n       mssante-kiosk doctor [--json] [--pkcs11-module FILE] [--data-dir DIR]\n       mssante-kiosk serve [--port 8080] [--host 127.0.0.1] [--data-dir DIR] [--trust-anchors FILE.pem] [--directory FILE]\n             [--smtp-host HOST] [--smtp-port 587] [--mail-from ADDRESS] [--sms-gateway URL]\n       mssante-kiosk directory generate --out FILE [--rows 600000] [--seed N]\n       mssante-kiosk directory check FILE [--json]\n       mssante-kiosk admin-code [--data-dir DIR]   (administrator code for Ctrl+Q in --kiosk, read from input)\n       Every command also takes --lang fr|en and --help (-h).',
 	},
 	doctor: {
 		title: 'Workstation check for the CPS card',

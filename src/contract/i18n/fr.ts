@@ -61,6 +61,15 @@ export const fr = {
 	/** A profession as shown: the card's or directory's own label (table G15 is French). */
 	professionLabel: (_code: string | undefined, label: string) => label,
 	idleCountdown: (seconds: number) => `Inactivité : la session se ferme dans ${seconds} s — appuyez sur une touche pour continuer.`,
+	/** Ctrl+Q in `--kiosk` mode: the administrator's code, asked before leaving. */
+	adminExit: {
+		title: 'Quitter le mode kiosque',
+		prompt: 'Code administrateur :',
+		hint: 'Entrée : quitter · Échap : annuler',
+		checking: 'Vérification du code…',
+		wrong: 'Code incorrect : le kiosque reste ouvert.',
+		unset: 'Aucun code administrateur n’est défini sur ce poste : le kiosque ne peut pas être quitté. Définissez-le avec « mssante-kiosk admin-code » (kiosque arrêté). Échap : revenir.',
+	},
 	tooSmall: (columns: number, rows: number, nowColumns: number, nowRows: number) => `Agrandissez la fenêtre : ${columns}×${rows} minimum (actuellement ${nowColumns}×${nowRows}).`,
 	/** What a screen reader is told of each control (INK_SCREEN_READER=true), in words rather than symbols. */
 	spoken: {
@@ -407,6 +416,12 @@ export const fr = {
 	},
 	cli: {
 		notATerminal: 'mssante-kiosk doit être lancé dans un terminal interactif (par SSH : ssh -t poste mssante-kiosk).',
+		adminCodePrompt: 'Nouveau code administrateur (il ne s’affiche pas) : ',
+		adminCodeAgain: 'Le même code, encore : ',
+		adminCodeMismatch: 'Les deux codes diffèrent : rien n’a été changé.',
+		adminCodeNone: 'Aucun code lu : rien n’a été changé.',
+		adminCodeTooShort: (min: number) => `Code trop court : ${min} caractères au moins. Rien n’a été changé.`,
+		adminCodeSaved: (file: string) => `Code administrateur enregistré (haché) dans ${file}. Ctrl+Q le demande en mode --kiosk.`,
 		inUse: (file: string, pid: number) => `Impossible de démarrer : ${file} est déjà utilisé par un autre processus (pid ${pid}). Un autre mssante-kiosk tourne-t-il sur ce dossier ?`,
 		corrupt: (file: string) => `Impossible de démarrer : ${file} est illisible. Les comptes n’ont pas été modifiés : corrigez ou déplacez ce fichier.`,
 		/** Any other failure, on one line (never a stack trace). */
@@ -430,7 +445,7 @@ export const fr = {
 		outExpected: 'directory generate : --out FICHIER attendu',
 		fileExpected: 'directory check : FICHIER attendu',
 		usage:
-			'Utilisation : mssante-kiosk [--demo | --no-demo] [--kiosk] [--lang fr|en] [--data-dir DOSSIER] [--pkcs11-module FICHIER]\n              [--pkcs11-token-label NOM] [--backend URL] [--trust-anchors FICHIER.pem] [--directory FICHIER]\n              mssante-kiosk doctor [--json] [--pkcs11-module FICHIER] [--data-dir DOSSIER]\n              mssante-kiosk serve [--port 8080] [--host 127.0.0.1] [--data-dir DOSSIER] [--trust-anchors FICHIER.pem] [--directory FICHIER]\n                    [--smtp-host HÔTE] [--smtp-port 587] [--mail-from ADRESSE] [--sms-gateway URL]\n              mssante-kiosk directory generate --out FICHIER [--rows 600000] [--seed N]\n              mssante-kiosk directory check FICHIER [--json]\n              Chaque commande accepte aussi --lang fr|en et --help.',
+			'Utilisation : mssante-kiosk [--demo | --no-demo] [--kiosk] [--lang fr|en] [--data-dir DOSSIER] [--pkcs11-module FICHIER]\n              [--pkcs11-token-label NOM] [--backend URL] [--trust-anchors FICHIER.pem] [--directory FICHIER]\n              mssante-kiosk doctor [--json] [--pkcs11-module FICHIER] [--data-dir DOSSIER]\n              mssante-kiosk serve [--port 8080] [--host 127.0.0.1] [--data-dir DOSSIER] [--trust-anchors FICHIER.pem] [--directory FICHIER]\n                    [--smtp-host HÔTE] [--smtp-port 587] [--mail-from ADRESSE] [--sms-gateway URL]\n              mssante-kiosk directory generate --out FICHIER [--rows 600000] [--seed N]\n              mssante-kiosk directory check FICHIER [--json]\n              mssante-kiosk admin-code [--data-dir DOSSIER]   (code administrateur de Ctrl+Q en --kiosk, lu sur l’entrée)\n              Chaque commande accepte aussi --lang fr|en et --help (-h).',
 	},
 	/** `mssante-kiosk doctor`: the workstation check's report. */
 	doctor: {

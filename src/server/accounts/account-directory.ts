@@ -21,8 +21,8 @@ export type AccountDirectoryOptions = {
 	track: (write: Promise<unknown>) => void;
 };
 
-/** The directory of these accounts, and of the national file when there is one (read on first use). */
-export function openAccountDirectory(accounts: AccountView[], options: AccountDirectoryOptions): DirectoryService {
+/** The directory of the accounts (added as they are read or change), and of the national file when there is one (read on first use). */
+export function openAccountDirectory(options: AccountDirectoryOptions): DirectoryService {
 	const directory = new DirectoryService({
 		source: options.source,
 		onLoaded: (report, buildMs) => {
@@ -33,7 +33,6 @@ export function openAccountDirectory(accounts: AccountView[], options: AccountDi
 		},
 		onFailed: error => options.onFailed?.(error),
 	});
-	for (const account of accounts) directory.upsert(directoryEntryOf(account));
 	return directory;
 }
 

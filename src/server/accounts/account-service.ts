@@ -1,11 +1,13 @@
 // The account service: the accounts activated here, for identities the HTTP layer has already
 // proven — activation, changes, sign-in checks, invitations — and the directory that shows them.
+// The accounts live in the database; its unique constraints, not this process, keep two
+// activations (here or on another instance) from taking one address or one card twice.
+import {mkdirSync} from 'node:fs';
 import path from 'node:path';
-import * as z from 'zod/mini';
 import type {CardIdentity} from '../../contract/domain/card-identity.js';
 import {BackendError} from '../../contract/api/errors.js';
 import type {AccountUpdate, AccountView, ActivationRequest, AddressAvailability} from '../../contract/domain/account.js';
-import {openJsonStore, type JsonStore} from '../../contract/storage/json-store.js';
+import {lockFile} from '../../contract/storage/file-lock.js';
 import type {DirectoryPage, DirectoryQuery} from '../../contract/domain/directory.js';
 import type {Viewer} from '../directory/directory-index.js';
 import type {DirectoryService, DirectorySource} from '../directory/directory-service.js';
@@ -19,17 +21,23 @@ import {AddressAllocation, proposalBase, shippedTakenAddresses} from './address-
 import {invitationMail} from './invitation-mail.js';
 import {directoryEntryOf, openAccountDirectory} from './account-directory.js';
 import {checkPassword, normalisedOptions} from './account-checks.js';
+import {openDatabase, uniqueViolation, type Database} from '../database/database.js';
+import {AccountStore, type StoredAccount} from '../database/account-store.js';
+import {importAccountsJson, readAccountsJson, type JsonImport} from '../database/json-import.js';
 
-type StoredAccount = AccountView & {passwordHash: string; activationRequestId: string};
-
-type BackendData = {accounts: StoredAccount[]};
-
-const backendDataSchema = z.object({accounts: z.array(z.looseObject({address: z.string()}))});
+// How often an instance on a shared database reads the accounts other instances changed.
+const FOLLOW_MS = 500;
+// An activation that collided with another one on a unique column is tried again this often.
+const CONFLICT_RETRIES = 5;
 
 /** Options of the account service. */
 export type AccountServiceOptions = {
-	/** Folder holding `accounts.json` and `outbox/`. */
+	/** Folder holding the SQLite database (when no `databaseUrl`), `outbox/` and `audit.log`. */
 	dataDir: string;
+	/** A PostgreSQL database shared by several instances (`postgres://…`); absent: SQLite in `dataDir`. */
+	databaseUrl?: string;
+	/** Connections kept to PostgreSQL (default 10). */
+	poolSize?: number;
 	/** Addresses already used nationally (default: `data/taken-addresses.json`). */
 	takenAddresses?: string[];
 	/** How invitations leave the service (default: the outbox under `dataDir`). */
@@ -43,7 +51,7 @@ export type AccountServiceOptions = {
 };
 
 /**
- * The account service: accounts in a lowdb file, for identities already proven by the HTTP
+ * The account service: accounts in the database, for identities already proven by the HTTP
  * server in front of it (embedded in the kiosk's process, or `serve`).
  */
 export class AccountService {
@@ -55,23 +63,33 @@ export class AccountService {
 	readonly audit: AuditLog;
 	/** The directory: the national file and the accounts activated here, searchable as they change. */
 	readonly directory: DirectoryService;
+	/** The accounts of an earlier version's `accounts.json`, if this start imported them. */
+	readonly imported: JsonImport | null;
 	private readonly addresses: AddressAllocation;
-	// Activations run one after another: the free-address check and the write are one step.
-	private queue: Promise<unknown> = Promise.resolve();
+	private readonly store: AccountStore;
+	// Operations in progress: a graceful stop lets them finish.
+	private readonly inFlight = new Set<Promise<unknown>>();
 	// Files written on the side (the directory's import report): a graceful stop waits for them.
 	private readonly sideWrites = new Set<Promise<unknown>>();
+	// The last account revision the directory shows.
+	private revision = 0;
+	private follower: NodeJS.Timeout | undefined;
 
 	private constructor(
-		private readonly store: JsonStore<BackendData>,
+		private readonly database: Database,
+		private readonly releaseDataDir: () => void,
 		dataDir: string,
 		taken: string[],
+		imported: JsonImport | null,
 		options: AccountServiceOptions,
 	) {
+		this.store = new AccountStore(database.db);
+		this.imported = imported;
 		this.outbox = new Outbox(path.join(dataDir, 'outbox'));
 		this.mail = options.mail ?? outboxMailSender(this.outbox);
 		this.audit = new AuditLog(path.join(dataDir, 'audit.log'));
-		this.addresses = new AddressAllocation(taken, address => store.db.data.accounts.some(a => a.address === address));
-		this.directory = openAccountDirectory(store.db.data.accounts, {
+		this.addresses = new AddressAllocation(taken, candidates => this.store.existing(candidates));
+		this.directory = openAccountDirectory({
 			dataDir,
 			source: options.directory ?? null,
 			onLoaded: options.onDirectoryLoaded,
@@ -83,15 +101,46 @@ export class AccountService {
 		});
 	}
 
-	/** Opens the accounts of `dataDir` (refused if another process holds them, or they are corrupt). */
+	/**
+	 * Opens the accounts: the database (migrated), the accounts of an earlier `accounts.json`
+	 * imported once. With SQLite the data directory is this process's alone (refused if another
+	 * holds it); on PostgreSQL any number of instances share the database.
+	 */
 	static async open(options: AccountServiceOptions): Promise<AccountService> {
-		const store = await openJsonStore<BackendData>({
-			path: path.join(options.dataDir, 'accounts.json'),
-			defaults: {accounts: []},
-			parse: raw => backendDataSchema.parse(raw) as unknown as BackendData,
-			onCorrupt: 'fail',
-		});
-		return new AccountService(store, options.dataDir, options.takenAddresses ?? shippedTakenAddresses(), options);
+		mkdirSync(options.dataDir, {recursive: true, mode: 0o700});
+		const release = options.databaseUrl ? () => undefined : lockFile(path.join(options.dataDir, 'service.sqlite'));
+		let database: Database | undefined;
+		try {
+			const earlier = readAccountsJson(options.dataDir);
+			database = await openDatabase({url: options.databaseUrl, dataDir: options.dataDir, poolSize: options.poolSize});
+			const imported = earlier ? await importAccountsJson(earlier, new AccountStore(database.db)) : null;
+			const service = new AccountService(database, release, options.dataDir, options.takenAddresses ?? shippedTakenAddresses(), imported, options);
+			await service.follow();
+			// Other instances change accounts too: the directory follows them.
+			if (database.engine === 'postgres') service.follower = setInterval(() => void service.follow().catch(() => undefined), FOLLOW_MS);
+			return service;
+		} catch (error) {
+			await database?.close();
+			release();
+			throw error;
+		}
+	}
+
+	/** Whether the database answers (the service's readiness). */
+	ready(): Promise<boolean> {
+		return this.database.reachable();
+	}
+
+	/** Shows in the directory every account changed since the last look (all of them at start). */
+	private async follow(): Promise<void> {
+		for (;;) {
+			const changes = await this.store.changedSince(this.revision);
+			for (const {account, revision} of changes) {
+				this.directory.upsert(directoryEntryOf(account));
+				this.revision = Math.max(this.revision, revision);
+			}
+			if (changes.length < 10_000) return;
+		}
 	}
 
 	/** "Rechercher dans l'annuaire" (the first search starts reading the national file). */
@@ -100,24 +149,24 @@ export class AccountService {
 	}
 
 	/** Every account, for tests and diagnostics. */
-	accounts(): AccountView[] {
-		return this.store.db.data.accounts.map(view);
+	async accounts(): Promise<AccountView[]> {
+		return (await this.store.changedSince(0)).map(({account}) => view(account));
 	}
 
 	/** Each proposed address, or it with the smallest free suffix. */
 	async availability(addresses: string[]): Promise<AddressAvailability[]> {
-		return addresses.map(requested => ({requested, available: this.addresses.firstFree(requested)}));
+		return Promise.all(addresses.map(async requested => ({requested, available: await this.addresses.firstFree(requested)})));
 	}
 
 	/** The account of the card with this national identifier. */
 	async accountFor(nationalId: string): Promise<AccountView | null> {
-		const account = this.store.db.data.accounts.find(a => a.identity.nationalId === nationalId);
+		const account = await this.store.byNationalId(nationalId);
 		return account ? view(account) : null;
 	}
 
 	/** The account of `address` if `password` is its password (constant work whether it exists or not). */
 	async checkSignIn(address: string, password: string): Promise<AccountView | null> {
-		const account = this.store.db.data.accounts.find(a => a.address === address.toLowerCase());
+		const account = await this.store.byAddress(address);
 		// An unknown address costs the same scrypt as a known one: no timing tells them apart.
 		const valid = await verifyPassword(password, account?.passwordHash ?? UNKNOWN_ACCOUNT_HASH);
 		return account && valid ? view(account) : null;
@@ -125,12 +174,16 @@ export class AccountService {
 
 	/** The account at an address (for a sign-in the server has already checked). */
 	async accountAt(address: string): Promise<AccountView | null> {
-		const account = this.store.db.data.accounts.find(a => a.address === address.toLowerCase());
+		const account = await this.store.byAddress(address);
 		return account ? view(account) : null;
 	}
 
 	/** Records the outcome of an operation, then passes its result or error through. */
-	private async audited<T extends AccountView | {sent: number}>(entry: Omit<AuditEntry, 'outcome' | 'detail'>, work: () => Promise<T>): Promise<T> {
+	private audited<T extends AccountView | {sent: number}>(entry: Omit<AuditEntry, 'outcome' | 'detail'>, work: () => Promise<T>): Promise<T> {
+		return this.tracked(() => this.auditedNow(entry, work));
+	}
+
+	private async auditedNow<T extends AccountView | {sent: number}>(entry: Omit<AuditEntry, 'outcome' | 'detail'>, work: () => Promise<T>): Promise<T> {
 		try {
 			const result = await work();
 			await this.audit.record({...entry, outcome: 'ok', ...('sent' in result ? {detail: String(result.sent)} : {address: result.address})});
@@ -147,40 +200,36 @@ export class AccountService {
 	}
 
 	private async activateNow(request: ActivationRequest): Promise<AccountView> {
-		// The slow part (dictionary check, scrypt) runs outside the one-at-a-time section, so
-		// concurrent kiosks hash in parallel and only the allocation and the write are serialised.
+		// The slow part (dictionary check, scrypt) runs before anything is written, so concurrent
+		// kiosks hash in parallel; the write itself is one insert the database checks.
 		const options = normalisedOptions(request.options);
 		await checkPassword(request.password, request.identity);
 		const passwordHash = await hashPassword(request.password);
-		return this.serialised(async () => {
-			const data = this.store.db.data;
-			const replay = data.accounts.find(a => a.activationRequestId === request.requestId);
+		const base = proposalBase(request.identity, request.address);
+		for (let attempt = 0; ; attempt++) {
+			const replay = await this.store.byRequestId(request.requestId);
 			if (replay) {
 				if (replay.identity.nationalId !== request.identity.nationalId) throw new BackendError('invalid-request', 'Identifiant de demande déjà utilisé');
 				return view(replay);
 			}
-			if (data.accounts.some(a => a.identity.nationalId === request.identity.nationalId)) {
-				throw new BackendError('already-activated', 'Un compte MSSanté est déjà activé pour cette carte');
-			}
-			const free = this.addresses.firstFree(proposalBase(request.identity, request.address));
+			if (await this.store.byNationalId(request.identity.nationalId)) throw new BackendError('already-activated', 'Un compte MSSanté est déjà activé pour cette carte');
+			const free = await this.addresses.firstFree(base);
 			if (request.address.toLowerCase() !== free) {
 				throw new BackendError('address-taken', `L'adresse ${request.address} n'est pas (ou plus) disponible`, {address: [free]});
 			}
 			const now = new Date().toISOString();
-			const account: StoredAccount = {
-				address: free,
-				identity: request.identity,
-				options,
-				createdAt: now,
-				updatedAt: now,
-				passwordHash,
-				activationRequestId: request.requestId,
-			};
-			data.accounts.push(account);
-			await this.store.db.write();
+			const account: StoredAccount = {address: free, identity: request.identity, options, createdAt: now, updatedAt: now, passwordHash, activationRequestId: request.requestId};
+			try {
+				await this.store.insert(account);
+			} catch (error) {
+				// Another activation (here or on another instance) took the address, the card or the
+				// request id meanwhile: the checks above, run again, say which.
+				if (uniqueViolation(error) === null || attempt >= CONFLICT_RETRIES) throw error;
+				continue;
+			}
 			this.directory.upsert(directoryEntryOf(account));
 			return view(account);
-		});
+		}
 	}
 
 	/** "Modifier mon compte", by the card holder (`holder`) or a signed-in session (null). */
@@ -188,23 +237,20 @@ export class AccountService {
 		return this.audited({action: 'update', address, nationalId: holder?.nationalId}, () => this.updateNow(address, holder, update));
 	}
 
-	private updateNow(address: string, holder: CardIdentity | null, update: AccountUpdate): Promise<AccountView> {
-		return this.serialised(async () => {
-			const account = this.store.db.data.accounts.find(a => a.address === address.toLowerCase());
-			if (!account || (holder !== null && account.identity.nationalId !== holder.nationalId)) {
-				throw new BackendError('not-found', `Aucun compte ${address} pour cette carte`);
-			}
-			const options = normalisedOptions(update.options);
-			if (update.password !== undefined) {
-				await checkPassword(update.password, account.identity);
-				account.passwordHash = await hashPassword(update.password);
-			}
-			account.options = options;
-			account.updatedAt = new Date().toISOString();
-			await this.store.db.write();
-			this.directory.upsert(directoryEntryOf(account));
-			return view(account);
-		});
+	private async updateNow(address: string, holder: CardIdentity | null, update: AccountUpdate): Promise<AccountView> {
+		const account = await this.store.byAddress(address);
+		if (!account || (holder !== null && account.identity.nationalId !== holder.nationalId)) {
+			throw new BackendError('not-found', `Aucun compte ${address} pour cette carte`);
+		}
+		const options = normalisedOptions(update.options);
+		if (update.password !== undefined) {
+			await checkPassword(update.password, account.identity);
+			account.passwordHash = await hashPassword(update.password);
+		}
+		const changed: StoredAccount = {...account, options, updatedAt: new Date().toISOString()};
+		await this.store.replace(changed);
+		this.directory.upsert(directoryEntryOf(changed));
+		return view(changed);
 	}
 
 	/** Sends an invitation from `fromAddress` to each colleague. */
@@ -225,21 +271,26 @@ export class AccountService {
 	}
 
 	/**
-	 * Lets the activation in progress finish, stops the directory, waits for every file write
-	 * started (audit lines included: some are recorded without being awaited), releases the store.
+	 * Lets the operations in progress finish, stops the directory, waits for every file write
+	 * started (audit lines included: some are recorded without being awaited), closes the database
+	 * and releases the data directory.
 	 */
 	async close(): Promise<void> {
-		await this.queue;
+		clearInterval(this.follower);
+		await Promise.allSettled(this.inFlight);
 		await this.directory.close();
 		await Promise.all(this.sideWrites);
 		await this.audit.flushed();
-		this.store.close();
+		await this.database.close();
+		this.releaseDataDir();
 	}
 
-	private serialised<T>(work: () => Promise<T>): Promise<T> {
-		const result = this.queue.then(work);
-		this.queue = result.catch(() => undefined);
-		return result;
+	/** Runs `work`, counted among the operations a graceful stop waits for. */
+	private tracked<T>(work: () => Promise<T>): Promise<T> {
+		const running = work();
+		this.inFlight.add(running);
+		void running.finally(() => this.inFlight.delete(running)).catch(() => undefined);
+		return running;
 	}
 }
 

@@ -10,31 +10,31 @@ export function shippedTakenAddresses(): string[] {
 	return (JSON.parse(readAsset('taken-addresses.json')) as {addresses: string[]}).addresses;
 }
 
+/** Candidates looked up at once: the suffixes of a common name rarely go past a few. */
+const BATCH = 16;
+
 /** Free addresses, given those used nationally and those of the accounts activated here. */
 export class AddressAllocation {
 	private readonly taken: Set<string>;
 
-	/** `activated`: whether an account here has this address (lower case). */
+	/** `activated`: which of the addresses given (lower case) are accounts' addresses. */
 	constructor(
 		taken: string[],
-		private readonly activated: (address: string) => boolean,
+		private readonly activated: (addresses: string[]) => Promise<Set<string>>,
 	) {
 		this.taken = new Set(taken.map(address => address.toLowerCase()));
 	}
 
 	/** `address` if it is free, or it with the smallest free suffix (2, 3…). */
-	firstFree(address: string): string {
-		if (!this.isTaken(address)) return address;
-		const {local, domain} = splitAddress(address);
-		for (let n = 2; ; n++) {
-			const candidate = `${withSuffix(local, n)}@${domain}`;
-			if (!this.isTaken(candidate)) return candidate;
-		}
-	}
-
-	private isTaken(address: string): boolean {
+	async firstFree(address: string): Promise<string> {
 		const lower = address.toLowerCase();
-		return this.taken.has(lower) || this.activated(lower);
+		const {local, domain} = splitAddress(lower);
+		for (let first = 1; ; first += BATCH) {
+			const candidates = Array.from({length: BATCH}, (_unused, index) => (first + index === 1 ? lower : `${withSuffix(local, first + index)}@${domain}`));
+			const activated = await this.activated(candidates.filter(candidate => !this.taken.has(candidate)));
+			const free = candidates.find(candidate => !this.taken.has(candidate) && !activated.has(candidate));
+			if (free) return free;
+		}
 	}
 }
 

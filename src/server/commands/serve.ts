@@ -9,8 +9,12 @@ import {describeReport} from './directory.js';
 
 /** Options of `mssante-kiosk serve`. */
 export type ServeOptions = {
-	/** Folder of `accounts.json` and `outbox/`. */
+	/** Folder of the SQLite database (without `databaseUrl`), `outbox/` and `audit.log`. */
 	dataDir: string;
+	/** PostgreSQL shared by several instances; absent: SQLite in `dataDir` (one instance). */
+	databaseUrl?: string;
+	/** Connections kept to PostgreSQL. */
+	poolSize?: number;
 	port: number;
 	/** Address to listen on; 127.0.0.1 unless kiosks on other machines must reach it. */
 	host: string;
@@ -39,6 +43,8 @@ export async function serve(options: ServeOptions): Promise<void> {
 	const directoryFile = options.directoryFile ?? '';
 	const service = await createActivationService({
 		dataDir: options.dataDir,
+		databaseUrl: options.databaseUrl,
+		poolSize: options.poolSize,
 		trustAnchorsPem: options.trustAnchorsPem,
 		mail: options.smtp ? smtpMailSender(options.smtp) : undefined,
 		sms: options.smsGateway ? httpSmsGateway(options.smsGateway) : undefined,
@@ -75,6 +81,10 @@ const SERVE_OPTIONS = {
 	/** Address to listen on, 127.0.0.1 by default. */
 	host: {type: 'string'},
 	'data-dir': {type: 'string'},
+	/** PostgreSQL shared by several instances (`postgres://…`; or MSSANTE_DATABASE_URL, which keeps its password out of `ps`). */
+	database: {type: 'string'},
+	/** Connections kept to PostgreSQL, 10 by default. */
+	'pool-size': {type: 'string'},
 	/** PEM file of the authorities whose cards are accepted. */
 	'trust-anchors': {type: 'string'},
 	/** The national directory's extraction, else the one dropped in the data directory. */
@@ -113,8 +123,14 @@ export const serveCommand = {
 		const smtpPort = portNumber(values['smtp-port'] ?? '587');
 		if (smtpPort === undefined) throw new Error(t.portExpected('--smtp-port', values['smtp-port'] ?? ''));
 		const dataDir = path.resolve(values['data-dir'] ?? cli.defaultDataDir);
+		const databaseUrl = values.database ?? process.env['MSSANTE_DATABASE_URL'] ?? undefined;
+		if (databaseUrl !== undefined && !/^postgres(?:ql)?:\/\//.test(databaseUrl)) throw new Error(t.databaseUrlExpected);
+		const poolSize = values['pool-size'] === undefined ? undefined : Number(values['pool-size']);
+		if (poolSize !== undefined && !(Number.isInteger(poolSize) && poolSize >= 1 && poolSize <= 1000)) throw new Error(t.poolSizeExpected(values['pool-size'] ?? ''));
 		return {
 			dataDir,
+			databaseUrl: databaseUrl || undefined,
+			poolSize,
 			port,
 			host: values.host ?? '127.0.0.1',
 			trustAnchorsFile: values['trust-anchors'],

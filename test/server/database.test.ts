@@ -1,0 +1,119 @@
+// The service's database on its embedded engine (SQLite in the data directory): the upgrade from
+// an earlier version's accounts.json, the unique constraints that keep concurrent activations
+// apart, and the readiness answer over real HTTP.
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {afterEach, beforeEach, describe, expect, test} from 'vitest';
+import type {CardIdentity} from '../../src/contract/domain/card-identity.js';
+import {AccountService} from '../../src/server/accounts/account-service.js';
+import {hashPassword} from '../../src/server/accounts/password-hash.js';
+import {createActivationService} from '../../src/server/activation-service.js';
+import {AccountStore} from '../../src/server/database/account-store.js';
+import {openDatabase, uniqueViolation} from '../../src/server/database/database.js';
+
+let dir: string;
+const closing: Array<() => Promise<void>> = [];
+
+beforeEach(() => {
+	dir = mkdtempSync(path.join(os.tmpdir(), 'mssante-database-'));
+});
+
+afterEach(async () => {
+	for (const close of closing.splice(0).reverse()) await close();
+	rmSync(dir, {recursive: true, force: true});
+});
+
+const JEAN: CardIdentity = {givenName: 'Jean', surname: 'DUPONT', profession: 'Médecin', professionCode: '10', nationalId: '10001234567', idType: 'RPPS'};
+const OPTIONS = {email: 'jean.dupont@exemple.fr', otpChannel: 'mail', notify: false, publishMobile: false, listeRouge: false, paperless: false} as const;
+
+async function open(): Promise<AccountService> {
+	const service = await AccountService.open({dataDir: dir, takenAddresses: []});
+	closing.push(() => service.close());
+	return service;
+}
+
+describe('upgrade from accounts.json', () => {
+	test('an earlier version’s accounts are imported once, the file kept aside, and every rule holds on them', async () => {
+		const passwordHash = await hashPassword('Kiosque#Sante2026');
+		const earlier = {
+			accounts: [
+				{
+					address: 'jean.dupont@medecin.mssante.fr',
+					identity: JEAN,
+					options: OPTIONS,
+					createdAt: '2026-01-02T03:04:05.000Z',
+					updatedAt: '2026-01-02T03:04:05.000Z',
+					passwordHash,
+					activationRequestId: 'req-earlier',
+				},
+			],
+		};
+		const file = path.join(dir, 'accounts.json');
+		writeFileSync(file, JSON.stringify(earlier));
+		const service = await open();
+		expect(service.imported).toEqual({imported: 1, keptAs: `${file}.imported`});
+		expect(existsSync(file)).toBe(false);
+		expect(JSON.parse(readFileSync(`${file}.imported`, 'utf8'))).toEqual(earlier);
+		expect(await service.accountFor(JEAN.nationalId)).toMatchObject({address: 'jean.dupont@medecin.mssante.fr', createdAt: '2026-01-02T03:04:05.000Z'});
+		// The password still opens the account; the address is taken; the card has its account.
+		expect(await service.checkSignIn('jean.dupont@medecin.mssante.fr', 'Kiosque#Sante2026')).not.toBeNull();
+		expect((await service.availability(['jean.dupont@medecin.mssante.fr']))[0]?.available).toBe('jean.dupont2@medecin.mssante.fr');
+		await expect(service.activate({requestId: 'req-new', identity: JEAN, address: 'jean.dupont2@medecin.mssante.fr', password: 'Kiosque#Sante2026', options: OPTIONS})).rejects.toMatchObject({
+			code: 'already-activated',
+		});
+		// The replay of the request that created it answers it.
+		expect((await service.activate({requestId: 'req-earlier', identity: JEAN, address: 'jean.dupont@medecin.mssante.fr', password: 'Kiosque#Sante2026', options: OPTIONS})).address).toBe(
+			'jean.dupont@medecin.mssante.fr',
+		);
+		// The directory shows it at once.
+		expect((await service.searchDirectory({text: 'dupont'}, {signedIn: false})).total).toBeGreaterThanOrEqual(1);
+
+		await service.close();
+		closing.length = 0;
+		// Started again: nothing imported twice.
+		const again = await open();
+		expect(again.imported).toBeNull();
+		expect(await again.accounts()).toHaveLength(1);
+	});
+});
+
+describe('constraints', () => {
+	test('the database refuses a second account for one address, one card or one request, and says which column', async () => {
+		const database = await openDatabase({dataDir: dir});
+		closing.push(() => database.close());
+		const store = new AccountStore(database.db);
+		const account = {address: 'a@medecin.mssante.fr', identity: JEAN, options: OPTIONS, createdAt: '', updatedAt: '', passwordHash: 'x', activationRequestId: 'r1'};
+		await store.insert(account);
+		const collision = async (changes: Partial<typeof account>) =>
+			uniqueViolation(await store.insert({...account, address: 'b@medecin.mssante.fr', activationRequestId: 'r2', identity: {...JEAN, nationalId: 'other'}, ...changes}).catch(error => error));
+		expect(await collision({address: 'a@medecin.mssante.fr'})).toBe('address');
+		expect(await collision({identity: JEAN})).toBe('national_id');
+		expect(await collision({activationRequestId: 'r1'})).toBe('activation_request_id');
+		expect(await store.count()).toBe(1);
+	});
+
+	test('concurrent activations of homonyms (different cards, same proposal) get distinct addresses, the loser told the free one', async () => {
+		const service = await open();
+		const twins = Array.from({length: 6}, (_unused, index) => ({...JEAN, nationalId: `1000000000${index}`}));
+		const results = await Promise.allSettled(
+			twins.map((identity, index) => service.activate({requestId: `r${index}`, identity, address: 'jean.dupont@medecin.mssante.fr', password: 'Kiosque#Sante2026', options: OPTIONS})),
+		);
+		const won = results.filter(result => result.status === 'fulfilled');
+		expect(won).toHaveLength(1);
+		for (const result of results) if (result.status === 'rejected') expect(result.reason).toMatchObject({code: 'address-taken', details: {address: ['jean.dupont2@medecin.mssante.fr']}});
+		expect(await service.accounts()).toHaveLength(1);
+	});
+});
+
+describe('readiness over HTTP', () => {
+	test('/v1/ready answers ready once the database is migrated; /v1/health answers alive', async () => {
+		const service = await createActivationService({dataDir: dir, trustAnchorsPem: ''});
+		closing.push(() => service.close());
+		const url = await service.listen(0, '127.0.0.1');
+		expect(await (await fetch(`${url}/v1/health`)).json()).toEqual({status: 'ok'});
+		const ready = await fetch(`${url}/v1/ready`);
+		expect(ready.status).toBe(200);
+		expect(await ready.json()).toEqual({status: 'ready'});
+	});
+});
