@@ -2,14 +2,19 @@
 // private PostgreSQL (databases, SQL through psql, stop and start on the same data) and HAProxy
 // balancing two real processes, one of which is killed. No pcscd needed; in the hardware project
 // because it starts system programs and times them.
-import {type ChildProcess, spawn, spawnSync} from 'node:child_process';
-import {existsSync, mkdirSync, writeFileSync} from 'node:fs';
+import {type ChildProcess, spawn} from 'node:child_process';
+import {once} from 'node:events';
+import {existsSync, writeFileSync} from 'node:fs';
 import {createConnection} from 'node:net';
 import path from 'node:path';
 import {performance} from 'node:perf_hooks';
+import {fileURLToPath} from 'node:url';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {type LoadBalancer, startHaproxy} from '../harness/haproxy.js';
 import {type PostgresServer, startPostgres} from '../harness/postgres.js';
+
+/** Vitest's own runner of TypeScript files (Node 20 runs none by itself), for a test process of our own. */
+const VITE_NODE = fileURLToPath(new URL('../../node_modules/.bin/vite-node', import.meta.url));
 
 /** True when 127.0.0.1:`port` refuses connections (nothing listens). */
 function refuses(port: number): Promise<boolean> {
@@ -54,6 +59,7 @@ describe('private PostgreSQL server', () => {
 		await pg.createDatabase('harness_restart');
 		await pg.psql('CREATE TABLE codes (id int PRIMARY KEY); INSERT INTO codes VALUES (1)', 'harness_restart');
 
+		const url = pg.urlOf('harness_restart');
 		await pg.stop('fast');
 		expect(pg.running()).toBe(false);
 		expect(await refuses(pg.port)).toBe(true);
@@ -63,6 +69,7 @@ describe('private PostgreSQL server', () => {
 		await pg.start();
 		console.log(`PostgreSQL restarted in ${Math.round(performance.now() - restarted)} ms`);
 		expect(pg.running()).toBe(true);
+		expect(pg.urlOf('harness_restart')).toBe(url);
 		await pg.psql('INSERT INTO codes VALUES (2)', 'harness_restart');
 
 		// An immediate stop is a crash: the next start replays the WAL.
@@ -72,15 +79,30 @@ describe('private PostgreSQL server', () => {
 		expect(await pg.psql('SELECT id FROM codes ORDER BY id', 'harness_restart')).toBe('1\n2');
 	});
 
-	test('a second server starts beside the first, and its start deletes what a killed test process left', async () => {
-		const {pid: dead} = spawnSync(process.execPath, ['-e', '']);
-		const left = path.join(path.dirname(pg.dir), `mssante-pg-server-${dead}-left`);
-		mkdirSync(path.join(left, 'data'), {recursive: true});
-		writeFileSync(path.join(left, 'data', 'PG_VERSION'), '15\n');
+	test('a test process killed with SIGKILL takes its server with it, and the next start deletes what it left', async () => {
+		// A test process of its own, run the way Vitest runs test files (vite-node), killed as Vitest kills a worker at a timeout.
+		const script = path.join(pg.dir, 'killed-test-process.ts');
+		writeFileSync(
+			script,
+			`import {startPostgres} from ${JSON.stringify(fileURLToPath(new URL('../harness/postgres.ts', import.meta.url)))};
+const pg = await startPostgres();
+process.stdout.write(JSON.stringify({dir: pg.dir, port: pg.port}) + '\\n');
+setInterval(() => {}, 1000);
+`,
+		);
+		const child = spawn(VITE_NODE, [script], {stdio: ['ignore', 'pipe', 'inherit']});
+		const exited = new Promise(resolve => child.once('exit', resolve));
+		const [line] = await once(child.stdout, 'data');
+		const left = JSON.parse(String(line)) as {dir: string; port: number};
+		expect(await refuses(left.port)).toBe(false);
+		child.kill('SIGKILL');
+		await exited;
+		await expect.poll(() => refuses(left.port), {timeout: 5_000}).toBe(true);
+		expect(existsSync(left.dir)).toBe(true);
 
 		const second = await startPostgres();
 		try {
-			expect(existsSync(left)).toBe(false);
+			expect(existsSync(left.dir)).toBe(false);
 			expect(second.port).not.toBe(pg.port);
 			expect(await second.psql('SELECT 1')).toBe('1');
 			expect(await pg.psql('SELECT 1')).toBe('1');

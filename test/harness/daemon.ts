@@ -1,4 +1,4 @@
-import {type ChildProcess, spawn} from 'node:child_process';
+import {spawn} from 'node:child_process';
 import {closeSync, openSync, readFileSync} from 'node:fs';
 import {createServer} from 'node:net';
 import {setTimeout as sleep} from 'node:timers/promises';
@@ -18,26 +18,19 @@ export type Daemon = {
 	stop(signal: NodeJS.Signals, graceMs?: number): Promise<void>;
 };
 
-/** Daemons still running, each with the signal that ends it at once, sent if this process exits first. */
-const live = new Map<ChildProcess, NodeJS.Signals>();
-
-// A failed afterAll or a timed-out hook must not leave servers behind the test process: 'exit' runs
-// only synchronous code, which a signal is.
-process.once('exit', () => {
-	for (const [child, signal] of live) child.kill(signal);
-});
-
 /**
  * Spawns `command` with `args`, stdout and stderr appended to `log`: a file, not a pipe, so the
- * daemon never blocks on a full pipe nor dies of a broken one. `exitSignal` is what ends it at once
- * should this process exit while it runs (SIGQUIT for PostgreSQL's postmaster, which then takes its
- * backends with it; SIGKILL would leave them).
+ * daemon never blocks on a full pipe nor dies of a broken one. Through setpriv, which execs it in
+ * place (the pid held here is the daemon's own) after applying `privileges` (setpriv options, e.g.
+ * another user) and a parent-death signal: the kernel sends the daemon `deathSignal` when this
+ * process ends, however it ends. Vitest kills its workers, so no 'exit' handler of ours would run,
+ * and a test file that times out would leave its servers running. SIGQUIT suits PostgreSQL: its
+ * postmaster then ends its backends too, which SIGKILL would leave behind.
  */
-export function spawnDaemon(name: string, command: string, args: string[], options: {log: string; exitSignal: NodeJS.Signals}): Daemon {
+export function spawnDaemon(name: string, command: string, args: string[], options: {log: string; deathSignal: NodeJS.Signals; privileges?: string[]}): Daemon {
 	const fd = openSync(options.log, 'a', 0o600);
-	const child = spawn(command, args, {stdio: ['ignore', fd, fd]});
+	const child = spawn('setpriv', ['--pdeathsig', options.deathSignal, ...(options.privileges ?? []), '--', command, ...args], {stdio: ['ignore', fd, fd]});
 	closeSync(fd);
-	live.set(child, options.exitSignal);
 	let spawnError: Error | undefined;
 	const exited = new Promise<void>(resolve => {
 		child.once('exit', () => resolve());
@@ -46,8 +39,6 @@ export function spawnDaemon(name: string, command: string, args: string[], optio
 			spawnError = error;
 			resolve();
 		});
-	}).then(() => {
-		live.delete(child);
 	});
 	const running = (): boolean => child.exitCode === null && child.signalCode === null && spawnError === undefined;
 	const logTail = (): string => {

@@ -92,7 +92,7 @@ export async function startHaproxy(backends: string[], health?: HealthCheck): Pr
 		const port = await onFreePort(async port => {
 			const config = path.join(dir, 'haproxy.cfg');
 			await writeFile(config, configuration(port, backends, health));
-			const started = spawnDaemon('HAProxy', HAPROXY, ['-db', '-f', config], {log, exitSignal: 'SIGKILL'});
+			const started = spawnDaemon('HAProxy', HAPROXY, ['-db', '-f', config], {log, deathSignal: 'SIGKILL'});
 			daemon = started;
 			await waitUntilReady(started, () => accepts(port), 10_000);
 			return port;
