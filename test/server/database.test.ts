@@ -1,23 +1,41 @@
-// The service's database on its embedded engine (SQLite in the data directory): the upgrade from
-// an earlier version's accounts.json, the unique constraints that keep concurrent activations
-// apart, and the readiness answer over real HTTP.
+// The service's database on both engines — SQLite in the data directory, and a real PostgreSQL
+// server (test/harness/postgres.ts): the upgrade from an earlier version's accounts.json, the
+// unique constraints that keep concurrent activations apart, two instances on one database, and
+// the readiness answer over real HTTP.
 import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {afterEach, beforeEach, describe, expect, test} from 'vitest';
+import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, test} from 'vitest';
 import type {CardIdentity} from '../../src/contract/domain/card-identity.js';
 import {AccountService} from '../../src/server/accounts/account-service.js';
 import {hashPassword} from '../../src/server/accounts/password-hash.js';
 import {createActivationService} from '../../src/server/activation-service.js';
 import {AccountStore} from '../../src/server/database/account-store.js';
 import {openDatabase, uniqueViolation} from '../../src/server/database/database.js';
+import {startPostgres, type PostgresServer} from '../harness/postgres.js';
 
 let dir: string;
 const closing: Array<() => Promise<void>> = [];
+let postgres: PostgresServer;
+let databases = 0;
+
+beforeAll(async () => {
+	postgres = await startPostgres();
+}, 60_000);
+
+afterAll(async () => {
+	await postgres?.cleanup();
+});
 
 beforeEach(() => {
 	dir = mkdtempSync(path.join(os.tmpdir(), 'mssante-database-'));
 });
+
+/** Each engine the service runs on; PostgreSQL gets a fresh database each time. */
+const ENGINES = {
+	sqlite: async () => undefined,
+	postgres: async () => postgres.createDatabase(`accounts_${process.pid}_${++databases}`),
+} satisfies Record<string, () => Promise<string | undefined>>;
 
 afterEach(async () => {
 	for (const close of closing.splice(0).reverse()) await close();
@@ -27,13 +45,18 @@ afterEach(async () => {
 const JEAN: CardIdentity = {givenName: 'Jean', surname: 'DUPONT', profession: 'Médecin', professionCode: '10', nationalId: '10001234567', idType: 'RPPS'};
 const OPTIONS = {email: 'jean.dupont@exemple.fr', otpChannel: 'mail', notify: false, publishMobile: false, listeRouge: false, paperless: false} as const;
 
-async function open(): Promise<AccountService> {
-	const service = await AccountService.open({dataDir: dir, takenAddresses: []});
+async function open(databaseUrl?: string, dataDir = dir): Promise<AccountService> {
+	const service = await AccountService.open({dataDir, databaseUrl, takenAddresses: []});
 	closing.push(() => service.close());
 	return service;
 }
 
-describe('upgrade from accounts.json', () => {
+describe.each(Object.keys(ENGINES) as Array<keyof typeof ENGINES>)('on %s', engine => {
+	let url: string | undefined;
+	beforeEach(async () => {
+		url = await ENGINES[engine]();
+	});
+
 	test('an earlier version’s accounts are imported once, the file kept aside, and every rule holds on them', async () => {
 		const passwordHash = await hashPassword('Kiosque#Sante2026');
 		const earlier = {
@@ -51,7 +74,7 @@ describe('upgrade from accounts.json', () => {
 		};
 		const file = path.join(dir, 'accounts.json');
 		writeFileSync(file, JSON.stringify(earlier));
-		const service = await open();
+		const service = await open(url);
 		expect(service.imported).toEqual({imported: 1, keptAs: `${file}.imported`});
 		expect(existsSync(file)).toBe(false);
 		expect(JSON.parse(readFileSync(`${file}.imported`, 'utf8'))).toEqual(earlier);
@@ -72,15 +95,13 @@ describe('upgrade from accounts.json', () => {
 		await service.close();
 		closing.length = 0;
 		// Started again: nothing imported twice.
-		const again = await open();
+		const again = await open(url);
 		expect(again.imported).toBeNull();
 		expect(await again.accounts()).toHaveLength(1);
 	});
-});
 
-describe('constraints', () => {
 	test('the database refuses a second account for one address, one card or one request, and says which column', async () => {
-		const database = await openDatabase({dataDir: dir});
+		const database = await openDatabase({dataDir: dir, url});
 		closing.push(() => database.close());
 		const store = new AccountStore(database.db);
 		const account = {address: 'a@medecin.mssante.fr', identity: JEAN, options: OPTIONS, createdAt: '', updatedAt: '', passwordHash: 'x', activationRequestId: 'r1'};
@@ -94,7 +115,7 @@ describe('constraints', () => {
 	});
 
 	test('concurrent activations of homonyms (different cards, same proposal) get distinct addresses, the loser told the free one', async () => {
-		const service = await open();
+		const service = await open(url);
 		const twins = Array.from({length: 6}, (_unused, index) => ({...JEAN, nationalId: `1000000000${index}`}));
 		const results = await Promise.allSettled(
 			twins.map((identity, index) => service.activate({requestId: `r${index}`, identity, address: 'jean.dupont@medecin.mssante.fr', password: 'Kiosque#Sante2026', options: OPTIONS})),
@@ -103,6 +124,41 @@ describe('constraints', () => {
 		expect(won).toHaveLength(1);
 		for (const result of results) if (result.status === 'rejected') expect(result.reason).toMatchObject({code: 'address-taken', details: {address: ['jean.dupont2@medecin.mssante.fr']}});
 		expect(await service.accounts()).toHaveLength(1);
+	});
+});
+
+describe('two instances on one PostgreSQL database', () => {
+	test('homonyms activated at once on both: one address each, the others told the next free one; each instance’s directory shows the other’s accounts', async () => {
+		const url = await ENGINES.postgres();
+		const one = await open(url, mkdtempSync(path.join(os.tmpdir(), 'mssante-instance-a-')));
+		const two = await open(url, mkdtempSync(path.join(os.tmpdir(), 'mssante-instance-b-')));
+		const twins = Array.from({length: 8}, (_unused, index) => ({...JEAN, nationalId: `2000000000${index}`}));
+		const results = await Promise.allSettled(
+			twins.map((identity, index) => (index % 2 ? one : two).activate({requestId: `t${index}`, identity, address: 'jean.dupont@medecin.mssante.fr', password: 'Kiosque#Sante2026', options: OPTIONS})),
+		);
+		expect(results.filter(result => result.status === 'fulfilled')).toHaveLength(1);
+		for (const result of results) if (result.status === 'rejected') expect(result.reason).toMatchObject({code: 'address-taken'});
+		// The losers take the address they were told: all distinct, whichever instance they ask.
+		for (const [index, result] of results.entries()) {
+			if (result.status === 'fulfilled') continue;
+			for (let attempt = 0; ; attempt++) {
+				const free = (await (index % 2 ? two : one).availability(['jean.dupont@medecin.mssante.fr']))[0]?.available as string;
+				const activated = await (index % 2 ? one : two)
+					.activate({requestId: `t${index}`, identity: twins[index] as CardIdentity, address: free, password: 'Kiosque#Sante2026', options: OPTIONS})
+					.catch((error: unknown) => error);
+				if (!(activated instanceof Error) || attempt > 3) break;
+			}
+		}
+		const addresses = (await one.accounts()).map(account => account.address);
+		expect(addresses).toHaveLength(8);
+		expect(new Set(addresses).size).toBe(8);
+		// The same request id on the other instance returns the same account, not a second one.
+		expect((await two.activate({requestId: 't0', identity: twins[0] as CardIdentity, address: 'x@medecin.mssante.fr', password: 'Kiosque#Sante2026', options: OPTIONS})).identity.nationalId).toBe(
+			twins[0]?.nationalId,
+		);
+		// Activated on one instance, found in the other's directory within its follow interval.
+		await expect.poll(async () => (await two.searchDirectory({text: 'dupont'}, {signedIn: false})).total, {timeout: 5_000}).toBe(8);
+		await expect.poll(async () => (await one.searchDirectory({text: 'dupont'}, {signedIn: false})).total, {timeout: 5_000}).toBe(8);
 	});
 });
 

@@ -205,7 +205,6 @@ export class AccountService {
 		const options = normalisedOptions(request.options);
 		await checkPassword(request.password, request.identity);
 		const passwordHash = await hashPassword(request.password);
-		const base = proposalBase(request.identity, request.address);
 		for (let attempt = 0; ; attempt++) {
 			const replay = await this.store.byRequestId(request.requestId);
 			if (replay) {
@@ -213,7 +212,7 @@ export class AccountService {
 				return view(replay);
 			}
 			if (await this.store.byNationalId(request.identity.nationalId)) throw new BackendError('already-activated', 'Un compte MSSanté est déjà activé pour cette carte');
-			const free = await this.addresses.firstFree(base);
+			const free = await this.addresses.firstFree(proposalBase(request.identity, request.address));
 			if (request.address.toLowerCase() !== free) {
 				throw new BackendError('address-taken', `L'adresse ${request.address} n'est pas (ou plus) disponible`, {address: [free]});
 			}
