@@ -4,9 +4,9 @@
 import {randomUUID} from 'node:crypto';
 import {BackendError} from '../contract/api/errors.js';
 import type {ApiClient} from '../contract/api/operations.js';
-import type {AccountView, CardProof} from '../contract/domain/account.js';
+import type {AccountView, CardProof, CodeSent} from '../contract/domain/account.js';
 import type {CardIdentity} from '../contract/domain/card-identity.js';
-import type {Catalogue} from '../contract/i18n/index.js';
+import type {Catalogue, Lang} from '../contract/i18n/index.js';
 import {EMPTY_ACCOUNT_FORM, formFromOptions, formOptions, formProblems, type AccountField, type AccountForm, type AccountOptions} from '../contract/rules/account-rules.js';
 import {checkMobile, formatMobile} from '../contract/rules/contact-rules.js';
 import type {PasswordAssessment, PasswordContext} from '../contract/rules/password-policy.js';
@@ -14,6 +14,7 @@ import {stripControl} from '../contract/text/sanitize.js';
 import type {Session, SessionAction} from '../state/session.js';
 import {chosenAddress} from './address.js';
 import {IDLE, SENDING, failed, type FlowContext, type Pending} from './flow.js';
+import {codeSent} from './one-time-code.js';
 
 /** Why a checkbox changed by itself or refused to change: shown next to it. */
 export type FieldNote = 'liste-rouge-turned-off-publish' | 'publish-turned-off-liste-rouge' | 'sms-refused' | 'publish-refused';
@@ -26,6 +27,17 @@ export type AccountOption = 'notify' | 'publishMobile' | 'listeRouge' | 'paperle
 
 /** The fields of step 3 typed as text. */
 export type AccountTextField = 'password' | 'passwordConfirm' | 'email' | 'mobile';
+
+/**
+ * What a session signed into without the card may not change — where codes go and the contact
+ * details (the service refuses it: `card-required`); step 3 shows them read-only, with the reason.
+ */
+export const NEEDS_CARD: ReadonlySet<AccountField> = new Set<AccountField>(['email', 'mobile', 'otpChannel']);
+
+/** Whether the session was signed into without the card (see NEEDS_CARD). */
+export function signedInWithoutCard(session: Pick<Session, 'signIn'>): boolean {
+	return session.signIn.session !== null;
+}
 
 /** Step 3 and the account it activates or changes. Everything typed lives here, so Esc back and forth loses nothing. */
 export type AccountState = {
@@ -192,16 +204,24 @@ export type AccountDeps = {
 	assess: (password: string, context: PasswordContext) => Promise<PasswordAssessment>;
 	/** Messages of the session's language (backend errors). */
 	t: Catalogue;
+	/** The session's language: the code's message is written in it. */
+	lang: Lang;
 	/** A fresh idempotency key (default: a random UUID). */
 	uuid?: () => string;
 };
 
 /** Intents of step 3. */
-export function createAccount({get, dispatch, guarded}: FlowContext, {api, prove, assess, t, uuid = randomUUID}: AccountDeps) {
+export function createAccount({get, dispatch, guarded}: FlowContext, {api, prove, assess, t, lang, uuid = randomUUID}: AccountDeps) {
 	const submitFailed = (error: unknown): SessionAction[] => {
 		const request = failed(error, t);
 		// The chosen address went to someone else meanwhile: step 2 asks for availability again.
 		return error instanceof BackendError && error.code === 'address-taken' ? [{type: 'account/submit', request}, {type: 'address/forget-availability'}] : [{type: 'account/submit', request}];
+	};
+
+	/** A code sent to the channel chosen in the form, to verify it. */
+	const requestCode = (): Promise<CodeSent> => {
+		const {otpChannel: channel, mobile, email} = formOptions(get().account.form);
+		return prove().then(proof => api.verifyChannel({proof, channel, destination: channel === 'sms' ? (mobile ?? '') : email, lang}));
 	};
 
 	/** Activates the account, or saves the changes, once the form holds no problem. */
@@ -216,11 +236,16 @@ export function createAccount({get, dispatch, guarded}: FlowContext, {api, prove
 		// Before activating (or moving codes elsewhere), the chosen channel gets a code that must be
 		// typed back: a mistyped mobile or e-mail cannot lock the practitioner out.
 		if (!unchanged && !verificationId && !signIn.session) {
-			const channel = options.otpChannel;
-			const destination = channel === 'sms' ? (options.mobile ?? '') : options.email;
+			// A code already sent to this channel is still the one to type: back to it, not a new one
+			// the service would refuse as too soon.
+			const {code} = get();
+			if (code?.purpose === 'verify-channel' && code.key === key) {
+				dispatch({type: 'account/submit', request: IDLE}, {type: 'navigation/open', screen: 'code'});
+				return;
+			}
 			guarded(
-				prove().then(proof => api.verifyChannel({proof, channel, destination})),
-				sent => dispatch({type: 'code/sent', purpose: 'verify-channel', sent}, {type: 'account/submit', request: IDLE}, {type: 'navigation/open', screen: 'code'}),
+				requestCode(),
+				sent => dispatch(codeSent('verify-channel', key, sent), {type: 'account/submit', request: IDLE}, {type: 'navigation/open', screen: 'code'}),
 				error => dispatch(...submitFailed(error)),
 			);
 			return;
@@ -242,13 +267,23 @@ export function createAccount({get, dispatch, guarded}: FlowContext, {api, prove
 		);
 	};
 
+	/** Whether `field` may change in this session (see NEEDS_CARD). */
+	const editable = (field: AccountField) => !(signedInWithoutCard(get()) && NEEDS_CARD.has(field));
+
 	return {
-		edit: (field: AccountTextField, value: string) => dispatch({type: 'account/edit-field', field, value}),
+		requestCode,
+		edit(field: AccountTextField, value: string) {
+			if (editable(field)) dispatch({type: 'account/edit-field', field, value});
+		},
 		/** The person left `field`: its problem is shown from now on. */
 		touch: (field: AccountField) => dispatch({type: 'account/touch', field}),
-		setChannel: (channel: 'sms' | 'mail') => dispatch({type: 'account/set-channel', channel}),
+		setChannel(channel: 'sms' | 'mail') {
+			if (editable('otpChannel')) dispatch({type: 'account/set-channel', channel});
+		},
 		/** Space on the channel: the other one. */
-		toggleChannel: () => dispatch({type: 'account/set-channel', channel: get().account.form.otpChannel === 'sms' ? 'mail' : 'sms'}),
+		toggleChannel() {
+			if (editable('otpChannel')) dispatch({type: 'account/set-channel', channel: get().account.form.otpChannel === 'sms' ? 'mail' : 'sms'});
+		},
 		toggleOption: (field: AccountOption) => dispatch({type: 'account/toggle-option', field}),
 		/** "Modifier mon compte" on step 4. */
 		startEditing: () => dispatch({type: 'account/edit'}, {type: 'navigation/open', screen: 'step3'}),

@@ -30,7 +30,14 @@ export const SENDING: Pending = {phase: 'sending'};
 export function failed(error: unknown, t: Catalogue): Extract<Pending, {phase: 'failed'}> {
 	if (error instanceof BackendError) {
 		const refusal = cardRefusalOf(error);
-		return {phase: 'failed', error: refusal ? t.cardRefusals[refusal] : t.backendErrors[error.code], code: error.code};
+		return {phase: 'failed', error: refusal ? t.cardRefusals[refusal] : withFacts(error, t), code: error.code};
 	}
 	return {phase: 'failed', error: t.backendErrors.unavailable};
+}
+
+/** The refusal's sentence, saying what the service told besides its code: the tries left, the wait before a new code. */
+function withFacts({code, facts}: BackendError, t: Catalogue): string {
+	if (code === 'code-refused' && facts.triesLeft !== undefined) return t.code.wrong(facts.triesLeft);
+	if (code === 'rate-limited' && facts.retryAfterSeconds !== undefined) return t.code.tooMany(facts.retryAfterSeconds);
+	return t.backendErrors[code];
 }

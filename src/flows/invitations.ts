@@ -5,6 +5,7 @@ import type {CardProof} from '../contract/domain/account.js';
 import type {Catalogue} from '../contract/i18n/index.js';
 import {checkEmail} from '../contract/rules/contact-rules.js';
 import type {SessionAction} from '../state/session.js';
+import {signedInWithoutCard} from './account.js';
 import {IDLE, SENDING, failed, type FlowContext, type Pending} from './flow.js';
 
 /** The invitations screen as the person left it. */
@@ -49,10 +50,10 @@ export type InvitationsDeps = {
 export function createInvitations({get, dispatch, guarded}: FlowContext, {api, prove, t}: InvitationsDeps) {
 	return {
 		edit: (value: string) => dispatch({type: 'invitations/input', value}),
-		/** "Envoyer": every address checked first; none is sent while one is invalid. */
+		/** "Envoyer": every address checked first; none is sent while one is invalid. Only with the card (the screen says so). */
 		send() {
 			const {account, invitations} = get();
-			if (!account.activated) return;
+			if (!account.activated || signedInWithoutCard(get())) return;
 			const emails = invitations.input.split(/[\s,;]+/).filter(Boolean);
 			if (emails.length === 0) {
 				dispatch({type: 'invitations/request', request: {phase: 'failed', error: t.invite.empty}});

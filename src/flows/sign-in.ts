@@ -1,9 +1,11 @@
 // "Me connecter sans carte CPS": the MSSanté address and password, then a one-time code to the
 // account's channel; the session it opens (memory only) lets the account be changed without the card.
 import type {ApiClient} from '../contract/api/operations.js';
-import type {Catalogue} from '../contract/i18n/index.js';
+import type {CodeSent} from '../contract/domain/account.js';
+import type {Catalogue, Lang} from '../contract/i18n/index.js';
 import type {SessionAction} from '../state/session.js';
 import {IDLE, SENDING, failed, type FlowContext, type Pending} from './flow.js';
+import {codeSent} from './one-time-code.js';
 
 /** The sign-in as typed (the password is wiped once sent) and the session it opened. */
 export type SignInState = {
@@ -37,11 +39,17 @@ export type SignInDeps = {
 	api: Pick<ApiClient, 'signIn'>;
 	/** Messages of the session's language. */
 	t: Catalogue;
+	/** The session's language: the code's message is written in it. */
+	lang: Lang;
 };
 
 /** Intents of the sign-in screen. */
-export function createSignIn({get, dispatch, guarded}: FlowContext, {api, t}: SignInDeps) {
+export function createSignIn({get, dispatch, guarded}: FlowContext, {api, t, lang}: SignInDeps) {
+	const address = () => get().signIn.address.trim().toLowerCase();
+	/** The address and password checked, a code sent to the account's channel. */
+	const requestCode = (): Promise<CodeSent> => api.signIn({address: address(), password: get().signIn.password, lang});
 	return {
+		requestCode,
 		edit: (field: 'address' | 'password', value: string) => dispatch({type: 'sign-in/field', field, value}),
 		/** "Recevoir mon code": the address and password checked, a code sent to the account's channel. */
 		submit() {
@@ -51,10 +59,16 @@ export function createSignIn({get, dispatch, guarded}: FlowContext, {api, t}: Si
 				dispatch({type: 'sign-in/request', request: {phase: 'failed', error: t.signIn.missing}});
 				return;
 			}
+			// A code already sent for this address is still the one to type: back to it, not a new one
+			// the service would refuse as too soon.
+			if (get().code?.purpose === 'sign-in' && get().code?.key === address()) {
+				dispatch({type: 'navigation/open', screen: 'code'});
+				return;
+			}
 			dispatch({type: 'sign-in/request', request: SENDING});
 			guarded(
-				api.signIn({address: signIn.address.trim().toLowerCase(), password: signIn.password}),
-				sent => dispatch({type: 'code/sent', purpose: 'sign-in', sent}, {type: 'sign-in/request', request: IDLE}, {type: 'navigation/open', screen: 'code'}),
+				requestCode(),
+				sent => dispatch(codeSent('sign-in', address(), sent), {type: 'sign-in/request', request: IDLE}, {type: 'navigation/open', screen: 'code'}),
 				error => dispatch({type: 'sign-in/request', request: failed(error, t)}),
 			);
 		},

@@ -10,7 +10,7 @@ import {Viewport, type Row} from '../components/viewport.js';
 import type {AccountField} from '../contract/rules/account-rules.js';
 import {passwordRules, type PasswordRule} from '../contract/rules/password-policy.js';
 import {wrapText} from '../contract/text/text.js';
-import type {Account, AccountOption, AccountState, AccountTextField, FieldNote} from '../flows/account.js';
+import {NEEDS_CARD, type Account, type AccountOption, type AccountState, type AccountTextField, type FieldNote} from '../flows/account.js';
 import type {FocusHandle, Navigation} from '../flows/navigation.js';
 import {useKeys} from '../hooks/use-keys.js';
 import {useT} from '../hooks/use-t.js';
@@ -27,6 +27,8 @@ export type AccountFormProps = {
 	account: AccountState;
 	/** Problems of the form as it stands (see accountProblems). */
 	problems: Partial<Record<AccountField, string>>;
+	/** Signed in without the card: the fields only the card may change (NEEDS_CARD) are shown read-only, with the reason. */
+	needsCard: boolean;
 	/** Columns available. */
 	width: number;
 	/** Rows available. */
@@ -43,7 +45,7 @@ export type AccountFormProps = {
  * Step 3 — Configuration du compte: every field of the seed in its order inside a scrolling
  * viewport, the reason next to each invalid field, and "J'active mon compte !".
  */
-export function AccountFormScreen({account, problems, width, height, focus: handle, actions}: AccountFormProps) {
+export function AccountFormScreen({account, problems, needsCard, width, height, focus: handle, actions}: AccountFormProps) {
 	const t = useT();
 	const symbols = useSymbols();
 	const glyphs = useGlyphs();
@@ -145,6 +147,11 @@ export function AccountFormScreen({account, problems, width, height, focus: hand
 		if (!note) return;
 		text(`${field}-note`, `${symbols.pointer} ${noteText[note]}`, field as Item, {indent: 6, dim: !note.endsWith('refused')});
 	};
+	const locked = (item: AccountField) => needsCard && NEEDS_CARD.has(item);
+	// Not a fault: what this session cannot change, and why.
+	const lockedNote = (item: AccountField) => {
+		if (locked(item)) text(`${item}-needs-card`, `${symbols.pointer} ${t.step3.needsCard}`, item as Item, {indent: 6, dim: true});
+	};
 	const field = (item: AccountTextField, label: string, secret = false) => {
 		const problem = shown(item);
 		// Told by the field itself, with its value.
@@ -157,7 +164,7 @@ export function AccountFormScreen({account, problems, width, height, focus: hand
 				{'  '}
 				<TextField
 					value={form[item]}
-					focused={focused === item}
+					focused={focused === item && !locked(item)}
 					secret={secret}
 					label={label}
 					invalid={problem && problemText(problem)}
@@ -167,6 +174,7 @@ export function AccountFormScreen({account, problems, width, height, focus: hand
 			</Text>,
 		);
 		problemRow(item, problem);
+		lockedNote(item);
 	};
 	const checkbox = (item: AccountOption, label: string) => {
 		const lines = wrapText(`${form[item] ? symbols.checked : symbols.unchecked} ${label}`, inner - 2);
@@ -191,17 +199,23 @@ export function AccountFormScreen({account, problems, width, height, focus: hand
 	section('s-password', `${t.step3.sections.password}   ${t.step3.required}`);
 	field('password', mode === 'edit' ? t.step3.passwordEdit : t.step3.password, true);
 	const rules = passwordRules(form.password);
+	const optionalEmpty = mode === 'edit' && form.password === '' && form.passwordConfirm === '';
 	const assessed = passwordCheck?.password === form.password ? passwordCheck.assessment : null;
 	add(
 		'password-rules',
 		owner('password'),
 		<Text wrap="truncate-end">
 			{'    '}
-			{RULES.map(rule => (
-				<Text key={rule} color={color ? (rules[rule] ? 'green' : 'red') : undefined}>
-					{`${rules[rule] ? symbols.ok : symbols.bad} ${t.step3.rules[rule]}  `}
-				</Text>
-			))}
+			{RULES.map(rule =>
+				// An optional new password left empty breaks no rule: the rules are shown plain, not refused.
+				optionalEmpty ? (
+					<Text key={rule} dimColor>{`${t.step3.rules[rule]}  `}</Text>
+				) : (
+					<Text key={rule} color={color ? (rules[rule] ? 'green' : 'red') : undefined}>
+						{`${rules[rule] ? symbols.ok : symbols.bad} ${t.step3.rules[rule]}  `}
+					</Text>
+				),
+			)}
 		</Text>,
 	);
 	add(
@@ -213,7 +227,12 @@ export function AccountFormScreen({account, problems, width, height, focus: hand
 			{form.password === '' ? (
 				<Text dimColor>{glyphs.dash}</Text>
 			) : assessed ? (
-				<Text>{`${symbols.bar.repeat(assessed.score + 1)}${symbols.barEmpty.repeat(4 - assessed.score)} ${t.step3.strengthLevels[assessed.score]}`}</Text>
+				// A refused password has no strength to boast of, whatever its score.
+				<Text>
+					{assessed.problems.length > 0
+						? `${symbols.bar}${symbols.barEmpty.repeat(4)} ${t.step3.strengthRefused}`
+						: `${symbols.bar.repeat(assessed.score + 1)}${symbols.barEmpty.repeat(4 - assessed.score)} ${t.step3.strengthLevels[assessed.score]}`}
+				</Text>
 			) : (
 				<Text dimColor>{t.step3.strengthPending}</Text>
 			)}
@@ -221,6 +240,7 @@ export function AccountFormScreen({account, problems, width, height, focus: hand
 	);
 	field('passwordConfirm', t.step3.passwordConfirm, true);
 	section('s-otp', t.step3.sections.otp);
+	if (needsCard) text('otp-needs-card', t.step3.contactNeedsCard, null, {dim: true, indent: 2});
 	field('email', t.step3.email);
 	field('mobile', t.step3.mobile);
 	text('otp-label', t.step3.otpChannel, 'otpChannel', {bold: focused === 'otpChannel', indent: 2});
@@ -235,6 +255,7 @@ export function AccountFormScreen({account, problems, width, height, focus: hand
 		</Text>,
 	);
 	problemRow('otpChannel');
+	lockedNote('otpChannel');
 	noteNode('otpChannel');
 	section('s-notif', t.step3.sections.notifications);
 	checkbox('notify', t.step3.notify);

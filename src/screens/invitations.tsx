@@ -12,6 +12,8 @@ import {useT} from '../hooks/use-t.js';
 /** What the invitations screen shows and emits. */
 export type InvitationsProps = {
 	invitations: InvitationsState;
+	/** Signed in without the card: invitations leave from the card's account, so the screen only says so. */
+	needsCard: boolean;
 	/** Columns available. */
 	width: number;
 	focus: FocusHandle;
@@ -19,7 +21,7 @@ export type InvitationsProps = {
 };
 
 /** "Inviter vos confrères": e-mail addresses in, invitations sent by the backend. */
-export function InvitationsScreen({invitations, width, focus: handle, actions}: InvitationsProps) {
+export function InvitationsScreen({invitations, needsCard, width, focus: handle, actions}: InvitationsProps) {
 	const t = useT();
 	const {color} = useTheme();
 	const {input, request, sent} = invitations;
@@ -28,6 +30,18 @@ export function InvitationsScreen({invitations, width, focus: handle, actions}: 
 		move(focusStep(key));
 		if (key.return && current() === 1) actions.send();
 	});
+	if (needsCard) {
+		return (
+			<Box flexDirection="column" paddingX={1}>
+				<Text bold>{t.invite.title}</Text>
+				{wrapText(t.invite.needsCard, width - 2).map(line => (
+					<Text key={line}>{line}</Text>
+				))}
+				<Text> </Text>
+				<Text dimColor>{t.help.back}</Text>
+			</Box>
+		);
+	}
 	return (
 		<Box flexDirection="column" paddingX={1}>
 			<Text bold>{t.invite.title}</Text>

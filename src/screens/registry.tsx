@@ -4,7 +4,7 @@
 import type {ReactElement} from 'react';
 import type {Catalogue} from '../contract/i18n/index.js';
 import type {Texts} from '../contract/storage/assets.js';
-import {accountProblems} from '../flows/account.js';
+import {accountProblems, signedInWithoutCard} from '../flows/account.js';
 import type {FocusHandle, NavigationState, ScreenName} from '../flows/navigation.js';
 import type {KioskView} from '../hooks/use-kiosk-session.js';
 import type {Kiosk} from '../state/kiosk.js';
@@ -113,6 +113,7 @@ export const SCREENS: Record<ScreenName, ScreenSpec> = {
 			<AccountFormScreen
 				account={session.account}
 				problems={accountProblems(session.account)}
+				needsCard={signedInWithoutCard(session)}
 				width={width}
 				height={height}
 				focus={focus}
@@ -180,7 +181,9 @@ export const SCREENS: Record<ScreenName, ScreenSpec> = {
 		overlay: true,
 		escape: back,
 		keys: ['move', 'enter', 'back'],
-		render: ({kiosk, session, width, focus}) => <InvitationsScreen invitations={session.invitations} width={width} focus={focus} actions={kiosk.invitations} />,
+		render: ({kiosk, session, width, focus}) => (
+			<InvitationsScreen invitations={session.invitations} needsCard={signedInWithoutCard(session)} width={width} focus={focus} actions={kiosk.invitations} />
+		),
 	},
 	code: {
 		step: null,

@@ -41,8 +41,8 @@ export type KioskDeps = {
 export function createKiosk({monitor, token, api: backend, browser, t, rememberReader, lang}: KioskDeps) {
 	const store = createSessionStore();
 	const {api, prove} = bindToSession(backend, token, store.signal);
-	const account = createAccount(store, {api, prove, assess: assessPassword, t});
-	const signIn = createSignIn(store, {api, t});
+	const account = createAccount(store, {api, prove, assess: assessPassword, t, lang});
+	const signIn = createSignIn(store, {api, t, lang});
 	return {
 		store,
 		navigation: createNavigation(store),

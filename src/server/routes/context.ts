@@ -7,7 +7,7 @@ import type {AccountService} from '../accounts/account-service.js';
 import {AuthState} from '../auth/auth-state.js';
 import {ChallengeStore} from '../auth/challenges.js';
 import {ChannelCodes} from '../auth/channel-codes.js';
-import {OneTimeCodes} from '../auth/one-time-codes.js';
+import {OneTimeCodes, type OneTimeCodesOptions} from '../auth/one-time-codes.js';
 import type {MailSender, SmsSender} from '../delivery/delivery.js';
 
 /** The parts of the service every handler may use, shared by all requests. */
@@ -46,13 +46,15 @@ export type RouteContextOptions = {
 	mail: MailSender;
 	/** How codes by SMS leave the service. */
 	sms: SmsSender;
+	/** Limits of the one-time codes (default: SPEC §8's). */
+	codes?: Omit<OneTimeCodesOptions, 'now'>;
 };
 
 /** Puts together the parts the handlers share, for one service. */
 export function createRouteContext(accounts: AccountService, options: RouteContextOptions): RouteContext {
 	const challenges = new ChallengeStore(options.now);
 	const auth = new AuthState(options.now);
-	const codes = new ChannelCodes({codes: new OneTimeCodes({now: options.now}), mail: options.mail, sms: options.sms, audit: accounts.audit, auth, now: options.now});
+	const codes = new ChannelCodes({codes: new OneTimeCodes({...options.codes, now: options.now}), mail: options.mail, sms: options.sms, audit: accounts.audit, auth, now: options.now});
 	let anchors: ReturnType<typeof import('../auth/card-proof.js').parseAnchors> | undefined;
 	return {
 		accounts,

@@ -21,12 +21,12 @@ const FILLED: SessionAction[] = [
 	{type: 'account/edit-field', field: 'mobile', value: '06 12 34 56 78'},
 ];
 
-const SENT = {id: '11111111-1111-4111-8111-111111111111', channel: 'mail' as const, destination: 'm•••@exemple.fr'};
+const SENT = {id: '11111111-1111-4111-8111-111111111111', channel: 'mail' as const, destination: 'm•••@exemple.fr', resendAfterSeconds: 60};
 
 function step3(answers: FakeAnswers, ...actions: SessionAction[]) {
 	const store = sessionAfter(...TO_STEP3, ...actions);
 	const api = fakeApi(answers);
-	const account = createAccount(store, {api, prove: fakeProve, assess: fakeAssess, t, uuid: () => 'request-1'});
+	const account = createAccount(store, {api, prove: fakeProve, assess: fakeAssess, t, lang: 'fr', uuid: () => 'request-1'});
 	return {store, api, account, screen: () => currentScreen(store.get().navigation)};
 }
 
@@ -75,10 +75,32 @@ describe('activation (fake backend)', () => {
 		const {store, api, account, screen} = step3({verifyChannel: () => SENT}, ...FILLED);
 		account.submit();
 		await flush();
-		expect(api.of('verifyChannel')).toEqual([{proof: PROOF, channel: 'mail', destination: 'mh@exemple.fr'}]);
+		expect(api.of('verifyChannel')).toEqual([{proof: PROOF, channel: 'mail', destination: 'mh@exemple.fr', lang: 'fr'}]);
 		expect(api.of('activate')).toEqual([]);
 		expect(screen()).toBe('code');
-		expect(store.get().code).toEqual({purpose: 'verify-channel', sent: SENT, request: {phase: 'idle'}});
+		expect(store.get().code).toMatchObject({purpose: 'verify-channel', key: 'mail:mh@exemple.fr', sent: SENT, typed: '', request: {phase: 'idle'}, resend: {phase: 'idle'}, resent: false});
+		expect(store.get().account.submit).toEqual({phase: 'idle'});
+	});
+
+	test('back on the form, submitting again while its code is pending reopens the code screen instead of asking a new one', async () => {
+		const {api, account, screen} = step3({verifyChannel: () => SENT}, ...FILLED);
+		account.submit();
+		await flush();
+		account.submit();
+		await flush();
+		expect(api.of('verifyChannel')).toHaveLength(1);
+		expect(screen()).toBe('code');
+	});
+
+	test('signed in without the card: the e-mail, the mobile and the code channel do not change; the other fields do', () => {
+		const {store, account} = step3({}, {type: 'sign-in/signed-in', session: 'session-1'}, {type: 'account/found', account: ACCOUNT}, {type: 'account/edit'});
+		account.edit('mobile', '07 00 00 00 00');
+		account.edit('email', 'autre@exemple.fr');
+		account.setChannel('sms');
+		account.toggleChannel();
+		account.edit('password', PASSWORD);
+		account.toggleOption('notify');
+		expect(store.get().account.form).toMatchObject({mobile: '06 12 34 56 78', email: ACCOUNT.options.email, otpChannel: 'mail', password: PASSWORD, notify: true});
 		expect(store.get().account.submit).toEqual({phase: 'idle'});
 	});
 
@@ -183,9 +205,9 @@ describe('"Modifier mon compte" (fake backend)', () => {
 	test('signed in without the card, the change goes with the session, not a card proof', async () => {
 		const {api, account} = step3({update: () => ACCOUNT}, ...EDITING, {type: 'sign-in/signed-in', session: 'session-1'});
 		account.startEditing();
-		account.edit('email', 'autre@exemple.fr');
+		account.toggleOption('paperless');
 		account.submit();
 		await flush();
-		expect(api.of('update')).toEqual([{address: ACCOUNT.address, session: 'session-1', options: {...ACCOUNT.options, email: 'autre@exemple.fr'}, password: undefined}]);
+		expect(api.of('update')).toEqual([{address: ACCOUNT.address, session: 'session-1', options: {...ACCOUNT.options, paperless: true}, password: undefined}]);
 	});
 });

@@ -20,6 +20,15 @@ describe('invitations (fake backend)', () => {
 		expect(api.calls).toEqual([]);
 	});
 
+	test('signed in without the card: nothing is sent (the screen says the card is needed), no fault either', () => {
+		const {store, api, invitations} = invitationsScreen();
+		store.dispatch({type: 'sign-in/signed-in', session: 'session-1'});
+		invitations.edit('a.martin@exemple.fr');
+		invitations.send();
+		expect(api.calls).toEqual([]);
+		expect(store.get().invitations.request).toEqual({phase: 'idle'});
+	});
+
 	test('sent with the card: the count is shown and the field emptied', async () => {
 		const {store, api, invitations} = invitationsScreen();
 		invitations.edit('a.martin@exemple.fr; b.durand@exemple.fr');

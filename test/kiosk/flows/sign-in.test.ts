@@ -8,7 +8,7 @@ import {fakeApi, flush, sessionAfter, t, type FakeAnswers} from './fakes.js';
 function signInScreen(answers: FakeAnswers) {
 	const store = sessionAfter({type: 'navigation/go', screen: 'sign-in'});
 	const api = fakeApi(answers);
-	return {store, api, signIn: createSignIn(store, {api, t})};
+	return {store, api, signIn: createSignIn(store, {api, t, lang: 'fr'})};
 }
 
 describe('sign-in without the card (fake backend)', () => {
@@ -21,15 +21,15 @@ describe('sign-in without the card (fake backend)', () => {
 	});
 
 	test('the address is sent trimmed and in lower case; the code screen opens over the sign-in', async () => {
-		const sent = {id: 'sign-in-1', channel: 'sms' as const, destination: '06 •• •• •• 78'};
+		const sent = {id: 'sign-in-1', channel: 'sms' as const, destination: '06 •• •• •• 78', resendAfterSeconds: 60};
 		const {store, api, signIn} = signInScreen({signIn: () => sent});
 		signIn.edit('address', ' Marie@Medecin.MSSante.fr ');
 		signIn.edit('password', 'secret');
 		signIn.submit();
 		expect(store.get().signIn.request).toEqual({phase: 'sending'});
 		await flush();
-		expect(api.of('signIn')).toEqual([{address: 'marie@medecin.mssante.fr', password: 'secret'}]);
-		expect(store.get().code).toEqual({purpose: 'sign-in', sent, request: {phase: 'idle'}});
+		expect(api.of('signIn')).toEqual([{address: 'marie@medecin.mssante.fr', password: 'secret', lang: 'fr'}]);
+		expect(store.get().code).toMatchObject({purpose: 'sign-in', key: 'marie@medecin.mssante.fr', sent, typed: '', request: {phase: 'idle'}});
 		expect(store.get().navigation.stack.map(entry => entry.screen)).toEqual(['welcome', 'sign-in', 'code']);
 	});
 
