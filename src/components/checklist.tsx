@@ -27,7 +27,7 @@ export function Checklist({snapshot}: {snapshot: ReaderSnapshot}) {
 	return (
 		<Box flexDirection="column">
 			<Check ok={up} label={t.service} detail={up ? t.serviceUp : t.serviceDown} />
-			<Check ok={up && reader !== undefined} label={t.reader} detail={reader ? stripControl(reader) : t.noReader} />
+			<Check ok={up && reader !== undefined} label={t.reader} detail={snapshot.demo ? t.demoReader : reader ? stripControl(reader) : t.noReader} />
 			<Check ok={Boolean(card?.cpsKind)} label={t.card} detail={card ? (card.cpsKind ? t.cps(card.cpsKind) : t.notCps) : t.noCard} />
 			<Check ok={snapshot.module.loaded} label={t.module} detail={snapshot.module.loaded ? t.moduleLoaded : stripControl(snapshot.module.path)} />
 			{!snapshot.module.loaded && snapshot.module.problem && (

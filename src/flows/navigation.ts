@@ -9,8 +9,8 @@ export type ScreenName = 'welcome' | 'step1' | 'step2' | 'step3' | 'step4' | 'he
 /** What the help screen explains: one of step 1's help links, or the general help (F1). */
 export type HelpTopic = 'no-card' | 'no-icon' | 'red-icon' | 'general';
 
-/** Why the session was wiped or a message is shown on the status line. */
-export type NoticeKind = 'card-removed' | 'idle' | 'finished' | 'ctrl-c-disabled';
+/** Why the session was wiped or a message is shown on the status line (the card's causes: see cardLoss). */
+export type NoticeKind = 'card-removed' | 'service-stopped' | 'reader-gone' | 'real-stack' | 'idle' | 'finished' | 'ctrl-c-disabled';
 
 /** A screen on the stack, as it was left. */
 export type ScreenEntry = {

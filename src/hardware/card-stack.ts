@@ -1,13 +1,15 @@
 import {existsSync} from 'node:fs';
 import {createRequire} from 'node:module';
+import {AutoCardStack} from './auto-card-stack.js';
 import type {CpsToken} from './cps-token.js';
 import {DemoCard} from './demo-card.js';
+import {openModuleToken} from './module-token.js';
 import {PcscReaderMonitor} from './pcsc-monitor.js';
-import {CPS_MODULE_PATHS, ModuleLoadError, Pkcs11Token} from './pkcs11-token.js';
+import {CPS_MODULE_PATHS} from './pkcs11-token.js';
 import type {ReaderMonitor} from './reader-monitor.js';
 
 /** Why the demo card is used instead of the real stack. */
-type DemoReason = 'forced' | 'pcscd-down' | 'module-missing' | NativeAddon;
+export type DemoReason = 'forced' | 'pcscd-down' | 'module-missing' | NativeAddon;
 
 /**
  * The native addons of the real stack. Optional dependencies: building pcsclite needs the PC/SC
@@ -47,12 +49,14 @@ export type CardStack = {
 	demoReason?: DemoReason;
 	/** The PKCS#11 module path in use (real stack). */
 	modulePath: string;
+	/** Default mode started on the demo card: calls `listener` once the real stack replaces it. */
+	onRealStack?(listener: () => void): () => void;
 	close(): Promise<void>;
 };
 
 /** Options of the card stack. */
 export type CardStackOptions = {
-	/** `auto`: real when pcscd answers and the module file exists, demo otherwise. */
+	/** `auto`: real when pcscd answers and the module file exists, else the demo card until they do (see AutoCardStack). */
 	mode: 'auto' | 'demo' | 'real';
 	/** `--pkcs11-module`, then the settings' path, then the Cryptolib CPS default locations. */
 	modulePath?: string;
@@ -69,21 +73,6 @@ export type CardStackOptions = {
 export function resolveModulePath(flag: string | undefined, fromSettings: string): string {
 	if (flag) return flag;
 	return [fromSettings, ...CPS_MODULE_PATHS].find(candidate => existsSync(candidate)) ?? fromSettings;
-}
-
-/** A token whose module did not load: every login says why (step 1 shows the same reason). */
-function unavailableToken(problem: string): CpsToken {
-	return {
-		pinStatus: async () => ({state: 'ok'}),
-		login: async () => ({kind: 'error', message: problem}),
-		sign: async () => {
-			throw new Error(problem);
-		},
-		certificate: async () => {
-			throw new Error(problem);
-		},
-		logout: async () => undefined,
-	};
 }
 
 function demoStack(reason: DemoReason, modulePath: string, latencyMs?: number): CardStack {
@@ -107,26 +96,22 @@ export async function openCardStack(options: CardStackOptions): Promise<CardStac
 		throw new NativeAddonMissing('pkcs11js', new Error('introuvable'));
 	}
 	if (options.mode === 'auto') {
-		const reason = monitor.current().service === 'down' ? 'pcscd-down' : !existsSync(modulePath) ? 'module-missing' : pkcs11jsInstalled() ? undefined : 'pkcs11js';
-		if (reason) {
+		// pkcs11js cannot appear while the kiosk runs; pcscd and the module can.
+		if (!pkcs11jsInstalled()) {
 			await monitor.close();
-			return demoStack(reason, modulePath, options.demoLatencyMs);
+			return demoStack('pkcs11js', modulePath, options.demoLatencyMs);
 		}
+		const reason = monitor.current().service === 'down' ? 'pcscd-down' : !existsSync(modulePath) ? 'module-missing' : undefined;
+		if (reason) return new AutoCardStack({real: monitor, demo: new DemoCard({latencyMs: options.demoLatencyMs}), demoReason: reason, modulePath, tokenLabel: options.tokenLabel});
 	}
-	let token: CpsToken;
-	let close = () => monitor.close();
-	try {
-		const pkcs11 = await Pkcs11Token.open({modulePath, tokenLabel: options.tokenLabel});
-		token = pkcs11;
-		monitor.setModule({path: modulePath, loaded: true});
-		close = async () => {
+	const moduleToken = await openModuleToken(monitor, modulePath, options.tokenLabel);
+	return {
+		monitor,
+		token: moduleToken.token,
+		modulePath,
+		close: async () => {
 			await monitor.close();
-			await pkcs11.close();
-		};
-	} catch (error) {
-		const reason = error instanceof ModuleLoadError ? error.reason : (error as Error).message;
-		monitor.setModule({path: modulePath, loaded: false, problem: reason});
-		token = unavailableToken(`Module PKCS#11 ${modulePath} : ${reason}`);
-	}
-	return {monitor, token, modulePath, close};
+			await moduleToken.close();
+		},
+	};
 }

@@ -53,6 +53,7 @@ export class DemoCard implements ReaderMonitor, CpsToken {
 			readers: [DEMO_READER],
 			card: options.inserted === false ? null : this.cardState(),
 			module: {path: 'démonstration (intégré)', loaded: true},
+			demo: true,
 		};
 	}
 

@@ -74,11 +74,12 @@ function pinStatusFromFlags(flags: number): PinStatus {
 	return {state: 'ok'};
 }
 
-/** Tries left after a wrong PIN, as far as the flags tell: a CPS allows 3. */
+/**
+ * Tries left after a wrong PIN, as far as the flags tell: only FINAL_TRY gives a number. COUNT_LOW
+ * says that a code was wrong, not how many tries remain (SoftHSM keeps it set after every failure).
+ */
 function triesLeftFromFlags(flags: number): number | undefined {
-	if (flags & CKF_USER_PIN_FINAL_TRY) return 1;
-	if (flags & CKF_USER_PIN_COUNT_LOW) return 2;
-	return undefined;
+	return flags & CKF_USER_PIN_FINAL_TRY ? 1 : undefined;
 }
 
 const CARD_GONE = new Set<number>([CKR.DEVICE_REMOVED, CKR.TOKEN_NOT_PRESENT, CKR.SESSION_CLOSED, CKR.SESSION_HANDLE_INVALID, CKR.TOKEN_NOT_RECOGNIZED]);
@@ -104,14 +105,18 @@ export class CpsPkcs11Session {
 		}
 	}
 
+	/** The initialised tokens present (an empty slot's blank token is not one): slot and label. */
+	private tokens(): Array<{slot: Handle; label: string}> {
+		return this.api
+			.C_GetSlotList(true)
+			.map(slot => ({slot, info: this.api.C_GetTokenInfo(slot)}))
+			.filter(({info}) => info.flags & CKF_TOKEN_INITIALIZED)
+			.map(({slot, info}) => ({slot, label: info.label.trim()}));
+	}
+
 	/** The slot of the card's (initialised) token, or null when none is present. */
 	private findSlot(): Handle | null {
-		for (const slot of this.api.C_GetSlotList(true)) {
-			const info = this.api.C_GetTokenInfo(slot);
-			if (!(info.flags & CKF_TOKEN_INITIALIZED)) continue;
-			if (this.tokenLabel === undefined || info.label.trim() === this.tokenLabel) return slot;
-		}
-		return null;
+		return this.tokens().find(token => this.tokenLabel === undefined || token.label === this.tokenLabel)?.slot ?? null;
 	}
 
 	pinStatus(): PinStatus | null {
@@ -122,7 +127,11 @@ export class CpsPkcs11Session {
 	login(pin: string): SessionLoginResult {
 		this.close();
 		const slot = this.findSlot();
-		if (!slot) return {kind: 'card-removed'};
+		if (!slot) {
+			// Tokens are there but none has the label asked for: a setting to fix, not a card pulled out.
+			const found = this.tokens().map(token => token.label);
+			return this.tokenLabel !== undefined && found.length > 0 ? {kind: 'no-token', label: this.tokenLabel, found} : {kind: 'card-removed'};
+		}
 		try {
 			this.session = this.api.C_OpenSession(slot, CKF_SERIAL_SESSION);
 			this.api.C_Login(this.session, CKU_USER, pin);

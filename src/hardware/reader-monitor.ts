@@ -17,6 +17,8 @@ export type ReaderSnapshot = {
 	card: CardState | null;
 	/** The CPS PKCS#11 module: where it is looked for, whether it loads, and if not why (without the path). */
 	module: {path: string; loaded: boolean; problem?: string};
+	/** Set on the demo card's snapshots: its reader and card are simulated. */
+	demo?: true;
 };
 
 /** Live view of the smart-card stack; listeners are called on every change, never by polling the UI. */
@@ -29,16 +31,33 @@ export interface ReaderMonitor {
 }
 
 /** What the header badge says, derived from a snapshot. */
-export type BadgeState = 'cps' | 'not-cps' | 'no-card' | 'no-reader' | 'service-down';
+export type BadgeState = 'cps' | 'not-cps' | 'no-card' | 'no-reader' | 'service-down' | 'module-missing';
 
+/** The header badge: green ('cps') only when the CPS can really be read, its module loaded too. */
 export function badgeState(snapshot: ReaderSnapshot): BadgeState {
 	if (snapshot.service === 'down') return 'service-down';
 	if (snapshot.readers.length === 0) return 'no-reader';
 	if (!snapshot.card) return 'no-card';
-	return snapshot.card.cpsKind ? 'cps' : 'not-cps';
+	if (!snapshot.card.cpsKind) return 'not-cps';
+	return snapshot.module.loaded ? 'cps' : 'module-missing';
+}
+
+/** Why a card that was read is gone: what the session's end is announced with. */
+export type CardLoss = 'card-removed' | 'service-stopped' | 'reader-gone' | 'real-stack';
+
+/**
+ * Why the card of `before` is not in `after`; null when it still is, or when there was none. The
+ * demo card giving way to the real stack counts, inserted or not: what it read no longer holds.
+ */
+export function cardLoss(before: ReaderSnapshot, after: ReaderSnapshot): CardLoss | null {
+	if (before.demo && !after.demo) return 'real-stack';
+	if (!before.card || after.card) return null;
+	if (after.service === 'down') return 'service-stopped';
+	if (!after.readers.includes(before.card.reader)) return 'reader-gone';
+	return 'card-removed';
 }
 
 /** True when step 1's four checks all pass and the PIN may be asked. */
 export function readyForPin(snapshot: ReaderSnapshot): boolean {
-	return badgeState(snapshot) === 'cps' && snapshot.module.loaded;
+	return badgeState(snapshot) === 'cps';
 }

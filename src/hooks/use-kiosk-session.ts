@@ -4,10 +4,13 @@ import {useEffect, useState, useSyncExternalStore} from 'react';
 import {loadPasswordDictionaries} from '../contract/rules/password-policy.js';
 import {directoryLoading} from '../flows/directory.js';
 import {currentScreen} from '../flows/navigation.js';
-import {badgeState, readyForPin, type BadgeState, type ReaderSnapshot} from '../hardware/reader-monitor.js';
+import {badgeState, cardLoss, readyForPin, type BadgeState, type CardLoss, type ReaderSnapshot} from '../hardware/reader-monitor.js';
 import {createKiosk, type Kiosk, type KioskDeps} from '../state/kiosk.js';
 import {isPristine, type Session} from '../state/session.js';
 import {useReaderSnapshot} from './use-reader-snapshot.js';
+
+/** The notices of a card lost, which a card inserted again makes stale. */
+const CARD_LOSSES = new Set<string | null>(['card-removed', 'service-stopped', 'reader-gone'] satisfies CardLoss[]);
 
 /** The kiosk as of this render. */
 export type KioskView = {
@@ -36,14 +39,19 @@ export function useKioskSession(deps: KioskDeps): KioskView {
 	const pinReady = readyForPin(snapshot);
 	const screen = currentScreen(session.navigation);
 
-	// Removing the card ends the session at once (SPEC §10). Listened to on the monitor itself,
-	// not on rendered snapshots: a card pulled and pushed back between two renders is a removal.
+	// Losing the card ends the session at once (SPEC §10), announced with its real cause (pulled out,
+	// pcscd stopped, reader unplugged, the demo card replaced by the real stack). Listened to on the
+	// monitor itself, not on rendered snapshots: a card pulled and pushed back between two renders is
+	// a removal. A card back, the notice of its loss has had its say.
 	useEffect(() => {
-		let hadCard = monitor.current().card !== null;
+		let before = monitor.current();
 		return monitor.subscribe(next => {
-			const hasCard = next.card !== null;
-			if (hadCard && !hasCard && !isPristine(store.get())) kiosk.wipe('card-removed');
-			hadCard = hasCard;
+			const loss = cardLoss(before, next);
+			const session = store.get();
+			if (loss && !isPristine(session)) kiosk.wipe(loss);
+			else if (loss === 'real-stack') kiosk.navigation.showNotice(loss);
+			else if (next.card && !before.card && CARD_LOSSES.has(session.navigation.notice)) kiosk.navigation.showNotice(null);
+			before = next;
 		});
 	}, [monitor, kiosk, store]);
 

@@ -2,11 +2,12 @@
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
+import type {ReactElement} from 'react';
 import {App, type AppProps} from '../../src/app.js';
 import type {Browser} from '../../src/hardware/browser.js';
 import {DemoCard, type DemoCardOptions} from '../../src/hardware/demo-card.js';
 import type {ApiClient} from '../../src/contract/api/operations.js';
-import {createActivationService, type ActivationService, type ActivationServiceOptions} from '../../src/server/activation-service.js';
+import {createActivationService, type ActivationService} from '../../src/server/activation-service.js';
 import {createApiClient} from '../../src/services/api-client.js';
 import type {MailSender} from '../../src/server/delivery/delivery.js';
 import {loadTexts, readAsset} from '../../src/contract/storage/assets.js';
@@ -36,23 +37,23 @@ export type TestKioskOptions = {
 	rows?: number;
 	/** Ink's screen-reader mode: the pilot's frames are the spoken text. */
 	screenReader?: boolean;
+	/** Draws the App's props inside another root (the program's KioskRoot, which follows the card stack). */
+	root?: (app: AppProps) => ReactElement;
 	/** The national directory the backend searches (default: none, the accounts activated here only). */
 	directory?: DirectorySource;
-	/** Limits of the service's one-time codes (default: SPEC §8's). */
-	codes?: ActivationServiceOptions['codes'];
 };
 
 /** The kiosk on the demo card and a real embedded backend in a fresh data directory. */
 export async function startKiosk(options: TestKioskOptions = {}) {
 	const dataDir = mkdtempSync(path.join(tmpdir(), 'mssante-test-'));
 	const trustAnchorsPem = options.trustAnchorsPem ?? readAsset('demo-pki/ca.pem');
-	const service = await createActivationService({dataDir, trustAnchorsPem, mail: options.mail, directory: options.directory, codes: options.codes});
+	const service = await createActivationService({dataDir, trustAnchorsPem, mail: options.mail, directory: options.directory});
 	// The kiosk talks to the service over real HTTP on loopback, as in the program.
 	const url = await service.listen(0);
 	const client = createApiClient(url, {retryDelayMs: 50});
 	const card = new DemoCard(options.card);
 	const browser = recordingBrowser(options.browserAvailable);
-	const pilot = new Pilot(
+	const app = (
 		<App
 			monitor={card}
 			token={card}
@@ -66,10 +67,9 @@ export async function startKiosk(options: TestKioskOptions = {}) {
 			kioskMode={false}
 			onExit={() => undefined}
 			{...options.props}
-		/>,
-		{columns: options.columns ?? 80, rows: options.rows ?? 24},
-		{screenReader: options.screenReader},
+		/>
 	);
+	const pilot = new Pilot(options.root ? options.root(app.props) : app, {columns: options.columns ?? 80, rows: options.rows ?? 24}, {screenReader: options.screenReader});
 	await pilot.waitFor('MSSanté');
 	return {
 		pilot,
@@ -82,7 +82,7 @@ export async function startKiosk(options: TestKioskOptions = {}) {
 		url,
 		/** Starts the service again on the same data directory and port (after `service.close()`). */
 		async restart(): Promise<ActivationService> {
-			this.service = await createActivationService({dataDir, trustAnchorsPem, mail: options.mail, directory: options.directory, codes: options.codes});
+			this.service = await createActivationService({dataDir, trustAnchorsPem, mail: options.mail, directory: options.directory});
 			await this.service.listen(Number(new URL(url).port));
 			return this.service;
 		},

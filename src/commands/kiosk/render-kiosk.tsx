@@ -26,20 +26,25 @@ export type KioskScreen = {
 	onExit: () => void;
 };
 
+/** What the kiosk root is drawn from. */
+type KioskRootProps = {
+	/** The App's props but the two that follow the card stack. */
+	app: Omit<AppProps, 'demoCard' | 'startupNotice'>;
+	stack: CardStack;
+	/** Start-up notices that do not depend on the card stack (settings set aside, no authority). */
+	notices: string[];
+};
+
 /**
  * The App with the stack's demo card and the start-up notice saying why it serves, both dropped
  * when the default mode's real stack replaces the demo card (the switch itself is announced by the
  * session, see use-kiosk-session).
  */
-function KioskRoot({screen, app}: {screen: KioskScreen; app: Omit<AppProps, 'demoCard' | 'startupNotice'>}) {
-	const {stack, lang, settingsStore} = screen;
-	const t = catalogues[lang];
+export function KioskRoot({app, stack, notices}: KioskRootProps) {
 	const [demoCard, setDemoCard] = useState(stack.demoCard);
 	useEffect(() => stack.onRealStack?.(() => setDemoCard(undefined)), [stack]);
-	const startupNotice =
-		[settingsStore.notice ? t.notices['settings-corrupt'](settingsStore.notice.savedAs) : undefined, demoCard && stack.demoReason ? t.notices.demo(stack.demoReason, stack.modulePath) : undefined]
-			.filter(Boolean)
-			.join(' · ') || undefined;
+	const demoNotice = demoCard && stack.demoReason ? catalogues[app.lang].notices.demo(stack.demoReason, stack.modulePath) : undefined;
+	const startupNotice = [...notices, demoNotice].filter(Boolean).join(' · ') || undefined;
 	return <App {...app} demoCard={demoCard} startupNotice={startupNotice} />;
 }
 
@@ -47,6 +52,10 @@ function KioskRoot({screen, app}: {screen: KioskScreen; app: Omit<AppProps, 'dem
 export function renderKiosk(screen: KioskScreen): Instance {
 	const {stack, lang, settingsStore} = screen;
 	const settings = settingsStore.db.data;
+	const t = catalogues[lang];
+	const notices = [settingsStore.notice ? t.notices['settings-corrupt'](settingsStore.notice.savedAs) : undefined, screen.trustsNoAuthority ? t.notices['no-trust-anchors'] : undefined].filter(
+		(notice): notice is string => notice !== undefined,
+	);
 	const app = {
 		monitor: stack.monitor,
 		token: stack.token,
@@ -63,5 +72,5 @@ export function renderKiosk(screen: KioskScreen): Instance {
 		},
 		onExit: screen.onExit,
 	};
-	return render(<KioskRoot screen={screen} app={app} />, {stdin: new KeyByKeyStdin(process.stdin) as unknown as NodeJS.ReadStream, exitOnCtrlC: false, patchConsole: true});
+	return render(<KioskRoot app={app} stack={stack} notices={notices} />, {stdin: new KeyByKeyStdin(process.stdin) as unknown as NodeJS.ReadStream, exitOnCtrlC: false, patchConsole: true});
 }
