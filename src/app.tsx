@@ -3,6 +3,7 @@
 import {Box, Text, useIsScreenReaderEnabled} from 'ink';
 import {useMemo} from 'react';
 import {Footer, footerRows} from './components/footer.js';
+import {AdminExitPrompt} from './components/admin-exit.js';
 import {Header} from './components/header.js';
 import {asciiCatalogue, asciiText, ThemeContext, type Theme} from './components/theme.js';
 import type {ApiClient} from './contract/api/operations.js';
@@ -15,11 +16,13 @@ import type {DemoCard} from './hardware/demo-card.js';
 import type {ReaderMonitor} from './hardware/reader-monitor.js';
 import {useFunctionKeys} from './hooks/use-function-keys.js';
 import {useIdleTimer} from './hooks/use-idle-timer.js';
-import {KeyRouter, useKeys} from './hooks/use-keys.js';
+import {useAdminExit} from './hooks/use-admin-exit.js';
+import {KeyRouter, useFirstKeys, useKeys} from './hooks/use-keys.js';
 import {useKioskSession} from './hooks/use-kiosk-session.js';
 import {I18nContext, useT} from './hooks/use-t.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {SCREENS, stepOf} from './screens/registry.js';
+import {checkAdminCode} from './services/admin-code.js';
 import type {Settings} from './services/settings.js';
 import {isPristine} from './state/session.js';
 
@@ -43,7 +46,7 @@ export type AppProps = {
 	settings: Settings;
 	/** CGU and convention de preuve in `lang`. */
 	texts: Texts;
-	/** `--kiosk`: Ctrl+C does not quit; Ctrl+Q (administrator) does. */
+	/** `--kiosk`: Ctrl+C does not quit; Ctrl+Q asks the administrator's code (settings' `adminCodeHash`) and quits with it. */
 	kioskMode: boolean;
 	/** Shown on the status line while the session is untouched (settings set aside, why DEMO). */
 	startupNotice?: string;
@@ -75,17 +78,33 @@ function Kiosk(props: AppProps) {
 		kiosk.wipe(null);
 		props.onExit();
 	};
-	useKeys((input, key) => {
+	const adminCodeHash = settings.adminCodeHash;
+	const adminExit = useAdminExit({check: adminCodeHash ? code => checkAdminCode(code, adminCodeHash) : undefined, onExit: quit});
+	// Keys the frame takes for itself: the one that ends the idle countdown is not typed into the
+	// field as well, and while the administrator's code is asked the screen below gets none.
+	useFirstKeys((input, key) => {
+		if (idle.secondsLeft === null && !adminExit.open) return false;
 		idle.activity();
-		if (key.ctrl && input === 'c') {
-			if (kioskMode) kiosk.navigation.showNotice('ctrl-c-disabled');
-			else quit();
-		} else if (key.ctrl && input === 'q' && kioskMode) quit();
-		// The screen shown now, which a key just before this one may have changed.
-		else if (key.escape) SCREENS[currentScreen(kiosk.store.get().navigation)].escape?.(kiosk);
+		if (idle.secondsLeft === null) adminExit.key(input, key);
+		return true;
 	});
+	// Every key, those a field used included: typing is activity.
+	useKeys(
+		(input, key) => {
+			idle.activity();
+			if (key.ctrl && input === 'c') {
+				if (kioskMode) kiosk.navigation.showNotice('ctrl-c-disabled');
+				else quit();
+			} else if (key.ctrl && input === 'q' && kioskMode) adminExit.ask();
+			// The screen shown now, which a key just before this one may have changed.
+			else if (key.escape) SCREENS[currentScreen(kiosk.store.get().navigation)].escape?.(kiosk);
+		},
+		{everyKey: true},
+	);
 	useFunctionKeys(key => {
 		idle.activity();
+		// Taken by the countdown or the administrator's code, as every other key then.
+		if (idle.secondsLeft !== null || adminExit.open) return;
 		if (key === 'f1') kiosk.navigation.openHelp('general');
 		else if (demoCard) demoCard.toggleCard();
 	});
@@ -114,7 +133,13 @@ function Kiosk(props: AppProps) {
 			{/* Hidden, not unmounted, while the terminal is too small: what was typed is still there when it grows back. */}
 			<Box flexDirection="column" display={tooSmall ? 'none' : 'flex'}>
 				<Header step={stepOf(session.navigation)} badge={view.badge} demo={Boolean(demoCard)} width={columns} />
-				<Box height={height} flexDirection="column" overflow="hidden">
+				{adminExit.state.phase !== 'closed' && (
+					<Box height={height} flexDirection="column" overflow="hidden">
+						<AdminExitPrompt state={adminExit.state} />
+					</Box>
+				)}
+				{/* Hidden, not unmounted, while the administrator's code is asked: what was typed stays. */}
+				<Box height={height} flexDirection="column" overflow="hidden" display={adminExit.open ? 'none' : 'flex'}>
 					{spec.render({...view, focus: kiosk.navigation.focus(entry), width: columns, height, demo: Boolean(demoCard), texts: props.texts, webmailUrl: settings.webmailUrl})}
 				</Box>
 				<Footer keys={keys} status={status} width={columns} color={props.theme.color} />

@@ -3,9 +3,10 @@ import path from 'node:path';
 // zod/mini: the same schemas, tree-shaken — full zod would add ~450 kB to start-up.
 import * as z from 'zod/mini';
 import {openJsonStore, type JsonStore} from '../contract/storage/json-store.js';
+import {ADMIN_CODE_HASH} from './admin-code.js';
 
 /**
- * Kiosk settings: never anything secret (SPEC §10). Each key has a default, so a file written by
+ * Kiosk settings: never anything secret (SPEC §10; the administrator's code is there as a salted hash only). Each key has a default, so a file written by
  * an older version gains new keys, and a key with an invalid value falls back to its default.
  */
 const settingsSchema = z.object({
@@ -27,6 +28,8 @@ const settingsSchema = z.object({
 	directoryFile: z.catch(z.nullable(z.string()), null),
 	/** Webmail shown (and as a QR code) on the summary. */
 	webmailUrl: z.catch(z.string(), 'https://webmail.mssante.fr'),
+	/** The administrator's code that leaves `--kiosk` (Ctrl+Q), as a salted scrypt hash only (`mssante-kiosk admin-code` sets it); null: none yet. */
+	adminCodeHash: z.catch(z.nullable(z.string().check(z.regex(ADMIN_CODE_HASH))), null),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

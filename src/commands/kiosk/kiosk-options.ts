@@ -12,7 +12,7 @@ export const KIOSK_OPTIONS = {
 	demo: {type: 'boolean'},
 	/** The real card stack, even when it is unusable (step 1 then shows what is missing). */
 	'no-demo': {type: 'boolean'},
-	/** Ctrl+C does not quit; Ctrl+Q (administrator) does. */
+	/** Ctrl+C does not quit; Ctrl+Q does, with the administrator's code (`mssante-kiosk admin-code`). */
 	kiosk: {type: 'boolean'},
 	'data-dir': {type: 'string'},
 	/** The CPS PKCS#11 module, remembered in the settings. */
