@@ -10,7 +10,7 @@ export type QrMatrix = {size: number; get: (row: number, column: number) => numb
 const MARGINS = [4, 2, 1];
 
 /** Terminal rows and columns of the code drawn with a quiet zone of `margin` modules. */
-export function qrBox(matrix: QrMatrix, margin: number): {rows: number; columns: number} {
+function qrBox(matrix: QrMatrix, margin: number): {rows: number; columns: number} {
 	const side = matrix.size + margin * 2;
 	return {rows: Math.ceil(side / 2), columns: side};
 }

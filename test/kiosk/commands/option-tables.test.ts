@@ -3,6 +3,7 @@
 import {describe, expect, test} from 'vitest';
 import {catalogues} from '../../../src/contract/i18n/index.js';
 import {UsageError, checkOptions, languageOf, takeSharedOptions, type CommandLine, type OptionTable} from '../../../src/contract/cli/command-line.js';
+import {adminCodeCommand} from '../../../src/commands/admin-code.js';
 import {doctorCommand} from '../../../src/commands/doctor.js';
 import {kioskCommand} from '../../../src/commands/kiosk/kiosk-command.js';
 import {directoryCommand} from '../../../src/server/commands/directory.js';
@@ -17,6 +18,7 @@ const COMMANDS: Array<[string, {options: OptionTable}]> = [
 	['mssante-kiosk doctor', doctorCommand],
 	['mssante-kiosk serve', serveCommand],
 	['mssante-kiosk directory', directoryCommand],
+	['mssante-kiosk admin-code', adminCodeCommand],
 ];
 
 /** The message `run` throws, or undefined when it does not throw. */
