@@ -3,7 +3,7 @@
 // aria-role and aria-state are spoken in English whatever the catalogue, so the words come from it.
 import {Text} from 'ink';
 import {useRef, useState} from 'react';
-import {useKeys} from '../hooks/use-keys.js';
+import {useFieldKeys} from '../hooks/use-keys.js';
 import {useT} from '../hooks/use-t.js';
 import {stripControl} from '../contract/text/sanitize.js';
 import {useSymbols, useTheme} from './theme.js';
@@ -118,11 +118,16 @@ export function TextField({value, focused, onChange, onSubmit, secret, filter, p
 		setCursor(Math.min(nextCursor, kept.length));
 		if (kept !== previous) onChange(kept);
 	};
-	useKeys(
+	// True for a key the field used: its screen must not act on it too (Enter moving the focus twice).
+	// Enter without onSubmit, and characters the filter refuses, are left to the screen.
+	useFieldKeys(
 		(input, key) => {
 			const {value: now, cursor: at} = held.current;
-			if (key.return) onSubmit?.(now);
-			else if (key.leftArrow) setCursor(Math.max(0, at - 1));
+			if (key.return) {
+				onSubmit?.(now);
+				return onSubmit !== undefined;
+			}
+			if (key.leftArrow) setCursor(Math.max(0, at - 1));
 			else if (key.rightArrow) setCursor(Math.min(now.length, at + 1));
 			else if (key.home) setCursor(0);
 			else if (key.end) setCursor(now.length);
@@ -131,8 +136,12 @@ export function TextField({value, focused, onChange, onSubmit, secret, filter, p
 			} else if (key.ctrl && input === 'u') change('', 0);
 			else if (!key.ctrl && !key.meta && !key.tab && !key.upArrow && !key.downArrow) {
 				const text = stripControl(input);
-				if (text) change(now.slice(0, at) + text + now.slice(at), at + text.length);
-			}
+				if (!text) return false;
+				const typed = now.slice(0, at) + text + now.slice(at);
+				if (filter && filter(typed) === now) return false;
+				change(typed, at + text.length);
+			} else return false;
+			return true;
 		},
 		{isActive: focused},
 	);
