@@ -7,7 +7,7 @@ import {SummaryScreen} from '../../src/screens/summary.js';
 import {DEFAULT_SETTINGS} from '../../src/services/settings.js';
 import {startKiosk, type TestKioskOptions} from '../helpers/kiosk.js';
 import {Pilot} from '../helpers/pilot.js';
-import {activateWithCode, fillAccount, toIdentity, toStep3} from '../helpers/walk.js';
+import {PASSWORD, activateWithCode, fillAccount, toIdentity, toStep3} from '../helpers/walk.js';
 
 let kiosk: Awaited<ReturnType<typeof startKiosk>> | undefined;
 afterEach(async () => {
@@ -130,4 +130,23 @@ test('at 80 columns step 1 shows the whole address of the account already activa
 	await toIdentity(pilot);
 	const frame = await pilot.waitFor('déjà activé');
 	expect(flat(frame)).toContain('Un compte MSSanté est déjà activé pour cette carte : marie-helene.lefevre-durand@medecin.mssante.fr');
+});
+
+test('at 80 columns a refused activation says whole that what was typed is kept', async () => {
+	const pilot = await open();
+	await toStep3(pilot);
+	await fillAccount(pilot);
+	const {backend} = kiosk as NonNullable<typeof kiosk>;
+	// A namesake with another RPPS number activates the same address first, on another kiosk.
+	const address = 'marie-helene.lefevre-durand@medecin.mssante.fr';
+	await backend.activate({
+		requestId: 'namesake',
+		identity: {...DEMO_IDENTITY, nationalId: '10009999999'},
+		address,
+		password: PASSWORD,
+		options: {email: 'homonyme@exemple.fr', otpChannel: 'mail', notify: false, publishMobile: false, listeRouge: false, paperless: false},
+	});
+	await activateWithCode(pilot, backend.outbox, 'conservées');
+	// "Échec : l’adresse choisie vient d’être attribuée ; revenez à l’étape 2. Vos saisies sont conservées." is wider than 80 columns.
+	expect(flat(pilot.frame())).toMatch(/Échec : .{45,}\. Vos saisies sont conservées\./);
 });
