@@ -134,7 +134,10 @@ describe('kiosk behaviour', () => {
 		await toIdentity(pilot);
 		card.toggleCard();
 		card.toggleCard();
-		await pilot.waitFor('Carte retirée : session fermée.');
+		const welcome = await pilot.waitFor('Créer / activer mon compte MSSanté');
+		expect(welcome).not.toContain('Carte lue');
+		// The card is back: the notice of its removal would now be wrong.
+		expect(welcome).not.toContain('Carte retirée');
 		await pilot.send('\u001BOQ\u001BOQ');
 		expect(pilot.frame()).toContain('[OK] Carte CPS lue');
 	});
