@@ -113,7 +113,8 @@ function colourLevel(level: 0 | 1 | 2 | 3) {
 	});
 }
 
-describe('the webmail QR code decodes at 80×24', () => {
+// Each test walks to an activation first: slow on a busy machine.
+describe('the webmail QR code decodes at 80×24', {timeout: 40_000}, () => {
 	test('in colour: the same black-on-white code on a dark and on a light background, title and address shown', async () => {
 		colourLevel(1);
 		const frame = await webmailScreen({unicode: true, color: true});
