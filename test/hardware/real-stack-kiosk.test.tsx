@@ -99,7 +99,7 @@ describe('kiosk on pcscd + SoftHSM2', () => {
 		await pilot.waitFor('Choisissez votre mot de passe');
 		await fillAccount(pilot);
 		await activateWithCode(pilot, (kiosk as NonNullable<typeof kiosk>).backend.outbox);
-		expect((await kiosk?.backend.accounts())[0]?.identity.nationalId).toBe('10001234567');
+		expect((await (kiosk as NonNullable<typeof kiosk>).backend.accounts())[0]?.identity.nationalId).toBe('10001234567');
 	});
 
 	test('a card that is not a CPS', async () => {

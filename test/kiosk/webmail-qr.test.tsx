@@ -3,11 +3,14 @@
 // and decoded by a QR decoder (jsQR) that does not try the inverted picture.
 import xtermHeadless from '@xterm/headless';
 import chalk from 'chalk';
-import jsQR from 'jsqr';
+import {createRequire} from 'node:module';
 import {afterEach, describe, expect, onTestFinished, test} from 'vitest';
 import {detectTheme, type Theme} from '../../src/components/theme.js';
 import {startKiosk} from '../helpers/kiosk.js';
 import {activateWithCode, fillAccount, toStep3} from '../helpers/walk.js';
+
+// jsQR is CommonJS whose typings declare an ES default export: required as it is, typed as it says.
+const jsQR = createRequire(import.meta.url)('jsqr') as typeof import('jsqr').default;
 
 // @xterm/headless is CommonJS: its named exports come through the default import.
 const {Terminal} = xtermHeadless;
