@@ -1,6 +1,7 @@
 // Step 1's live checklist (service, reader, card, module), also shown by the help screens.
 import {Box, Text} from 'ink';
-import type {ReaderSnapshot} from '../hardware/reader-monitor.js';
+import type {Catalogue} from '../contract/i18n/index.js';
+import type {ModuleProblem, ReaderSnapshot} from '../hardware/reader-monitor.js';
 import {useT} from '../hooks/use-t.js';
 import {stripControl} from '../contract/text/sanitize.js';
 import {useSymbols, useTheme} from './theme.js';
@@ -18,6 +19,12 @@ function Check({ok, label, detail}: {ok: boolean; label: string; detail: string}
 	);
 }
 
+/** Why the module is not loaded, in the catalogue's words but for the loader's own. */
+function moduleProblem(problem: ModuleProblem, t: Catalogue['step1']['checks']): string {
+	if (problem.kind === 'loading') return t.moduleLoading;
+	return problem.kind === 'missing' ? t.moduleFileMissing : stripControl(problem.message);
+}
+
 /** Step 1's four live checks (service, reader, card, module), also shown by the help screens. */
 export function Checklist({snapshot}: {snapshot: ReaderSnapshot}) {
 	const t = useT().step1.checks;
@@ -32,7 +39,7 @@ export function Checklist({snapshot}: {snapshot: ReaderSnapshot}) {
 			<Check ok={snapshot.module.loaded} label={t.module} detail={snapshot.module.loaded ? t.moduleLoaded : stripControl(snapshot.module.path)} />
 			{!snapshot.module.loaded && snapshot.module.problem && (
 				// On its own line: a Cryptolib path alone nearly fills 80 columns.
-				<Text wrap="truncate-end">{`      ${stripControl(snapshot.module.problem)}`}</Text>
+				<Text wrap="truncate-end">{`      ${moduleProblem(snapshot.module.problem, t)}`}</Text>
 			)}
 		</Box>
 	);

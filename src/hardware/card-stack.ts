@@ -86,7 +86,7 @@ export async function openCardStack(options: CardStackOptions): Promise<CardStac
 	if (options.mode === 'demo') return demoStack('forced', modulePath, options.demoLatencyMs);
 	let monitor: PcscReaderMonitor;
 	try {
-		monitor = new PcscReaderMonitor({module: {path: modulePath, loaded: false, problem: 'chargement…'}, preferredReader: options.preferredReader});
+		monitor = new PcscReaderMonitor({module: {path: modulePath, loaded: false, problem: {kind: 'loading'}}, preferredReader: options.preferredReader});
 	} catch (error) {
 		if (options.mode === 'real') throw new NativeAddonMissing('pcsclite', error);
 		return demoStack('pcsclite', modulePath, options.demoLatencyMs);

@@ -1,5 +1,6 @@
 // The real stack's token: the PKCS#11 module loaded in its worker, its state reported to step 1's
 // fourth check, or a token that says why it could not be loaded.
+import {existsSync} from 'node:fs';
 import type {CpsToken} from './cps-token.js';
 import type {PcscReaderMonitor} from './pcsc-monitor.js';
 import {ModuleLoadError, Pkcs11Token} from './pkcs11-token.js';
@@ -30,7 +31,7 @@ export async function openModuleToken(monitor: PcscReaderMonitor, modulePath: st
 		return {token: pkcs11, close: () => pkcs11.close()};
 	} catch (error) {
 		const reason = error instanceof ModuleLoadError ? error.reason : (error as Error).message;
-		monitor.setModule({path: modulePath, loaded: false, problem: reason});
+		monitor.setModule({path: modulePath, loaded: false, problem: existsSync(modulePath) ? {kind: 'error', message: reason} : {kind: 'missing'}});
 		return {token: unavailableToken(`Module PKCS#11 ${modulePath} : ${reason}`), close: async () => undefined};
 	}
 }

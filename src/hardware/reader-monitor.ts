@@ -9,14 +9,17 @@ type CardState = {
 	cpsKind?: CpsKind;
 };
 
+/** Why the module is not loaded: still loading, its file missing, or the loader's own words (without the path). */
+export type ModuleProblem = {kind: 'loading'} | {kind: 'missing'} | {kind: 'error'; message: string};
+
 /** Everything step 1's checklist and the header badge show, at one instant. */
 export type ReaderSnapshot = {
 	/** Whether the smart-card service (pcscd) answers. */
 	service: 'up' | 'down';
 	readers: string[];
 	card: CardState | null;
-	/** The CPS PKCS#11 module: where it is looked for, whether it loads, and if not why (without the path). */
-	module: {path: string; loaded: boolean; problem?: string};
+	/** The CPS PKCS#11 module: where it is looked for, whether it loads, and if not why. */
+	module: {path: string; loaded: boolean; problem?: ModuleProblem};
 	/** Set on the demo card's snapshots: its reader and card are simulated. */
 	demo?: true;
 };

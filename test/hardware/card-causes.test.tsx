@@ -8,6 +8,7 @@ import path from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
 import {openKioskCardStack} from '../../src/commands/kiosk/kiosk-card-stack.js';
 import type {KioskArguments} from '../../src/commands/kiosk/kiosk-options.js';
+import type {Lang} from '../../src/contract/i18n/index.js';
 import {KioskRoot} from '../../src/commands/kiosk/render-kiosk.js';
 import {openCardStack, type CardStack, type CardStackOptions} from '../../src/hardware/card-stack.js';
 import {CpsPkcs11Session, type Pkcs11Api} from '../../src/hardware/pkcs11-session.js';
@@ -50,13 +51,13 @@ afterEach(async () => {
 });
 
 /** The kiosk as the program draws it (KioskRoot follows the stack's switch) on a stack opened like the program's. */
-async function kioskOn(mode: CardStackOptions['mode'], options: {modulePath?: string; tokenLabel?: string} = {}) {
+async function kioskOn(mode: CardStackOptions['mode'], options: {modulePath?: string; tokenLabel?: string; lang?: Lang} = {}) {
 	const modulePath = options.modulePath ?? softhsm.modulePath;
 	const opened = await openCardStack({mode, modulePath, settingsModulePath: modulePath, tokenLabel: options.tokenLabel ?? softhsm.tokenLabel});
 	stack = opened;
 	kiosk = await startKiosk({
 		trustAnchorsPem: pki.caCertificate.toString('pem'),
-		props: {monitor: opened.monitor, token: opened.token},
+		props: {monitor: opened.monitor, token: opened.token, lang: options.lang ?? 'fr'},
 		root: app => <KioskRoot app={app} stack={opened} notices={[]} />,
 	});
 	return kiosk.pilot;
@@ -138,6 +139,18 @@ describe('causes named for what they are', () => {
 		await card.insert();
 		await pilot.waitFor('[OK] Carte CPS lue');
 		await pilot.waitForNo('Carte retirée');
+	});
+
+	test('in English, a module file missing: the badge, the check and the advice in English', async () => {
+		const pilot = await kioskOn('real', {modulePath: MISSING_MODULE, lang: 'en'});
+		card = new VirtualCard({atr: CPS3});
+		await card.insert();
+		await pilot.waitFor('[!!] CPS module not loaded');
+		await pilot.press('enter');
+		const frame = await pilot.waitFor(`[!!] CPS module (PKCS#11) : ${MISSING_MODULE}`);
+		expect(frame).toMatch(/\n\s+file not found\n/);
+		expect(frame).toContain('Card recognised, but the CPS module does not load');
+		expect(frame).not.toContain('introuvable');
 	});
 
 	test('a wrong --pkcs11-token-label: the label asked and the tokens present, not "carte retirée"', async () => {

@@ -115,6 +115,8 @@ export const en: Catalogue = {
 			module: 'CPS module (PKCS#11)',
 			moduleLoaded: 'loaded',
 			demoReader: 'Demo reader 00 00',
+			moduleLoading: 'loading…',
+			moduleFileMissing: 'file not found',
 		},
 		otherReader: (count: number) => `   ${count} readers: L reads the card of the next reader`,
 		pinPrompt: 'Enter the 4-digit PIN of your CPS card',

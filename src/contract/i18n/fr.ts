@@ -108,6 +108,8 @@ export const fr = {
 			module: 'Module CPS (PKCS#11)',
 			moduleLoaded: 'chargé',
 			demoReader: 'Lecteur de démonstration 00 00',
+			moduleLoading: 'chargement…',
+			moduleFileMissing: 'fichier introuvable',
 		},
 		otherReader: (count: number) => `   ${count} lecteurs : L pour lire la carte du lecteur suivant`,
 		pinPrompt: 'Entrez le code porteur à 4 chiffres de votre carte CPS',
