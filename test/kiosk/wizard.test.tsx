@@ -185,7 +185,7 @@ describe('kiosk behaviour', () => {
 		expect(pilot.frame()).toContain('Créer / activer mon compte MSSanté');
 	});
 
-	test('without --kiosk Ctrl+C quits; with --kiosk it is refused and Ctrl+Q quits', async () => {
+	test('without --kiosk Ctrl+C quits; with --kiosk it is refused and Ctrl+Q asks for the administrator code (admin-exit.test.tsx)', async () => {
 		let exits = 0;
 		kiosk = await startKiosk({props: {onExit: () => exits++}});
 		await kiosk.pilot.press('ctrlC');
@@ -196,7 +196,8 @@ describe('kiosk behaviour', () => {
 		await kiosk.pilot.waitFor('Borne : Ctrl+C est désactivé.');
 		expect(exits).toBe(1);
 		await kiosk.pilot.press('ctrlQ');
-		expect(exits).toBe(2);
+		await kiosk.pilot.waitFor('admin-code');
+		expect(exits).toBe(1);
 	});
 
 	test('F1 opens help from anywhere and Esc returns', async () => {
