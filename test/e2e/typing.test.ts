@@ -22,10 +22,13 @@ const SIGN_IN_PASSWORD = 'Gx7#secret-Mdp';
 const kiosks: PtyKiosk[] = [];
 const dirs: string[] = [];
 
-function startKiosk(size: {cols: number; rows: number} = {cols: 80, rows: 24}): PtyKiosk {
+/** The built kiosk on the demo card; `colours`: without CI, as a helpdesk's terminal (chalk turns colours off for any CI). */
+function startKiosk(size: {cols: number; rows: number} = {cols: 80, rows: 24}, {colours = false} = {}): PtyKiosk {
 	const dir = mkdtempSync(path.join(tmpdir(), 'mssante-typing-'));
 	dirs.push(dir);
-	const kiosk = new PtyKiosk({args: ['--demo', '--data-dir', dir], env: kioskEnv(), ...size});
+	const env = kioskEnv();
+	if (colours) delete env['CI'];
+	const kiosk = new PtyKiosk({args: ['--demo', '--data-dir', dir], env, ...size});
 	kiosks.push(kiosk);
 	return kiosk;
 }
@@ -141,4 +144,41 @@ describe('keys typed with no pause (built app, one write each)', () => {
 		expect(screen, 'the focus on the reception mode (the next item)').toMatch(/[›>]\s+\(.\) SMS\s+\(.\) Mail/);
 		expect(screen, 'the focus two items on (notifications)').not.toMatch(/[›>] \[.\] Je souhaite être notifié/);
 	}, 60_000);
+});
+
+describe('what a key costs on the wire (built app, 80×24, colours)', () => {
+	test('a character typed or a Tab writes the lines that changed, ≤ 300 bytes (median of 20); the terminal is never cleared, its scrollback never wiped', async () => {
+		const kiosk = startKiosk({cols: 80, rows: 24}, {colours: true});
+		await kiosk.waitFor('Créer son compte MSSanté', WAIT);
+		await kiosk.waitForRawMode(WAIT);
+		/** Bytes written for `key`, until the output has been quiet for 250 ms (the strength meter comes 120 ms after a character). */
+		const cost = async (key: string) => {
+			const before = kiosk.raw.length;
+			kiosk.write(key);
+			let length = before;
+			let quietSince = Date.now();
+			while (kiosk.raw.length === before || Date.now() - quietSince < 250) {
+				await sleep(25);
+				if (kiosk.raw.length !== length) {
+					length = kiosk.raw.length;
+					quietSince = Date.now();
+				}
+			}
+			return Buffer.byteLength(kiosk.raw.slice(before));
+		};
+		const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1] ?? Number.NaN;
+		const tabs: number[] = [];
+		for (let i = 0; i < ROUNDS; i++) tabs.push(await cost(KEY.tab));
+		await kiosk.press([KEY.tab, KEY.tab, KEY.tab, KEY.tab].slice(0, (4 - (ROUNDS % 4)) % 4));
+		await toAccountForm(kiosk);
+		const characters: number[] = [];
+		for (let i = 0; i < ROUNDS; i++) characters.push(await cost(PASSWORD[i % PASSWORD.length] ?? 'x'));
+		expect(median(characters), `bytes per character: ${characters.join(' ')}`).toBeLessThanOrEqual(300);
+		expect(median(tabs), `bytes per Tab on the welcome menu: ${tabs.join(' ')}`).toBeLessThanOrEqual(300);
+		kiosk.write(KEY.ctrlC);
+		expect((await kiosk.waitExit(WAIT)).exitCode).toBe(0);
+		// ESC[2J clears the screen (a flicker on each key), ESC[3J the scrollback the helpdesk had before.
+		expect(kiosk.raw).not.toContain('\u001B[2J');
+		expect(kiosk.raw).not.toContain('\u001B[3J');
+	}, 120_000);
 });

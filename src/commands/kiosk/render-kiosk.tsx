@@ -11,6 +11,7 @@ import type {CardStack} from '../../hardware/card-stack.js';
 import type {ApiClient} from '../../contract/api/operations.js';
 import type {Settings} from '../../services/settings.js';
 import {KeyByKeyStdin} from '../../terminal/key-by-key-stdin.js';
+import {lineDiffStdout} from '../../terminal/line-diff-stdout.js';
 
 /** What the kiosk's screen is wired to. */
 export type KioskScreen = {
@@ -48,7 +49,7 @@ export function KioskRoot({app, stack, notices}: KioskRootProps) {
 	return <App {...app} demoCard={demoCard} startupNotice={startupNotice} />;
 }
 
-/** Draws the kiosk's App in the terminal, keys handed to it one at a time. */
+/** Draws the kiosk's App in the terminal, keys handed to it one at a time, only the lines that changed written. */
 export function renderKiosk(screen: KioskScreen): Instance {
 	const {stack, lang, settingsStore} = screen;
 	const settings = settingsStore.db.data;
@@ -72,5 +73,10 @@ export function renderKiosk(screen: KioskScreen): Instance {
 		},
 		onExit: screen.onExit,
 	};
-	return render(<KioskRoot app={app} stack={stack} notices={notices} />, {stdin: new KeyByKeyStdin(process.stdin) as unknown as NodeJS.ReadStream, exitOnCtrlC: false, patchConsole: true});
+	return render(<KioskRoot app={app} stack={stack} notices={notices} />, {
+		stdin: new KeyByKeyStdin(process.stdin) as unknown as NodeJS.ReadStream,
+		stdout: lineDiffStdout(process.stdout),
+		exitOnCtrlC: false,
+		patchConsole: true,
+	});
 }
