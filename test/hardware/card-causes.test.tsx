@@ -1,7 +1,7 @@
 // What the kiosk says about the card stack, checked on the real one (pcscd + vpcd virtual reader +
 // SoftHSM2): the default mode leaves the demo card by itself when pcscd and the module come, and
 // each cause of a card not read is named for what it is (issue 10, items 2 and 11).
-import {mkdtempSync, rmSync} from 'node:fs';
+import {copyFileSync, mkdtempSync, rmSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
@@ -92,6 +92,22 @@ describe('default mode (neither --demo nor --no-demo)', () => {
 		expect(pilot.frame()).toContain('[OK] Lecteur : Virtual PCD 00 00');
 		await pilot.type('1234\r');
 		await pilot.waitFor('Marie-Hélène DUPONT-LAJOIE');
+	});
+
+	test('module missing at start, then installed: the real stack by itself, with the notice', async () => {
+		const folder = mkdtempSync(path.join(tmpdir(), 'mssante-module-later-'));
+		const modulePath = path.join(folder, 'libcps3_pkcs11_lux.so');
+		try {
+			const pilot = await kioskOn('auto', {modulePath});
+			await pilot.waitFor(shows(`Carte de démonstration : module CPS introuvable (${modulePath}).`));
+			copyFileSync(softhsm.modulePath, modulePath);
+			await pilot.waitFor('Lecteur prêt : la carte de démonstration laisse place à votre carte CPS.', 3000);
+			expect(pilot.frame()).not.toContain('DÉMO');
+			await atPinPrompt(pilot);
+			expect(pilot.frame()).toContain('[OK] Module CPS (PKCS#11) : chargé');
+		} finally {
+			rmSync(folder, {recursive: true, force: true});
+		}
 	});
 
 	test('module missing, then a real card in a real reader: the real stack and its failing module, never the demo all green', async () => {
