@@ -77,14 +77,18 @@ async function atPinPrompt(pilot: Awaited<ReturnType<typeof kioskOn>>) {
 }
 
 describe('default mode (neither --demo nor --no-demo)', () => {
-	test('started before pcscd: the demo card, then the real stack by itself once pcscd answers, with a notice', async () => {
+	test('started before pcscd: the demo card, then the real stack by itself once pcscd answers, with a notice (the demo session ended)', async () => {
 		await killPcscd();
 		const pilot = await kioskOn('auto');
 		expect(stack?.demoCard).toBeDefined();
 		await pilot.waitFor('Carte de démonstration : le service carte à puce (pcscd) ne répond pas.');
 		expect(pilot.frame()).toContain('DÉMO');
+		// A session begun on the demo card meanwhile: it ends with the switch, which says why.
+		await pilot.press('enter');
+		await pilot.waitFor('[OK] Lecteur : Lecteur de démonstration 00 00');
 		pcscd = await startPcscd();
 		await pilot.waitFor('Lecteur prêt : la carte de démonstration laisse place à votre carte CPS.', 5000);
+		expect(pilot.frame()).toContain('Créer / activer mon compte MSSanté');
 		expect(pilot.frame()).not.toContain('DÉMO');
 		expect(pilot.frame()).not.toContain('ne répond pas');
 		// The real card and token now: the SoftHSM certificate's holder, not the demo's.
