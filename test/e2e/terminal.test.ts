@@ -307,7 +307,7 @@ describe('mssante-kiosk in a real terminal (built app, demo card)', () => {
 			const kiosk = startKiosk(dir);
 			const exit = await kiosk.waitExit(WAIT);
 			expect(exit.exitCode).toBe(1);
-			expect(kiosk.raw).toMatch(/accounts\.json est déjà utilisé par un autre processus \(pid \d+\)/);
+			expect(kiosk.raw).toMatch(/service\.sqlite est déjà utilisé par un autre processus \(pid \d+\)/);
 			expect(kiosk.raw.slice(kiosk.raw.lastIndexOf(ENTER_ALT_SCREEN))).toContain(LEAVE_ALT_SCREEN);
 		} finally {
 			service.kill('SIGTERM');
