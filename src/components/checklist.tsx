@@ -7,6 +7,7 @@ import {stripControl} from '../contract/text/sanitize.js';
 import {useSymbols, useTheme} from './theme.js';
 
 function Check({ok, label, detail}: {ok: boolean; label: string; detail: string}) {
+	const {colon} = useT();
 	const symbols = useSymbols();
 	const {color} = useTheme();
 	return (
@@ -14,7 +15,9 @@ function Check({ok, label, detail}: {ok: boolean; label: string; detail: string}
 			<Text color={color ? (ok ? 'green' : 'red') : undefined} bold>
 				{` ${ok ? symbols.ok : symbols.bad} `}
 			</Text>
-			{label} : {detail}
+			{label}
+			{colon}
+			{detail}
 		</Text>
 	);
 }

@@ -223,7 +223,7 @@ export function AccountFormScreen({account, problems, needsCard, width, height, 
 		owner('password'),
 		<Text wrap="truncate-end">
 			{'    '}
-			<Text dimColor>{`${t.step3.strength} : `}</Text>
+			<Text dimColor>{`${t.step3.strength}${t.colon}`}</Text>
 			{form.password === '' ? (
 				<Text dimColor>{glyphs.dash}</Text>
 			) : assessed ? (

@@ -106,7 +106,10 @@ export function CardAndPinScreen({card, now, activated, snapshot, ready, focus: 
 					)}
 					<Box>
 						<FocusMark focused={focus === 0} />
-						<Text bold={focus === 0}>{t.step1.pinLabel} : </Text>
+						<Text bold={focus === 0}>
+							{t.step1.pinLabel}
+							{t.colon}
+						</Text>
 						<TextField value={pin} focused={focus === 0 && pinState.phase === 'entry'} secret filter={digitsOnly} onChange={setPin} onSubmit={submit} />
 					</Box>
 					{pinState.phase === 'checking' && <Spinner label={t.step1.pinChecking} />}
@@ -156,13 +159,19 @@ export function CardAndPinScreen({card, now, activated, snapshot, ready, focus: 
 			{loggedIn && identity && (
 				<Box flexDirection="column">
 					<Text color={color ? 'green' : undefined} bold>
-						{t.step1.identityTitle} : {holderName(identity)}
+						{t.step1.identityTitle}
+						{t.colon}
+						{holderName(identity)}
 					</Text>
 					<Text>
-						{t.step1.profession} : {stripControl(t.professionLabel(identity.professionCode, identity.profession))}
+						{t.step1.profession}
+						{t.colon}
+						{stripControl(t.professionLabel(identity.professionCode, identity.profession))}
 					</Text>
 					<Text>
-						{t.step1.nationalId} : {identity.idType} {stripControl(identity.nationalId)}
+						{t.step1.nationalId}
+						{t.colon}
+						{identity.idType} {stripControl(identity.nationalId)}
 					</Text>
 					{/* Wrapped: with the address, the sentence is longer than 80 columns. */}
 					{activated && <Text>{t.step1.alreadyActive(stripControl(activated.address))}</Text>}

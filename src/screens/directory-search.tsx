@@ -194,7 +194,7 @@ export function DirectorySearchScreen({search, now, mobilesShown, width, height,
 
 /** One mailbox in full: every line the directory publishes for it. */
 function EntryDetail({entry}: {entry: DirectoryEntry}) {
-	const {directory: t, professionLabel} = useT();
+	const {directory: t, professionLabel, colon} = useT();
 	const glyphs = useGlyphs();
 	const lines: Array<[string, string]> = [
 		[t.detail.address, entry.address],
@@ -213,7 +213,7 @@ function EntryDetail({entry}: {entry: DirectoryEntry}) {
 				.filter(([, value]) => value)
 				.map(([label, value]) => (
 					<Text key={label} wrap="truncate-end">
-						<Text dimColor>{`  ${label} : `}</Text>
+						<Text dimColor>{`  ${label}${colon}`}</Text>
 						{stripControl(value)}
 					</Text>
 				))}

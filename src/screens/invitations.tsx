@@ -51,7 +51,10 @@ export function InvitationsScreen({invitations, needsCard, width, focus: handle,
 			<Text> </Text>
 			<Box>
 				<FocusMark focused={focus === 0} />
-				<Text bold={focus === 0}>{t.invite.label} : </Text>
+				<Text bold={focus === 0}>
+					{t.invite.label}
+					{t.colon}
+				</Text>
 				<TextField value={input} focused={focus === 0} onChange={actions.edit} onSubmit={actions.send} />
 			</Box>
 			<Text> </Text>

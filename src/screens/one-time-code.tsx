@@ -50,7 +50,10 @@ export function OneTimeCodeScreen({code: pending, focus: handle, actions}: OneTi
 			<Text> </Text>
 			<Text>
 				<FocusMark focused={focus === 0} />
-				<Text bold={focus === 0}>{t.code.label} : </Text>
+				<Text bold={focus === 0}>
+					{t.code.label}
+					{t.colon}
+				</Text>
 				<TextField value={pending.typed} focused={focus === 0 && request.phase !== 'sending'} filter={sixDigits} onChange={actions.type} onSubmit={actions.submit} />
 			</Text>
 			<Text> </Text>

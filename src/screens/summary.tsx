@@ -84,7 +84,7 @@ export function SummaryScreen({account, lastSave, width, height, focus: handle, 
 		},
 	];
 	for (const [label, value] of summary) {
-		const prefix = `${label} : `;
+		const prefix = `${label}${t.colon}`;
 		wrapText(`${prefix}${stripControl(value)}`, width - 2).forEach((line, index) => {
 			const key = `${label}-${index}`;
 			// The label dim on the line it starts.

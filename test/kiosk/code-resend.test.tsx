@@ -78,7 +78,7 @@ describe('the one-time code screen', {timeout: 60_000}, () => {
 		await pilot.waitFor('Votre compte est désormais activé.');
 	});
 
-	test('in English, the code’s e-mail is in English too (issue 10 item 14)', async () => {
+	test('in English, the code’s e-mail is in English too, and labels take an English colon (issue 10 item 14)', async () => {
 		kiosk = await startKiosk({props: {lang: 'en'}});
 		const {pilot, backend} = kiosk;
 		await pilot.press('enter');
@@ -93,11 +93,15 @@ describe('the one-time code screen', {timeout: 60_000}, () => {
 		await focusLine(pilot, en.step3.activate);
 		await pilot.press('enter');
 		await pilot.waitFor(en.code.title);
+		// English punctuation on the screen too: no space before the colon.
+		expect(pilot.frame()).toContain(`${en.code.label}: `);
+		expect(pilot.frame()).not.toContain(`${en.code.label} : `);
 		const mail = backend.outbox.list().at(-1)?.content ?? '';
 		expect(mail).toContain('Here is the code you asked for to check this contact');
 		expect(mail).not.toMatch(/Bonjour|Voici/);
 		await pilot.type(`${lastCode(backend.outbox.list())}\r`);
 		await pilot.waitFor(en.step4.activated);
+		expect(pilot.frame()).toContain(`${en.step4.address}: `);
 	});
 
 	test('a wrong code says how many tries remain, one less each time', async () => {

@@ -22,6 +22,7 @@ const PROFESSIONS: Partial<Record<string, string>> = {
 export const en: Catalogue = {
 	appTitle: 'MSSanté · Account activation',
 	demo: 'DEMO',
+	colon: ': ',
 	steps: {
 		full: ['Computer setup', 'Activating your secure address', 'Setting up your account', 'Summary'],
 		short: ['Setup', 'Address', 'Account', 'Summary'],

@@ -13,6 +13,8 @@ type ModuleFacts = {description?: string; manufacturer?: string; cryptokiVersion
 export const fr = {
 	appTitle: 'MSSanté · Activation de compte',
 	demo: 'DÉMO',
+	/** Between a label and its value: French typography puts a space before the colon. */
+	colon: ' : ',
 	steps: {
 		full: ['Configuration du poste', 'Activation de votre adresse sécurisée', 'Configuration de votre compte', 'Récapitulatif'],
 		short: ['Poste', 'Adresse', 'Compte', 'Récapitulatif'],
