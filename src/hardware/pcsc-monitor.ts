@@ -6,12 +6,16 @@ import type {ReaderMonitor, ReaderSnapshot} from './reader-monitor.js';
 // Lower 16 bits of a reader state; the upper 16 count events (never compare whole values).
 const SCARD_STATE_PRESENT = 0x20;
 const SCARD_STATE_MUTE = 0x200;
+// A reader's status call failing with these (RPC transport error, no service, service stopped)
+// means pcscd went away: seen by a reader before the instance reports it.
+const SERVICE_GONE = /\(0x8010001[3de]\)/i;
 
 // The parts of pcsclite's objects used here (its typings do not export them).
 type CardReader = EventEmitter & {
 	name: string;
 	on(event: 'status', listener: (status: {state: number; atr?: Buffer}) => void): CardReader;
-	on(event: 'end' | 'error', listener: () => void): CardReader;
+	on(event: 'end', listener: () => void): CardReader;
+	on(event: 'error', listener: (error: Error) => void): CardReader;
 };
 type PCSCLite = EventEmitter & {on(event: 'reader', listener: (reader: CardReader) => void): PCSCLite; on(event: 'error', listener: () => void): PCSCLite; close(): void};
 type PcscFactory = () => PCSCLite;
@@ -101,9 +105,12 @@ export class PcscReaderMonitor implements ReaderMonitor {
 		const name = reader.name;
 		this.cards.set(name, null);
 		this.refresh();
-		reader.on('error', () => {
-			// A reader error without a pcscd error: the reader is unusable, as if unplugged.
-			if (this.pcsc === pcsc) this.forget(name);
+		reader.on('error', error => {
+			if (this.pcsc !== pcsc) return;
+			// pcscd stopping is not a reader unplugged: the session's end must say which.
+			if (SERVICE_GONE.test(error?.message ?? '')) this.serviceDown();
+			// Otherwise the reader is unusable, as if unplugged.
+			else this.forget(name);
 		});
 		reader.on('end', () => {
 			if (this.pcsc === pcsc) this.forget(name);
