@@ -154,8 +154,9 @@ export function AccountFormScreen({account, problems, needsCard, width, height, 
 	};
 	const field = (item: AccountTextField, label: string, secret = false) => {
 		const problem = shown(item);
-		// Told by the field itself, with its value.
-		text(`${item}-label`, label, item, {bold: focused === item, indent: 2, unspoken: true});
+		// Told by the field itself, with its value. Not bold when focused: the pointer and the cursor on
+		// the field's line show the focus, and a label redrawn at each Tab costs its length over SSH.
+		text(`${item}-label`, label, item, {indent: 2, unspoken: true});
 		add(
 			`${item}-input`,
 			owner(item),
@@ -185,7 +186,7 @@ export function AccountFormScreen({account, problems, needsCard, width, height, 
 				// One line told for the whole box to a screen reader.
 				<Text wrap="truncate-end" aria-hidden={index > 0}>
 					{index === 0 ? <FocusMark focused={focused === item} /> : '  '}
-					<Text bold={focused === item} aria-label={t.spoken.checkbox(label, form[item])}>
+					<Text bold={focused === item && index === 0} aria-label={t.spoken.checkbox(label, form[item])}>
 						{index === 0 ? line : `    ${line}`}
 					</Text>
 				</Text>,
@@ -243,7 +244,7 @@ export function AccountFormScreen({account, problems, needsCard, width, height, 
 	if (needsCard) text('otp-needs-card', t.step3.contactNeedsCard, null, {dim: true, indent: 2});
 	field('email', t.step3.email);
 	field('mobile', t.step3.mobile);
-	text('otp-label', t.step3.otpChannel, 'otpChannel', {bold: focused === 'otpChannel', indent: 2});
+	text('otp-label', t.step3.otpChannel, 'otpChannel', {indent: 2});
 	add(
 		'otp-choice',
 		owner('otpChannel'),

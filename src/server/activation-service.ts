@@ -44,6 +44,11 @@ export type ActivationService = {
 	accounts: AccountService;
 	/** Listens on `host:port` (port 0: an ephemeral one); resolves with the base URL. */
 	listen(port: number, host?: string): Promise<string>;
+	/**
+	 * From now on, trusts only these authorities (PEM; empty: none) for card certificates: the
+	 * kiosk's embedded service leaves the demo CA for the configured ones when real cards take over.
+	 */
+	trust(trustAnchorsPem: string): void;
 	/** Stops accepting requests, lets those in progress finish, then releases the store (once, however often called). */
 	close(): Promise<void>;
 };
@@ -74,6 +79,7 @@ export async function createActivationService(options: ActivationServiceOptions)
 	return {
 		accounts,
 		listen: (port, host) => server.listen(port, host),
+		trust: trustAnchorsPem => server.trust(trustAnchorsPem),
 		close: () =>
 			(closed ??= (async () => {
 				await server.close();

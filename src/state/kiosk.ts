@@ -46,7 +46,7 @@ export function createKiosk({monitor, token, api: backend, browser, t, rememberR
 	return {
 		store,
 		navigation: createNavigation(store),
-		card: createCardAndPin(store, {token, api, prove}),
+		card: createCardAndPin(store, {token, api, prove, t}),
 		address: createAddress(store, {api, t}),
 		account,
 		signIn,

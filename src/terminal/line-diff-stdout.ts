@@ -16,8 +16,6 @@ const MODES_ONLY = /^(?:\u001B\[\?\d+[hl])*$/;
 /** A frame as last drawn, and the terminal's size then. */
 type Frame = {lines: readonly string[]; columns: number; rows: number};
 
-/** What writing a line costs, in bytes: its text and the moves around it. */
-const lineCost = (line: string) => line.length + 12;
 /** What a scroll costs: setting the region, scrolling, resetting it. */
 const SCROLL_COST = 24;
 
@@ -48,7 +46,7 @@ function runningSums(n: number, cost: (row: number) => number): number[] {
  */
 function bestScroll(previous: readonly string[], next: readonly string[]): Scroll | undefined {
 	const rows = Math.min(previous.length, next.length);
-	const write = (row: number, shown: string | undefined) => (next[row] === (shown ?? '') ? 0 : lineCost(next[row] ?? ''));
+	const write = (row: number, shown: string | undefined) => (next[row] === (shown ?? '') ? 0 : lineUpdate(row, shown ?? '', next[row] ?? '').length);
 	// Rows left where they are, rows uncovered (blank), and rows brought from `by` rows below.
 	const stay = runningSums(rows, row => write(row, previous[row]));
 	const blank = runningSums(rows, row => write(row, ''));
@@ -91,12 +89,85 @@ export function frameUpdate(previous: readonly string[] | undefined, next: reado
 	const last = Math.max(next.length, shown?.length ?? rows);
 	for (let row = 0; row < last; row++) {
 		const line = next[row] ?? '';
-		if (shown && line === (shown[row] ?? '')) continue;
-		// Erased before it is written, not after: a line as wide as the terminal leaves the cursor
-		// on its last cell, which an erasure to the end of the line would take with it.
-		update += `\u001B[${row + 1};1H\u001B[2K${line}`;
+		const before = shown?.[row] ?? '';
+		if (shown && line === before) continue;
+		update += shown ? lineUpdate(row, before, line) : wholeLine(row, line);
 	}
 	return update && `${update}\u001B[${next.length};1H`;
+}
+
+/** What turns row `row` showing `before` into `after`: its changed cells, or the whole line when that is shorter. */
+function lineUpdate(row: number, before: string, after: string): string {
+	return changedCells(row, before, after) ?? wholeLine(row, after);
+}
+
+/** Erased before it is written, not after: a line as wide as the terminal leaves the cursor on its last cell, which an erasure to the end of the line would take with it. */
+function wholeLine(row: number, line: string): string {
+	return `\u001B[${row + 1};1H\u001B[2K${line}`;
+}
+
+/** One terminal cell of a line: its character, the line's text from its start (SGR included) up to it, and where it starts in the line. */
+type Cell = {char: string; style: string; at: number};
+
+const SGR = /\u001B\[[\d;:]*m/y;
+/** Characters one column wide for certain: Latin, punctuation, arrows, box drawing and blocks; anything else (wide, combining) leaves the line to be written whole. */
+const NARROW = /^[\u0020-\u007E\u00A0-\u024F\u2000-\u206F\u2190-\u21FF\u2500-\u25FF\u2700-\u27BF]$/u;
+
+// Lines are compared many times while the best scroll is looked for: each is taken apart once.
+const parsed = new Map<string, Cell[] | undefined>();
+
+/** The cells of a line (see parseCells), from the lines seen lately. */
+function cellsOf(line: string): Cell[] | undefined {
+	if (parsed.has(line)) return parsed.get(line);
+	if (parsed.size > 512) parsed.clear();
+	const cells = parseCells(line);
+	parsed.set(line, cells);
+	return cells;
+}
+
+/** The cells of a line, each with the SGR sequences in force at it (undefined when a sequence other than SGR, or a character of unknown width, is in the line). */
+function parseCells(line: string): Cell[] | undefined {
+	const cells: Cell[] = [];
+	let style = '';
+	for (let index = 0; index < line.length; ) {
+		SGR.lastIndex = index;
+		const sequence = SGR.exec(line);
+		if (sequence) {
+			style += sequence[0];
+			index = SGR.lastIndex;
+			continue;
+		}
+		const char = String.fromCodePoint(line.codePointAt(index) ?? 0);
+		if (!NARROW.test(char)) return undefined;
+		cells.push({char, style, at: index});
+		index += char.length;
+	}
+	return cells;
+}
+
+/**
+ * Only the cells of a line that changed (a focus mark, a bold label, a character typed), when
+ * that is shorter than the whole line: the cursor put on the first one, the style in force there
+ * set, the changed span written as it is in the new line, then the style reset (and the rest of
+ * the old line erased when the new one is shorter). Undefined: write the whole line.
+ */
+function changedCells(row: number, before: string, after: string): string | undefined {
+	const old = cellsOf(before);
+	const cells = cellsOf(after);
+	if (!old || !cells) return undefined;
+	const same = (a: Cell | undefined, b: Cell | undefined) => a !== undefined && b !== undefined && a.char === b.char && a.style === b.style;
+	let first = 0;
+	while (first < cells.length && same(old[first], cells[first])) first++;
+	// An unchanged tail is kept only where it stays in its columns: lines of the same width.
+	let fromEnd = 0;
+	while (cells.length === old.length && fromEnd < cells.length - first && same(old[old.length - 1 - fromEnd], cells[cells.length - 1 - fromEnd])) fromEnd++;
+	// Cells from `first` to the end (of the new line, less the unchanged tail) are written.
+	const end = cells.length - fromEnd;
+	const start = cells[first];
+	const span = start ? after.slice(start.at, end < cells.length ? cells[end]?.at : after.length) : '';
+	const erase = cells.length < old.length ? '\u001B[K' : '';
+	const update = `\u001B[${row + 1};${first + 1}H\u001B[m${start?.style ?? ''}${span}\u001B[m${erase}`;
+	return update.length < wholeLine(row, after).length ? update : undefined;
 }
 
 /** `stdout` for Ink: the same stream, its full-terminal repaints written as line updates. */

@@ -51,14 +51,14 @@ afterEach(async () => {
 });
 
 /** The kiosk as the program draws it (KioskRoot follows the stack's switch) on a stack opened like the program's. */
-async function kioskOn(mode: CardStackOptions['mode'], options: {modulePath?: string; tokenLabel?: string; lang?: Lang} = {}) {
+async function kioskOn(mode: CardStackOptions['mode'], options: {modulePath?: string; tokenLabel?: string; lang?: Lang; realCardsUntrusted?: boolean} = {}) {
 	const modulePath = options.modulePath ?? softhsm.modulePath;
 	const opened = await openCardStack({mode, modulePath, settingsModulePath: modulePath, tokenLabel: options.tokenLabel ?? softhsm.tokenLabel});
 	stack = opened;
 	kiosk = await startKiosk({
 		trustAnchorsPem: pki.caCertificate.toString('pem'),
 		props: {monitor: opened.monitor, token: opened.token, lang: options.lang ?? 'fr'},
-		root: app => <KioskRoot app={app} stack={opened} notices={[]} />,
+		root: app => <KioskRoot app={app} stack={opened} notices={[]} realCardsUntrusted={options.realCardsUntrusted ?? false} />,
 	});
 	return kiosk.pilot;
 }
@@ -96,6 +96,15 @@ describe('default mode (neither --demo nor --no-demo)', () => {
 		expect(pilot.frame()).toContain('[OK] Lecteur : Virtual PCD 00 00');
 		await pilot.type('1234\r');
 		await pilot.waitFor('Marie-Hélène DUPONT-LAJOIE');
+	});
+
+	test('started before pcscd with no authority configured for real cards: no warning on the demo card, the warning once real cards serve', async () => {
+		await killPcscd();
+		const pilot = await kioskOn('auto', {realCardsUntrusted: true});
+		await pilot.waitFor('Carte de démonstration : le service carte à puce (pcscd) ne répond pas.');
+		expect(pilot.frame()).not.toContain('aucune autorité');
+		pcscd = await startPcscd();
+		await pilot.waitFor(shows('ne reconnaît aucune autorité de certification'), 5000);
 	});
 
 	test('module missing at start, then installed: the real stack by itself, with the notice', async () => {

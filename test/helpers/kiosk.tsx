@@ -7,7 +7,7 @@ import {App, type AppProps} from '../../src/app.js';
 import type {Browser} from '../../src/hardware/browser.js';
 import {DemoCard, type DemoCardOptions} from '../../src/hardware/demo-card.js';
 import type {ApiClient} from '../../src/contract/api/operations.js';
-import {createActivationService, type ActivationService} from '../../src/server/activation-service.js';
+import {createActivationService, type ActivationService, type ActivationServiceOptions} from '../../src/server/activation-service.js';
 import {createApiClient} from '../../src/services/api-client.js';
 import type {MailSender} from '../../src/server/delivery/delivery.js';
 import {loadTexts, readAsset} from '../../src/contract/storage/assets.js';
@@ -41,13 +41,15 @@ export type TestKioskOptions = {
 	root?: (app: AppProps) => ReactElement;
 	/** The national directory the backend searches (default: none, the accounts activated here only). */
 	directory?: DirectorySource;
+	/** Limits of the service's one-time codes (default: SPEC §8's). */
+	codes?: ActivationServiceOptions['codes'];
 };
 
 /** The kiosk on the demo card and a real embedded backend in a fresh data directory. */
 export async function startKiosk(options: TestKioskOptions = {}) {
 	const dataDir = mkdtempSync(path.join(tmpdir(), 'mssante-test-'));
 	const trustAnchorsPem = options.trustAnchorsPem ?? readAsset('demo-pki/ca.pem');
-	const service = await createActivationService({dataDir, trustAnchorsPem, mail: options.mail, directory: options.directory});
+	const service = await createActivationService({dataDir, trustAnchorsPem, mail: options.mail, directory: options.directory, codes: options.codes});
 	// The kiosk talks to the service over real HTTP on loopback, as in the program.
 	const url = await service.listen(0);
 	const client = createApiClient(url, {retryDelayMs: 50});
@@ -82,7 +84,7 @@ export async function startKiosk(options: TestKioskOptions = {}) {
 		url,
 		/** Starts the service again on the same data directory and port (after `service.close()`). */
 		async restart(): Promise<ActivationService> {
-			this.service = await createActivationService({dataDir, trustAnchorsPem, mail: options.mail, directory: options.directory});
+			this.service = await createActivationService({dataDir, trustAnchorsPem, mail: options.mail, directory: options.directory, codes: options.codes});
 			await this.service.listen(Number(new URL(url).port));
 			return this.service;
 		},

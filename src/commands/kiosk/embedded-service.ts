@@ -4,6 +4,8 @@ import {createActivationService, type ActivationServiceOptions} from '../../serv
 export type EmbeddedService = {
 	/** Its base URL on loopback. */
 	url: string;
+	/** Replaces the authorities it trusts (see ActivationService.trust). */
+	trust(trustAnchorsPem: string): void;
 	close(): Promise<void>;
 };
 
@@ -14,5 +16,5 @@ export type EmbeddedService = {
  */
 export async function startEmbeddedService(options: Pick<ActivationServiceOptions, 'dataDir' | 'trustAnchorsPem' | 'directory'>): Promise<EmbeddedService> {
 	const service = await createActivationService(options);
-	return {url: await service.listen(0, '127.0.0.1'), close: () => service.close()};
+	return {url: await service.listen(0, '127.0.0.1'), trust: pem => service.trust(pem), close: () => service.close()};
 }

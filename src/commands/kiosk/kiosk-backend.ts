@@ -25,6 +25,11 @@ export type KioskBackend = {
 	client: ApiClient;
 	/** Reaches or starts the service, once the first frame is out; rejects with why it cannot. */
 	start(): Promise<void>;
+	/**
+	 * Real cards replace the demo card (the default mode's switch): the embedded service stops
+	 * trusting the demo CA, whose key is public, and trusts the configured authorities instead.
+	 */
+	useRealCards(): void;
 	/** Stops the embedded service, if one was started. */
 	close(): Promise<void>;
 };
@@ -35,13 +40,15 @@ export type KioskBackend = {
  */
 export function deferredBackend(choice: BackendChoice): KioskBackend {
 	let embedded: EmbeddedService | undefined;
+	let realCards = false;
+	const realAuthorities = () => (choice.trustAnchorsFile ? readFileSync(choice.trustAnchorsFile, 'utf8') : '');
 	const connect = async () => {
 		const {createApiClient} = await import('../../services/api-client.js');
 		if (choice.backendUrl) return createApiClient(choice.backendUrl);
 		const {startEmbeddedService} = await import('./embedded-service.js');
 		// The same HTTP service, in this process, on loopback with an ephemeral port. It trusts the
-		// demo CA only on the demo card; real cards need the configured authorities.
-		const trustAnchorsPem = choice.demoCard ? readAsset('demo-pki/ca.pem') : choice.trustAnchorsFile ? readFileSync(choice.trustAnchorsFile, 'utf8') : '';
+		// demo CA only while the demo card serves (its key is public); real cards need the configured authorities.
+		const trustAnchorsPem = choice.demoCard && !realCards ? readAsset('demo-pki/ca.pem') : realAuthorities();
 		// The national directory: the configured file, else the one dropped in the data directory,
 		// else (demo card only) a generated national-size one, made in the directory's own thread.
 		const directoryFile = choice.directoryFile();
@@ -56,6 +63,10 @@ export function deferredBackend(choice: BackendChoice): KioskBackend {
 		start() {
 			afterFirstFrame();
 			return ready.then(() => undefined);
+		},
+		useRealCards() {
+			realCards = true;
+			embedded?.trust(realAuthorities());
 		},
 		close: async () => embedded?.close(),
 	};

@@ -30,8 +30,17 @@ export const kioskCommand = {
 		});
 		const backend = deferredBackend({...choices, dataDir: args.dataDir, demoCard: Boolean(stack.demoCard)});
 		const terminal = enterTerminal({close: [() => stack.close(), () => backend.close(), () => settingsStore.close()], internalError: t.internalError});
-		const screen = renderKiosk({stack, backend: backend.client, lang: choices.lang, settingsStore, kioskMode: args.kioskMode, trustsNoAuthority: !stack.demoCard && !choices.backendUrl && !choices.trustAnchorsFile, onExit: () => void terminal.shutdown(0)});
+		const screen = renderKiosk({
+			stack,
+			backend: backend.client,
+			lang: choices.lang,
+			settingsStore,
+			kioskMode: args.kioskMode,
+			realCardsUntrusted: !choices.backendUrl && !choices.trustAnchorsFile,
+			onExit: () => void terminal.shutdown(0),
+		});
 		terminal.guard(() => screen.unmount());
+		stack.onRealStack?.(() => backend.useRealCards());
 		// Now that the first frame is out, the activation service. If the embedded one cannot open
 		// its store (another process holds it, or it is unreadable), the kiosk cannot work: say why.
 		backend.start().catch((error: unknown) => terminal.failWith(failureMessage(error, t), 1));

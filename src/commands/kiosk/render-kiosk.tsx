@@ -21,8 +21,8 @@ export type KioskScreen = {
 	settingsStore: JsonStore<Settings>;
 	/** `--kiosk`. */
 	kioskMode: boolean;
-	/** The embedded service runs with real cards and no authority to check them against: said at start-up. */
-	trustsNoAuthority: boolean;
+	/** With real cards, the embedded service has no authority to check them against: said while real cards serve. */
+	realCardsUntrusted: boolean;
 	/** Called once the session is wiped, to leave the program. */
 	onExit: () => void;
 };
@@ -32,8 +32,10 @@ type KioskRootProps = {
 	/** The App's props but the two that follow the card stack. */
 	app: Omit<AppProps, 'demoCard' | 'startupNotice'>;
 	stack: CardStack;
-	/** Start-up notices that do not depend on the card stack (settings set aside, no authority). */
+	/** Start-up notices that do not depend on the card stack (settings set aside). */
 	notices: string[];
+	/** With real cards, the embedded service trusts no authority (see KioskScreen). */
+	realCardsUntrusted: boolean;
 };
 
 /**
@@ -41,11 +43,14 @@ type KioskRootProps = {
  * when the default mode's real stack replaces the demo card (the switch itself is announced by the
  * session, see use-kiosk-session).
  */
-export function KioskRoot({app, stack, notices}: KioskRootProps) {
+export function KioskRoot({app, stack, notices, realCardsUntrusted}: KioskRootProps) {
 	const [demoCard, setDemoCard] = useState(stack.demoCard);
 	useEffect(() => stack.onRealStack?.(() => setDemoCard(undefined)), [stack]);
-	const demoNotice = demoCard && stack.demoReason ? catalogues[app.lang].notices.demo(stack.demoReason, stack.modulePath) : undefined;
-	const startupNotice = [...notices, demoNotice].filter(Boolean).join(' · ') || undefined;
+	const t = catalogues[app.lang].notices;
+	const demoNotice = demoCard && stack.demoReason ? t.demo(stack.demoReason, stack.modulePath) : undefined;
+	// Said once real cards serve, at start or after the switch: before the practitioner types a PIN in vain.
+	const trustNotice = !demoCard && realCardsUntrusted ? t['no-trust-anchors'] : undefined;
+	const startupNotice = [...notices, demoNotice, trustNotice].filter(Boolean).join(' · ') || undefined;
 	return <App {...app} demoCard={demoCard} startupNotice={startupNotice} />;
 }
 
@@ -54,9 +59,7 @@ export function renderKiosk(screen: KioskScreen): Instance {
 	const {stack, lang, settingsStore} = screen;
 	const settings = settingsStore.db.data;
 	const t = catalogues[lang];
-	const notices = [settingsStore.notice ? t.notices['settings-corrupt'](settingsStore.notice.savedAs) : undefined, screen.trustsNoAuthority ? t.notices['no-trust-anchors'] : undefined].filter(
-		(notice): notice is string => notice !== undefined,
-	);
+	const notices = settingsStore.notice ? [t.notices['settings-corrupt'](settingsStore.notice.savedAs)] : [];
 	const app = {
 		monitor: stack.monitor,
 		token: stack.token,
@@ -73,7 +76,7 @@ export function renderKiosk(screen: KioskScreen): Instance {
 		},
 		onExit: screen.onExit,
 	};
-	return render(<KioskRoot app={app} stack={stack} notices={notices} />, {
+	return render(<KioskRoot app={app} stack={stack} notices={notices} realCardsUntrusted={screen.realCardsUntrusted} />, {
 		stdin: new KeyByKeyStdin(process.stdin) as unknown as NodeJS.ReadStream,
 		stdout: lineDiffStdout(process.stdout),
 		exitOnCtrlC: false,

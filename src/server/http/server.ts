@@ -38,6 +38,11 @@ export class BackendServer {
 		this.server.keepAliveTimeout = 5000;
 	}
 
+	/** From now on, trusts only these authorities (PEM) for card certificates. */
+	trust(trustAnchorsPem: string): void {
+		this.context.trust(trustAnchorsPem);
+	}
+
 	/** Listens on `host:port` (port 0: an ephemeral one); resolves with the base URL. */
 	listen(port: number, host = '127.0.0.1'): Promise<string> {
 		return new Promise((resolve, reject) => {

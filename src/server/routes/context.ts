@@ -18,6 +18,8 @@ export type RouteContext = {
 	codes: ChannelCodes;
 	/** The identity of the certificate of a valid card proof — the only identity the service uses; refused: `card-proof`. */
 	prove(proof: CardProof): Promise<CardIdentity>;
+	/** Replaces the authorities card certificates must come from (PEM; empty: none). */
+	trust(trustAnchorsPem: string): void;
 };
 
 /** What a handler may know of its request besides its input. */
@@ -55,6 +57,7 @@ export function createRouteContext(accounts: AccountService, options: RouteConte
 	const challenges = new ChallengeStore(options.now);
 	const auth = new AuthState(options.now);
 	const codes = new ChannelCodes({codes: new OneTimeCodes({...options.codes, now: options.now}), mail: options.mail, sms: options.sms, audit: accounts.audit, auth, now: options.now});
+	let anchorsPem = options.trustAnchorsPem;
 	let anchors: ReturnType<typeof import('../auth/card-proof.js').parseAnchors> | undefined;
 	return {
 		accounts,
@@ -64,8 +67,12 @@ export function createRouteContext(accounts: AccountService, options: RouteConte
 		async prove(proof) {
 			// Loaded on the first proof: @peculiar/x509 stays off the kiosk's start-up path.
 			const {parseAnchors, verifyCardProof} = await import('../auth/card-proof.js');
-			anchors ??= parseAnchors(options.trustAnchorsPem);
+			anchors ??= parseAnchors(anchorsPem);
 			return verifyCardProof(proof, challenges, anchors);
+		},
+		trust(trustAnchorsPem) {
+			anchorsPem = trustAnchorsPem;
+			anchors = undefined;
 		},
 	};
 }
