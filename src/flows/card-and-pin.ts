@@ -25,7 +25,7 @@ type NoToken = {label: string; found: string[]};
  * its account): a card the service will refuse is told so at step 1, with the service's reason,
  * not after three steps filled in.
  */
-export type CardCheck = {phase: 'checking'} | {phase: 'accepted'} | {phase: 'refused'; reason: string} | {phase: 'failed'; error: string};
+type CardCheck = {phase: 'checking'} | {phase: 'accepted'} | {phase: 'refused'; reason: string} | {phase: 'failed'; error: string};
 
 /** The card's side of the session. */
 export type CardAndPinState = {

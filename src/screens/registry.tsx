@@ -83,7 +83,13 @@ export const SCREENS: Record<ScreenName, ScreenSpec> = {
 				snapshot={snapshot}
 				ready={pinReady}
 				focus={focus}
-				actions={{submitPin: kiosk.card.submitPin, continueAfterLogin: kiosk.card.continueAfterLogin, recheckCard: kiosk.card.recheckCard, openHelp: kiosk.navigation.openHelp, nextReader: kiosk.workstation.nextReader}}
+				actions={{
+					submitPin: kiosk.card.submitPin,
+					continueAfterLogin: kiosk.card.continueAfterLogin,
+					recheckCard: kiosk.card.recheckCard,
+					openHelp: kiosk.navigation.openHelp,
+					nextReader: kiosk.workstation.nextReader,
+				}}
 			/>
 		),
 	},
@@ -173,7 +179,12 @@ export const SCREENS: Record<ScreenName, ScreenSpec> = {
 		escape: back,
 		keys: ['move', 'enter', 'back'],
 		render: ({kiosk, webmailUrl, width, height}) => (
-			<WebmailScreen url={webmailUrl} width={width} height={height} actions={{browserAvailable: kiosk.workstation.browserAvailable, openBrowser: kiosk.workstation.openBrowser, close: kiosk.navigation.back}} />
+			<WebmailScreen
+				url={webmailUrl}
+				width={width}
+				height={height}
+				actions={{browserAvailable: kiosk.workstation.browserAvailable, openBrowser: kiosk.workstation.openBrowser, close: kiosk.navigation.back}}
+			/>
 		),
 	},
 	invite: {

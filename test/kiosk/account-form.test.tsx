@@ -27,7 +27,7 @@ describe('step 3 rules', () => {
 		await pilot.waitFor('3 champ(s) à corriger avant de continuer.');
 		// The focus goes back to the first field to fix.
 		expect(pilot.frame()).toMatch(/Confirmez votre mot de passe \*\n\s+>\s+\*+/);
-		expect((await backend.accounts())).toHaveLength(0);
+		expect(await backend.accounts()).toHaveLength(0);
 	});
 
 	test('the password checklist follows typing, rule by rule', async () => {
@@ -47,7 +47,7 @@ describe('step 3 rules', () => {
 		await pilot.type('Azerty123\tAzerty123\tm.lefevre@exemple.fr\t\t');
 		await pressActivate(pilot);
 		await pilot.waitFor('[!!] mot de passe trop courant');
-		expect((await backend.accounts())).toHaveLength(0);
+		expect(await backend.accounts()).toHaveLength(0);
 	});
 
 	test('liste rouge turns publishing the mobile off and says why', async () => {
@@ -94,14 +94,14 @@ describe('step 3 rules', () => {
 		await pilot.waitFor('Saisissez le code à usage unique');
 		await pilot.type(`${lastCode(backend.outbox.list())}\r`);
 		await pilot.waitFor('Échec : service d’activation injoignable. Vos saisies sont conservées.');
-		expect((await backend.accounts())).toHaveLength(1);
+		expect(await backend.accounts()).toHaveLength(1);
 		// Back on step 3 after the code, the focus on the button left: every value is still there.
 		await pilot.press(...Array<'up'>(9).fill('up'));
 		expect(pilot.frame()).toContain('m.lefevre@exemple.fr');
 		await focusLine(pilot, 'Réessayer');
 		await pilot.press('enter');
 		await pilot.waitFor('Votre compte est désormais activé.');
-		expect((await backend.accounts())).toHaveLength(1);
+		expect(await backend.accounts()).toHaveLength(1);
 	});
 });
 
@@ -125,6 +125,6 @@ describe('backend over HTTP', () => {
 		await pilot.waitFor('Saisissez le code à usage unique');
 		await pilot.type(`${lastCode(backend.outbox.list())}\r`);
 		await pilot.waitFor('Votre compte est désormais activé.');
-		expect((await backend.accounts())).toHaveLength(1);
+		expect(await backend.accounts()).toHaveLength(1);
 	});
 });

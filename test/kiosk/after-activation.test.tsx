@@ -39,7 +39,7 @@ describe('after activation', () => {
 		await pilot.waitFor('Vos modifications sont enregistrées.');
 		expect(pilot.frame()).toContain('Messagerie habituelle : marie.lefevre@exemple.fr');
 		expect((await backend.accounts())[0]?.options.email).toBe('marie.lefevre@exemple.fr');
-		expect((await backend.accounts())).toHaveLength(1);
+		expect(await backend.accounts()).toHaveLength(1);
 	});
 
 	test('"Inviter vos confrères" sends one e-mail per colleague and refuses a bad address', async () => {

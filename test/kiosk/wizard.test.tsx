@@ -29,7 +29,7 @@ describe('the wizard on the demo card and the embedded backend', () => {
 		await activateWithCode(pilot, backend.outbox);
 		expect(pilot.frame()).toContain('Adresse MSSanté : marie-helene.lefevre-durand@medecin.mssante.fr');
 		expect(pilot.frame()).toContain('Mobile : 06 12 34 56 78');
-		expect((await backend.accounts())).toHaveLength(1);
+		expect(await backend.accounts()).toHaveLength(1);
 		expect((await backend.accounts())[0]?.options).toMatchObject({email: 'm.lefevre@exemple.fr', mobile: '+33612345678', otpChannel: 'mail'});
 	});
 

@@ -164,7 +164,7 @@ describe('HTTP API', () => {
 		const response = await post('/v1/activations', {...(await activation()), password: 'Azerty123'});
 		expect(response.status).toBe(422);
 		expect(await response.json()).toMatchObject({code: 'password-policy', details: {password: ['common']}});
-		expect((await backend.accounts())).toHaveLength(0);
+		expect(await backend.accounts()).toHaveLength(0);
 	});
 
 	test('an activation retried with the same requestId (and a new proof) creates one account', async () => {
@@ -174,7 +174,7 @@ describe('HTTP API', () => {
 		expect(first.status).toBe(201);
 		expect(second.status).toBe(201);
 		expect(await second.json()).toMatchObject({address: ADDRESS});
-		expect((await backend.accounts())).toHaveLength(1);
+		expect(await backend.accounts()).toHaveLength(1);
 	});
 
 	test('the audit log records activations and refusals, without any secret', async () => {
@@ -209,12 +209,20 @@ describe('HTTP API', () => {
 		clock += 3 * 60 * 1000;
 		expect(await (await post('/v1/accounts/lookup', {proof: late})).json()).toMatchObject({code: 'card-proof', message: 'Défi inconnu, déjà utilisé ou expiré : recommencez'});
 		const otherKey = await proof(pki, stranger.privateKey);
-		expect(await (await post('/v1/accounts/lookup', {proof: otherKey})).json()).toMatchObject({code: 'card-proof', message: 'Signature du défi invalide : la carte ne correspond pas au certificat', details: {card: ['signature']}});
+		expect(await (await post('/v1/accounts/lookup', {proof: otherKey})).json()).toMatchObject({
+			code: 'card-proof',
+			message: 'Signature du défi invalide : la carte ne correspond pas au certificat',
+			details: {card: ['signature']},
+		});
 		const untrusted = await proof(stranger);
-		expect(await (await post('/v1/accounts/lookup', {proof: untrusted})).json()).toMatchObject({code: 'card-proof', message: 'Certificat de carte non émis par une autorité reconnue', details: {card: ['untrusted']}});
+		expect(await (await post('/v1/accounts/lookup', {proof: untrusted})).json()).toMatchObject({
+			code: 'card-proof',
+			message: 'Certificat de carte non émis par une autorité reconnue',
+			details: {card: ['untrusted']},
+		});
 		const strangerActivation = {requestId: crypto.randomUUID(), verificationId: crypto.randomUUID(), proof: await proof(stranger), address: ADDRESS, password: PASSWORD, options: OPTIONS};
 		expect((await post('/v1/activations', strangerActivation)).status).toBe(401);
-		expect((await backend.accounts())).toHaveLength(0);
+		expect(await backend.accounts()).toHaveLength(0);
 	});
 
 	test('two concurrent activations of the same name get two distinct addresses', async () => {
@@ -227,11 +235,7 @@ describe('HTTP API', () => {
 		const suggestion = refused?.details?.['address']?.[0];
 		expect(suggestion).toBe('marie-helene.dupont-lajoie2@medecin.mssante.fr');
 		await client.activate(await activation(one.status === 'rejected' ? pki : twin, suggestion));
-		expect(
-			(await backend.accounts())
-				.map(account => account.address)
-				.sort(),
-		).toEqual(['marie-helene.dupont-lajoie2@medecin.mssante.fr', ADDRESS]);
+		expect((await backend.accounts()).map(account => account.address).sort()).toEqual(['marie-helene.dupont-lajoie2@medecin.mssante.fr', ADDRESS]);
 		expect(two.status === 'rejected' || one.status === 'rejected').toBe(true);
 	});
 });
@@ -397,7 +401,11 @@ describe('directory over HTTP', () => {
 		expect((await post('/v1/activations', {...(await activation()), options: published})).status).toBe(201);
 		const {session} = (await (await post('/v1/sessions', {proof: await proof()})).json()) as {session: string};
 		const fields = ['type', 'address', 'civility', 'surname', 'givenName', 'professionCode', 'profession', 'specialty', 'organisation', 'service', 'street', 'postalCode', 'city', 'departement'];
-		for (const [query, viewer] of [['q=dupont', undefined], ['q=dupont', session], ['', undefined]] as const) {
+		for (const [query, viewer] of [
+			['q=dupont', undefined],
+			['q=dupont', session],
+			['', undefined],
+		] as const) {
 			const [entry] = (await search(query, viewer)).entries;
 			expect(Object.keys(entry ?? {}).sort(), `${query} ${viewer ? 'signed in' : 'anonymous'}`).toEqual((viewer ? [...fields, 'mobile'] : fields).sort());
 		}

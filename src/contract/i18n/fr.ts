@@ -42,7 +42,8 @@ export const fr = {
 		quit: 'Ctrl+C : quitter',
 	},
 	notices: {
-		'no-trust-anchors': 'Le service d’activation intégré ne reconnaît aucune autorité de certification : aucune carte ne pourra être vérifiée. Indiquez --trust-anchors FICHIER.pem (ou trustAnchors dans settings.json).',
+		'no-trust-anchors':
+			'Le service d’activation intégré ne reconnaît aucune autorité de certification : aucune carte ne pourra être vérifiée. Indiquez --trust-anchors FICHIER.pem (ou trustAnchors dans settings.json).',
 		'card-removed': 'Carte retirée : session fermée.',
 		'service-stopped': 'Service carte à puce (pcscd) arrêté : session fermée.',
 		'reader-gone': 'Lecteur de carte débranché : session fermée.',

@@ -19,10 +19,10 @@ export type AccountRow = {
 };
 
 /** The last revision given to an account (one row): what `revision` is taken from. */
-export type RevisionRow = {id: number; last: number};
+type RevisionRow = {id: number; last: number};
 
 /** A challenge a card signs once. */
-export type ChallengeRow = {id: string; bytes: string; expires_at: number};
+type ChallengeRow = {id: string; bytes: string; expires_at: number};
 
 /** The service's tables. */
 export type Tables = {
