@@ -61,6 +61,7 @@ describe('defaults', () => {
 			idleTimeoutSeconds: 180,
 			idleWarningSeconds: 30,
 			webmailUrl: 'https://webmail.mssante.fr',
+			adminCodeHash: null,
 		});
 	});
 
