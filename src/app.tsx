@@ -114,14 +114,16 @@ function Kiosk(props: AppProps) {
 	if (!kioskMode) keys.push(t.keys.quit);
 
 	const {notice} = session.navigation;
+	// What the session last said (card removed, the switch to real cards) does not hide a start-up
+	// warning that still holds (no authority for real cards, settings set aside): both are shown.
+	const startup = props.startupNotice && isPristine(session) ? props.startupNotice : undefined;
+	const said = notice !== null ? t.notices[notice] : undefined;
 	const status =
 		idle.secondsLeft !== null
 			? {text: t.idleCountdown(idle.secondsLeft), tone: 'warning' as const}
-			: notice !== null
-				? {text: t.notices[notice], tone: 'info' as const}
-				: props.startupNotice && isPristine(session)
-					? {text: props.startupNotice, tone: 'warning' as const}
-					: undefined;
+			: said || startup
+				? {text: [said, startup].filter(Boolean).join(' · '), tone: startup ? ('warning' as const) : ('info' as const)}
+				: undefined;
 	// Header (3 rows) and footer.
 	const height = Math.max(rows - 3 - footerRows(status, columns), 10);
 	// A screen reader is given the text, not a grid: the size does not matter to it.

@@ -1,10 +1,11 @@
 // PIN states SoftHSM2 cannot produce (it never sets CKF_USER_PIN_FINAL_TRY nor _LOCKED, and
 // never returns CKR_PIN_LOCKED): tested with a FAKE PKCS#11 module at the pkcs11js boundary,
 // driving the same session logic the worker runs, and the kiosk's screens above it.
+import {KeyObject, sign} from 'node:crypto';
 import {afterEach, describe, expect, test} from 'vitest';
 import type {CpsToken, LoginResult} from '../../src/hardware/cps-token.js';
 import {CKR, CpsPkcs11Session, type Pkcs11Api} from '../../src/hardware/pkcs11-session.js';
-import {createTestPki} from '../harness/pki.js';
+import {createTestPki, type TestPki} from '../harness/pki.js';
 import {startKiosk} from '../helpers/kiosk.js';
 
 const COUNT_LOW = 0x1_0000;
@@ -12,11 +13,16 @@ const FINAL_TRY = 0x2_0000;
 const LOCKED = 0x4_0000;
 const INITIALIZED = 0x400;
 
-/** A fake CPS module: one token, PIN 1234, 3 tries, the flags a real CPS sets. */
+/** A fake CPS module: one token, PIN 1234, 3 tries, the flags a real CPS sets, signing with a test PKI's card key. */
 class FakeCpsModule implements Pkcs11Api {
 	tries = 3;
 	present = true;
-	constructor(private readonly certificate: Buffer) {}
+	readonly certificate: Buffer;
+	private readonly key: KeyObject;
+	constructor(readonly pki: TestPki) {
+		this.certificate = Buffer.from(pki.certificateDer);
+		this.key = KeyObject.from(pki.privateKey);
+	}
 	private get flags() {
 		const pin = this.tries === 0 ? LOCKED : this.tries === 1 ? FINAL_TRY : this.tries === 2 ? COUNT_LOW : 0;
 		return INITIALIZED | pin;
@@ -55,16 +61,19 @@ class FakeCpsModule implements Pkcs11Api {
 	}
 	C_FindObjectsFinal() {}
 	C_GetAttributeValue(_session: Buffer, _object: Buffer, template: Array<{type: number}>) {
-		return template.map(({type}) => ({type, value: type === 0x3 ? "Certificat d'Authentification CPS" : type === 0x11 ? this.certificate : Buffer.from([1])}));
+		// CKA_LABEL, CKA_VALUE (the certificate), CKA_KEY_TYPE (CKK_RSA, a CK_ULONG), and an id for the rest.
+		const value = (type: number) => (type === 0x3 ? "Certificat d'Authentification CPS" : type === 0x11 ? this.certificate : type === 0x100 ? Buffer.alloc(8) : Buffer.from([1]));
+		return template.map(({type}) => ({type, value: value(type)}));
 	}
 	C_SignInit() {}
-	C_Sign() {
-		return Buffer.from([0xaa]);
+	C_Sign(_session: Buffer, data: Buffer) {
+		// CKM_SHA256_RSA_PKCS, as a CPS signs the service's challenge.
+		return sign('sha256', data, this.key);
 	}
 }
 
 /** The token interface over the session, in this thread (the fake cannot cross to a worker). */
-function inThreadToken(session: CpsPkcs11Session): CpsToken {
+function inThreadToken(session: CpsPkcs11Session, module: FakeCpsModule): CpsToken {
 	return {
 		pinStatus: async () => session.pinStatus() ?? {state: 'ok'},
 		async login(pin): Promise<LoginResult> {
@@ -74,16 +83,18 @@ function inThreadToken(session: CpsPkcs11Session): CpsToken {
 			return {kind: 'ok', identity: identityFromCertificate(result.certificate)};
 		},
 		sign: async challenge => session.sign(challenge),
-		certificate: async () => {
-			throw new Error('the fake module is only used for PIN states');
-		},
+		certificate: async () => new Uint8Array(module.certificate),
 		logout: async () => session.close(),
 	};
 }
 
 async function fakeModule() {
-	const pki = await createTestPki();
-	return new FakeCpsModule(Buffer.from(pki.certificateDer));
+	return new FakeCpsModule(await createTestPki());
+}
+
+/** The test kiosk on the fake module, its service trusting the module's test CA. */
+function kioskOn(module: FakeCpsModule) {
+	return startKiosk({trustAnchorsPem: module.pki.caCertificate.toString('pem'), props: {token: inThreadToken(new CpsPkcs11Session(module), module)}});
 }
 
 describe('session logic over a fake PKCS#11 module', () => {
@@ -126,7 +137,7 @@ describe('step 1 on a fake PKCS#11 module', () => {
 
 	test('final-try warning before the third code, then the locked explanation', async () => {
 		const module = await fakeModule();
-		kiosk = await startKiosk({props: {token: inThreadToken(new CpsPkcs11Session(module))}});
+		kiosk = await kioskOn(module);
 		const {pilot} = kiosk;
 		await pilot.press('enter');
 		await pilot.type('0000\r');
@@ -144,7 +155,7 @@ describe('step 1 on a fake PKCS#11 module', () => {
 	test('a card already at its final try warns before any code is typed', async () => {
 		const module = await fakeModule();
 		module.tries = 1;
-		kiosk = await startKiosk({props: {token: inThreadToken(new CpsPkcs11Session(module))}});
+		kiosk = await kioskOn(module);
 		await kiosk.pilot.press('enter');
 		await kiosk.pilot.waitFor('Attention : dernier essai.');
 	});
@@ -152,7 +163,7 @@ describe('step 1 on a fake PKCS#11 module', () => {
 	test('a locked card shows the explanation at once, with no PIN field', async () => {
 		const module = await fakeModule();
 		module.tries = 0;
-		kiosk = await startKiosk({props: {token: inThreadToken(new CpsPkcs11Session(module))}});
+		kiosk = await kioskOn(module);
 		await kiosk.pilot.press('enter');
 		await kiosk.pilot.waitFor('Carte bloquée');
 		expect(kiosk.pilot.frame()).not.toContain('Code porteur :');
@@ -160,7 +171,7 @@ describe('step 1 on a fake PKCS#11 module', () => {
 
 	test('the right PIN shows the certificate identity (and its address proposals next)', async () => {
 		const module = await fakeModule();
-		kiosk = await startKiosk({props: {token: inThreadToken(new CpsPkcs11Session(module))}});
+		kiosk = await kioskOn(module);
 		await kiosk.pilot.press('enter');
 		await kiosk.pilot.type('1234\r');
 		await kiosk.pilot.waitFor('Carte lue : Marie-Hélène DUPONT-LAJOIE');
