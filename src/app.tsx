@@ -5,7 +5,7 @@ import {useMemo} from 'react';
 import {Footer, footerRows} from './components/footer.js';
 import {AdminExitPrompt} from './components/admin-exit.js';
 import {Header} from './components/header.js';
-import {asciiCatalogue, asciiText, ThemeContext, type Theme} from './components/theme.js';
+import {asciiCatalogue, asciiText, ThemeContext, useGlyphs, type Theme} from './components/theme.js';
 import type {ApiClient} from './contract/api/operations.js';
 import {catalogues, type Lang} from './contract/i18n/index.js';
 import type {Texts} from './contract/storage/assets.js';
@@ -62,6 +62,7 @@ const MIN_SIZE = {columns: 80, rows: 24};
 function Kiosk(props: AppProps) {
 	const {lang, demoCard, kioskMode, settings} = props;
 	const t = useT();
+	const glyphs = useGlyphs();
 	const {columns, rows} = useTerminalSize();
 	const view = useKioskSession({monitor: props.monitor, token: props.token, api: props.backend, browser: props.browser, t, rememberReader: props.rememberReader, lang});
 	const {kiosk, session} = view;
@@ -122,7 +123,7 @@ function Kiosk(props: AppProps) {
 		idle.secondsLeft !== null
 			? {text: t.idleCountdown(idle.secondsLeft), tone: 'warning' as const}
 			: said || startup
-				? {text: [said, startup].filter(Boolean).join(' · '), tone: startup ? ('warning' as const) : ('info' as const)}
+				? {text: [said, startup].filter(Boolean).join(` ${glyphs.dot} `), tone: startup ? ('warning' as const) : ('info' as const)}
 				: undefined;
 	// Header (3 rows) and footer.
 	const height = Math.max(rows - 3 - footerRows(status, columns), 10);
