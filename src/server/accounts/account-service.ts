@@ -23,6 +23,8 @@ import {directoryEntryOf, openAccountDirectory} from './account-directory.js';
 import {checkPassword, normalisedOptions} from './account-checks.js';
 import {openDatabase, uniqueViolation, type Database} from '../database/database.js';
 import {AccountStore, type StoredAccount} from '../database/account-store.js';
+import type {Tables} from '../database/tables.js';
+import type {Kysely} from 'kysely';
 import {importAccountsJson, readAccountsJson, type JsonImport} from '../database/json-import.js';
 
 // How often an instance on a shared database reads the accounts other instances changed.
@@ -63,6 +65,8 @@ export class AccountService {
 	readonly audit: AuditLog;
 	/** The directory: the national file and the accounts activated here, searchable as they change. */
 	readonly directory: DirectoryService;
+	/** The database, for the service's other state (challenges, codes, sessions). */
+	readonly db: Kysely<Tables>;
 	/** The accounts of an earlier version's `accounts.json`, if this start imported them. */
 	readonly imported: JsonImport | null;
 	private readonly addresses: AddressAllocation;
@@ -83,6 +87,7 @@ export class AccountService {
 		imported: JsonImport | null,
 		options: AccountServiceOptions,
 	) {
+		this.db = database.db;
 		this.store = new AccountStore(database.db);
 		this.imported = imported;
 		this.outbox = new Outbox(path.join(dataDir, 'outbox'));

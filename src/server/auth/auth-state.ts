@@ -1,78 +1,105 @@
 // What the service remembers between one practitioner's calls: channels a code was sent to,
-// sign-ins waiting for their code, and sessions. In memory only: a restart forgets them, and the
-// practitioner asks for a new code.
+// sign-ins waiting for their code, and sessions. In the database: any instance answers any call,
+// and a restart forgets nothing.
 import {createHash, randomBytes} from 'node:crypto';
+import type {Kysely} from 'kysely';
+import type {Tables} from '../database/tables.js';
 
 // A session of "Me connecter sans carte CPS": long enough to change one's settings.
 const SESSION_TTL_MS = 15 * 60 * 1000;
 // A verified channel must be used by an activation within this time.
 const VERIFIED_TTL_MS = 30 * 60 * 1000;
+// A sign-in waits for its code at most as long as a code lives.
+const SIGN_IN_TTL_MS = 10 * 60 * 1000;
 
 /** A channel a code was sent to for a card; `verified` once the code came back. */
 export type ChannelVerification = {nationalId: string; channel: 'sms' | 'mail'; destination: string; verified: boolean; expiresAt: number};
 
 /** A sign-in without the card whose password was right: the code was sent to `destination`. */
-export type PendingSignIn = {address: string; destination: string};
+type PendingSignIn = {address: string; destination: string};
 
 /**
  * A session: `account` from a sign-in without the card (may change the account), `directory`
  * from a card proof (may see published mobiles in the directory, nothing more).
  */
-export type Session = {address: string; expiresAt: number; scope: 'account' | 'directory'};
+type Session = {address: string; expiresAt: number; scope: 'account' | 'directory'};
 
 /** Channel verifications, pending sign-ins and sessions, by the id (or token) their holder was given. */
 export class AuthState {
-	/** By id of the code sent. */
-	private readonly verifications = new Map<string, ChannelVerification>();
-	/** By id of the code sent. */
-	private readonly signIns = new Map<string, PendingSignIn>();
-	/** By SHA-256 of their token: the token itself is never stored. */
-	private readonly sessions = new Map<string, Session>();
-
-	constructor(private readonly now: () => number) {}
+	constructor(
+		private readonly db: Kysely<Tables>,
+		private readonly now: () => number,
+	) {}
 
 	/** Remembers that code `id` went to this channel for this card (not verified yet). */
-	expectChannel(id: string, sent: Pick<ChannelVerification, 'nationalId' | 'channel' | 'destination'>): void {
-		this.verifications.set(id, {...sent, verified: false, expiresAt: this.now() + VERIFIED_TTL_MS});
+	async expectChannel(id: string, sent: Pick<ChannelVerification, 'nationalId' | 'channel' | 'destination'>): Promise<void> {
+		await this.db
+			.insertInto('channel_verifications')
+			.values({id, national_id: sent.nationalId, channel: sent.channel, destination: sent.destination, verified: 0, expires_at: this.now() + VERIFIED_TTL_MS})
+			.execute();
 	}
 
 	/** The channel verification of code `id`, verified or not. */
-	channel(id: string): ChannelVerification | undefined {
-		return this.verifications.get(id);
+	async channel(id: string): Promise<ChannelVerification | undefined> {
+		const row = await this.db.selectFrom('channel_verifications').selectAll().where('id', '=', id).executeTakeFirst();
+		return row && {nationalId: row.national_id, channel: row.channel as 'sms' | 'mail', destination: row.destination, verified: Number(row.verified) === 1, expiresAt: Number(row.expires_at)};
+	}
+
+	/** The code of channel verification `id` came back. */
+	async markVerified(id: string): Promise<void> {
+		await this.db.updateTable('channel_verifications').set({verified: 1}).where('id', '=', id).execute();
 	}
 
 	/** The channel verification of code `id`, if its code came back and it is still in time. */
-	verifiedChannel(id: string): ChannelVerification | undefined {
-		const verification = this.verifications.get(id);
+	async verifiedChannel(id: string): Promise<ChannelVerification | undefined> {
+		const verification = await this.channel(id);
 		return verification?.verified && verification.expiresAt > this.now() ? verification : undefined;
 	}
 
 	/** Remembers the sign-in whose code `id` was sent. */
-	expectSignIn(id: string, pending: PendingSignIn): void {
-		this.signIns.set(id, pending);
+	async expectSignIn(id: string, pending: PendingSignIn): Promise<void> {
+		await this.db
+			.insertInto('sign_ins')
+			.values({id, address: pending.address, destination: pending.destination, expires_at: this.now() + SIGN_IN_TTL_MS})
+			.execute();
 	}
 
 	/** The sign-in waiting for code `id`. */
-	signIn(id: string): PendingSignIn | undefined {
-		return this.signIns.get(id);
+	async signIn(id: string): Promise<PendingSignIn | undefined> {
+		const row = await this.db.selectFrom('sign_ins').selectAll().where('id', '=', id).where('expires_at', '>', this.now()).executeTakeFirst();
+		return row && {address: row.address, destination: row.destination};
 	}
 
-	/** Forgets the sign-in of code `id` (its code came back: a code opens one session). */
-	endSignIn(id: string): void {
-		this.signIns.delete(id);
+	/** Ends the sign-in of code `id` (its code came back: a code opens one session); false when it was already ended, here or on another instance. */
+	async endSignIn(id: string): Promise<boolean> {
+		const ended = await this.db.deleteFrom('sign_ins').where('id', '=', id).executeTakeFirst();
+		return Number(ended.numDeletedRows) > 0;
 	}
 
 	/** Opens a session for `address`; returns its token, given once. */
-	openSession(address: string, scope: Session['scope']): string {
+	async openSession(address: string, scope: Session['scope']): Promise<string> {
 		const token = randomBytes(32).toString('base64url');
-		this.sessions.set(sha256(token), {address, expiresAt: this.now() + SESSION_TTL_MS, scope});
+		await this.db
+			.insertInto('sessions')
+			.values({token_hash: sha256(token), address, scope, expires_at: this.now() + SESSION_TTL_MS})
+			.execute();
 		return token;
 	}
 
 	/** The live session of `token`; undefined when there is none, or it has ended. */
-	session(token: string | undefined): Session | undefined {
-		const session = token ? this.sessions.get(sha256(token)) : undefined;
-		return session && session.expiresAt > this.now() ? session : undefined;
+	async session(token: string | undefined): Promise<Session | undefined> {
+		if (!token) return undefined;
+		const row = await this.db.selectFrom('sessions').selectAll().where('token_hash', '=', sha256(token)).where('expires_at', '>', this.now()).executeTakeFirst();
+		return row && {address: row.address, scope: row.scope as Session['scope'], expiresAt: Number(row.expires_at)};
+	}
+
+	/** Forgets what has expired (challenges included): the tables hold only what may still be used. */
+	async purge(): Promise<void> {
+		const now = this.now();
+		await this.db.deleteFrom('challenges').where('expires_at', '<=', now).execute();
+		await this.db.deleteFrom('channel_verifications').where('expires_at', '<=', now).execute();
+		await this.db.deleteFrom('sign_ins').where('expires_at', '<=', now).execute();
+		await this.db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
 	}
 }
 

@@ -22,7 +22,7 @@ const refused = (reason: CardRefusal, message: string) => new BackendError('card
  * one of `anchors` or outside its validity; a signature not made by the certificate's key.
  */
 export async function verifyCardProof(proof: CardProof, challenges: ChallengeStore, anchors: Certificate[], now = new Date()): Promise<CardIdentity> {
-	const challenge = challenges.take(proof.challengeId);
+	const challenge = await challenges.take(proof.challengeId);
 	if (!challenge) throw refused('challenge', 'Défi inconnu, déjà utilisé ou expiré : recommencez');
 	let certificate: Certificate;
 	try {

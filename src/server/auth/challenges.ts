@@ -1,33 +1,33 @@
-// The single-use challenges a card signs to prove it is in the reader.
+// The single-use challenges a card signs to prove it is in the reader, kept in the database: any
+// instance can check a challenge another issued, and the database, not a process, makes it single use.
 import {randomBytes, randomUUID} from 'node:crypto';
+import type {Kysely} from 'kysely';
+import type {Tables} from '../database/tables.js';
 
 /** How long a challenge may be answered. */
 const CHALLENGE_TTL_MS = 2 * 60 * 1000;
 
 /** Single-use challenges: taken once, expired after CHALLENGE_TTL_MS. */
 export class ChallengeStore {
-	private readonly pending = new Map<string, {bytes: Buffer; expiresAt: number}>();
+	constructor(
+		private readonly db: Kysely<Tables>,
+		private readonly now: () => number = Date.now,
+	) {}
 
-	constructor(private readonly now: () => number = Date.now) {}
-
-	issue(): {challengeId: string; challenge: string; expiresAt: string} {
-		this.sweep();
+	async issue(): Promise<{challengeId: string; challenge: string; expiresAt: string}> {
 		const challengeId = randomUUID();
 		const bytes = randomBytes(32);
 		const expiresAt = this.now() + CHALLENGE_TTL_MS;
-		this.pending.set(challengeId, {bytes, expiresAt});
+		await this.db
+			.insertInto('challenges')
+			.values({id: challengeId, bytes: bytes.toString('base64'), expires_at: expiresAt})
+			.execute();
 		return {challengeId, challenge: bytes.toString('base64'), expiresAt: new Date(expiresAt).toISOString()};
 	}
 
-	/** The challenge's bytes, once: a second call, or a call after expiry, gives null. */
-	take(challengeId: string): Buffer | null {
-		const entry = this.pending.get(challengeId);
-		this.pending.delete(challengeId);
-		return entry && entry.expiresAt > this.now() ? entry.bytes : null;
-	}
-
-	private sweep(): void {
-		const now = this.now();
-		for (const [id, entry] of this.pending) if (entry.expiresAt <= now) this.pending.delete(id);
+	/** The challenge's bytes, once: the row is deleted as it is read, so a second take (here or on another instance) gives null, as does an expired one. */
+	async take(challengeId: string): Promise<Buffer | null> {
+		const row = await this.db.deleteFrom('challenges').where('id', '=', challengeId).returning(['bytes', 'expires_at']).executeTakeFirst();
+		return row && Number(row.expires_at) > this.now() ? Buffer.from(row.bytes, 'base64') : null;
 	}
 }

@@ -41,7 +41,7 @@ export class ChannelCodes {
 		const {codes, audit} = this.options;
 		let issued;
 		try {
-			issued = codes.issue({purpose, subject, destination});
+			issued = await codes.issue({purpose, subject, destination});
 		} catch (error) {
 			if (!(error instanceof OneTimeCodeError)) throw error;
 			const retryAfterSeconds = seconds(error.retryAfterMs);
@@ -65,20 +65,20 @@ export class ChannelCodes {
 	}
 
 	/** Checks a code typed back; refused: wrong (`code-refused`, with the tries left), expired, used up or unknown (`code-expired`). */
-	check(id: string, code: string, binding: OneTimeCodeBinding, holder: Holder & {channel?: 'sms' | 'mail'}): void {
+	async check(id: string, code: string, binding: OneTimeCodeBinding, holder: Holder & {channel?: 'sms' | 'mail'}): Promise<void> {
 		const {codes} = this.options;
-		const verdict = codes.verify(id, code, binding);
+		const verdict = await codes.verify(id, code, binding);
 		void this.options.audit.record({action: 'code-checked', outcome: verdict === 'ok' ? 'ok' : 'refused', ...holder, ...(verdict === 'ok' ? {} : {detail: verdict})});
 		if (verdict === 'wrong') {
-			const triesLeft = codes.triesLeft(id);
+			const triesLeft = await codes.triesLeft(id);
 			throw new BackendError('code-refused', `Code incorrect : ${triesLeft} essai(s) restant(s)`, undefined, {triesLeft});
 		}
 		if (verdict !== 'ok') throw new BackendError('code-expired', verdict === 'exhausted' ? 'Trop d’essais : demandez un nouveau code' : 'Code expiré : demandez-en un nouveau');
 	}
 
 	/** Refuses (`channel-not-verified`) unless the options' channel received a code that came back, for this card. */
-	requireVerified(verificationId: string, nationalId: string, options: CodeOptions & {otpChannel: 'sms' | 'mail'}): void {
-		const verification = this.options.auth.verifiedChannel(verificationId);
+	async requireVerified(verificationId: string, nationalId: string, options: CodeOptions & {otpChannel: 'sms' | 'mail'}): Promise<void> {
+		const verification = await this.options.auth.verifiedChannel(verificationId);
 		if (!verification || verification.nationalId !== nationalId || verification.channel !== options.otpChannel || verification.destination !== whereCodesGo(options)) {
 			throw new BackendError('channel-not-verified', 'Le mode de réception favori n’a pas été vérifié par un code');
 		}

@@ -1,6 +1,10 @@
 // One-time codes (6 digits) sent to verify a channel or to sign in: issued bound to a purpose,
-// a subject and a destination, stored as HMACs, limited in time, tries and resends.
+// a subject and a destination, stored as HMACs, limited in time, tries and resends — in the
+// database, so that a code sent by one instance is checked by another and the tries and resends
+// are counted once whichever instance is asked.
 import {createHmac, randomBytes, randomInt, randomUUID, timingSafeEqual} from 'node:crypto';
+import type {Kysely} from 'kysely';
+import type {Tables} from '../database/tables.js';
 
 /** What a code is for; a code issued for one purpose never verifies for another. */
 export type OneTimeCodePurpose = 'verify-channel' | 'sign-in';
@@ -17,6 +21,8 @@ export type OneTimeCodeVerification = 'ok' | 'wrong' | 'expired' | 'exhausted' |
 
 /** Limits of the codes (defaults: SPEC §8). */
 export type OneTimeCodesOptions = {
+	/** Where the codes, their tries and their sends are kept. */
+	db: Kysely<Tables>;
 	/** How long a code is valid; default and maximum 10 minutes (SPEC §8). */
 	ttlMs?: number;
 	/** Wrong tries after which a code is invalidated; default 5. */
@@ -44,21 +50,16 @@ export const ONE_TIME_CODE_MAX_TTL_MS = 10 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
 /** How long an expired or exhausted code is remembered, so a late try says why it fails. */
 const RETAIN_AFTER_EXPIRY_MS = HOUR_MS;
-
-type PendingCode = {
-	readonly binding: OneTimeCodeBinding;
-	readonly bindingKey: string;
-	/** HMAC-SHA256(process key, `${requestId}:${code}`); the code itself is never kept. */
-	readonly mac: Buffer;
-	readonly expiresAt: number;
-	wrongAttempts: number;
-};
+/** The secret that keys the codes' HMACs, in the `secrets` table. */
+const KEY_NAME = 'one-time-code-hmac-key';
 
 /**
  * One-time codes (SPEC §8): 6 digits from a CSPRNG, valid at most 10 minutes, single use,
  * bound to the request that caused them, invalidated after 5 wrong tries, resend rate-limited,
- * stored only as an HMAC under a per-process random key and compared in constant time.
- * State is in memory: a restart invalidates every pending code, which only means asking again.
+ * stored only as an HMAC under a random key the service's instances share (made once, kept in
+ * the database's `secrets`), compared in constant time. The database enforces single use and the
+ * try counter: two instances checking one code at once cannot both accept it, nor both count a
+ * try as the last.
  */
 export class OneTimeCodes {
 	readonly ttlMs: number;
@@ -66,16 +67,13 @@ export class OneTimeCodes {
 	readonly resendIntervalMs: number;
 	readonly maxSendsPerHour: number;
 
-	// An ES private field: not shown by util.inspect, never serialised.
-	readonly #key = randomBytes(32);
+	private readonly db: Kysely<Tables>;
 	private readonly now: () => number;
-	private readonly pending = new Map<string, PendingCode>();
-	/** Binding key → the request id of its current code (a new code replaces the previous one). */
-	private readonly current = new Map<string, string>();
-	/** Binding key → times codes were issued within the last hour, oldest first. */
-	private readonly sends = new Map<string, number[]>();
+	// An ES private field: not shown by util.inspect, never serialised. Read once from the database.
+	#key: Promise<Buffer> | undefined;
 
-	constructor(options: OneTimeCodesOptions = {}) {
+	constructor(options: OneTimeCodesOptions) {
+		this.db = options.db;
 		this.ttlMs = options.ttlMs ?? ONE_TIME_CODE_MAX_TTL_MS;
 		this.maxAttempts = options.maxAttempts ?? 5;
 		this.resendIntervalMs = options.resendIntervalMs ?? 60_000;
@@ -90,42 +88,52 @@ export class OneTimeCodes {
 	}
 
 	/**
-	 * A new code for `binding`. Throws OneTimeCodeError ('rate-limited') when the previous code
-	 * for the same binding is less than resendIntervalMs old or maxSendsPerHour were issued in
+	 * A new code for `binding`. Rejects with OneTimeCodeError ('rate-limited') when the previous
+	 * code for the same binding is less than resendIntervalMs old or maxSendsPerHour were issued in
 	 * the last hour. The previous pending code for the same binding stops working.
 	 * `nextIssueAt` is when the next code for the same binding may be issued.
 	 */
-	issue(binding: OneTimeCodeBinding): {requestId: string; code: string; expiresAt: number; nextIssueAt: number} {
+	async issue(binding: OneTimeCodeBinding): Promise<{requestId: string; code: string; expiresAt: number; nextIssueAt: number}> {
+		const key = await this.key();
 		const now = this.now();
-		this.sweep(now);
 		const bindingKey = keyOf(binding);
-		const recent = (this.sends.get(bindingKey) ?? []).filter(time => time > now - HOUR_MS);
-		const retryAfterMs = this.waitMs(recent, now);
-		if (retryAfterMs > 0) throw new OneTimeCodeError(retryAfterMs);
-
-		const previous = this.current.get(bindingKey);
-		if (previous !== undefined) this.pending.delete(previous);
-
 		const requestId = randomUUID();
 		const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
 		const expiresAt = now + this.ttlMs;
-		this.pending.set(requestId, {
-			binding: {purpose: binding.purpose, subject: binding.subject, destination: binding.destination},
-			bindingKey,
-			mac: this.mac(requestId, code),
-			expiresAt,
-			wrongAttempts: 0,
+		const nextIssueAt = await this.db.transaction().execute(async transaction => {
+			// The binding's row, written first: concurrent issues for one binding (on any instance) wait for each other here.
+			await transaction
+				.insertInto('code_bindings')
+				.values({binding_key: bindingKey, last_sent_at: now})
+				.onConflict(conflict => conflict.doNothing())
+				.execute();
+			await transaction.updateTable('code_bindings').set({last_sent_at: now}).where('binding_key', '=', bindingKey).execute();
+			const rows = await transaction
+				.selectFrom('code_sends')
+				.select('sent_at')
+				.where('binding_key', '=', bindingKey)
+				.where('sent_at', '>', now - HOUR_MS)
+				.orderBy('sent_at')
+				.execute();
+			const recent = rows.map(row => Number(row.sent_at));
+			const retryAfterMs = this.waitMs(recent, now);
+			if (retryAfterMs > 0) throw new OneTimeCodeError(retryAfterMs);
+			await transaction.deleteFrom('one_time_codes').where('binding_key', '=', bindingKey).execute();
+			await transaction
+				.insertInto('one_time_codes')
+				.values({request_id: requestId, binding_key: bindingKey, mac: mac(key, requestId, code), expires_at: expiresAt, wrong_attempts: 0})
+				.execute();
+			await transaction.insertInto('code_sends').values({id: requestId, binding_key: bindingKey, sent_at: now}).execute();
+			recent.push(now);
+			return now + this.waitMs(recent, now);
 		});
-		this.current.set(bindingKey, requestId);
-		recent.push(now);
-		this.sends.set(bindingKey, recent);
-		return {requestId, code, expiresAt, nextIssueAt: now + this.waitMs(recent, now)};
+		return {requestId, code, expiresAt, nextIssueAt};
 	}
 
 	/** Wrong tries left on the pending code `requestId` (0 when it is not pending). */
-	triesLeft(requestId: string): number {
-		const entry = this.pending.get(requestId);
-		return entry ? Math.max(0, this.maxAttempts - entry.wrongAttempts) : 0;
+	async triesLeft(requestId: string): Promise<number> {
+		const row = await this.db.selectFrom('one_time_codes').select('wrong_attempts').where('request_id', '=', requestId).executeTakeFirst();
+		return row ? Math.max(0, this.maxAttempts - Number(row.wrong_attempts)) : 0;
 	}
 
 	/** How long, from `now`, before another code may be issued after the `recent` ones (oldest first, within the hour). */
@@ -134,7 +142,7 @@ export class OneTimeCodes {
 		const last = recent.at(-1);
 		if (last !== undefined && now - last < this.resendIntervalMs) wait = last + this.resendIntervalMs - now;
 		if (recent.length >= this.maxSendsPerHour) {
-			const oldestThatCounts = recent[recent.length - this.maxSendsPerHour]!;
+			const oldestThatCounts = recent[recent.length - this.maxSendsPerHour] as number;
 			wait = Math.max(wait, oldestThatCounts + HOUR_MS - now);
 		}
 		return wait;
@@ -145,41 +153,67 @@ export class OneTimeCodes {
 	 * A request id issued for another binding gives 'unknown' and does not count as a try.
 	 * After maxAttempts wrong tries every later try gives 'exhausted', even with the right code.
 	 */
-	verify(requestId: string, code: string, binding: OneTimeCodeBinding): OneTimeCodeVerification {
+	async verify(requestId: string, code: string, binding: OneTimeCodeBinding): Promise<OneTimeCodeVerification> {
+		const key = await this.key();
 		const now = this.now();
-		const entry = this.pending.get(requestId);
-		if (!entry || entry.bindingKey !== keyOf(binding)) return 'unknown';
-		if (entry.wrongAttempts >= this.maxAttempts) return 'exhausted';
-		if (now >= entry.expiresAt) return 'expired';
+		const entry = await this.db.selectFrom('one_time_codes').selectAll().where('request_id', '=', requestId).executeTakeFirst();
+		if (!entry || entry.binding_key !== keyOf(binding)) return 'unknown';
+		if (Number(entry.wrong_attempts) >= this.maxAttempts) return 'exhausted';
+		if (now >= Number(entry.expires_at)) return 'expired';
 		// Always compare two HMACs of the same length: the comparison leaks neither the code nor
 		// how much of it matched, whatever was typed.
 		const typed = code.replace(/\s+/g, '');
-		const matches = timingSafeEqual(this.mac(requestId, typed), entry.mac) && /^\d{6}$/.test(typed);
+		const matches = timingSafeEqual(Buffer.from(mac(key, requestId, typed), 'hex'), Buffer.from(entry.mac, 'hex')) && /^\d{6}$/.test(typed);
+		// Either way the row decides, not what was read above: a concurrent check may have used it meanwhile.
 		if (matches) {
-			this.forget(requestId, entry);
-			return 'ok';
+			const taken = await this.db.deleteFrom('one_time_codes').where('request_id', '=', requestId).where('wrong_attempts', '<', this.maxAttempts).executeTakeFirst();
+			return Number(taken.numDeletedRows) > 0 ? 'ok' : 'exhausted';
 		}
-		entry.wrongAttempts++;
-		return entry.wrongAttempts >= this.maxAttempts ? 'exhausted' : 'wrong';
+		const counted = await this.db
+			.updateTable('one_time_codes')
+			.set(eb => ({wrong_attempts: eb('wrong_attempts', '+', 1)}))
+			.where('request_id', '=', requestId)
+			.where('wrong_attempts', '<', this.maxAttempts)
+			.returning('wrong_attempts')
+			.executeTakeFirst();
+		return !counted || Number(counted.wrong_attempts) >= this.maxAttempts ? 'exhausted' : 'wrong';
 	}
 
-	private mac(requestId: string, code: string): Buffer {
-		return createHmac('sha256', this.#key).update(`${requestId}:${code}`).digest();
+	/** Forgets codes expired for an hour and sends older than an hour. */
+	async purge(): Promise<void> {
+		const now = this.now();
+		await this.db
+			.deleteFrom('one_time_codes')
+			.where('expires_at', '<=', now - RETAIN_AFTER_EXPIRY_MS)
+			.execute();
+		await this.db
+			.deleteFrom('code_sends')
+			.where('sent_at', '<=', now - HOUR_MS)
+			.execute();
+		await this.db
+			.deleteFrom('code_bindings')
+			.where('last_sent_at', '<=', now - HOUR_MS)
+			.execute();
 	}
 
-	private forget(requestId: string, entry: PendingCode): void {
-		this.pending.delete(requestId);
-		if (this.current.get(entry.bindingKey) === requestId) this.current.delete(entry.bindingKey);
+	/** The HMAC key the instances share: made by the first instance to need it, read by the others. */
+	private key(): Promise<Buffer> {
+		this.#key ??= (async () => {
+			await this.db
+				.insertInto('secrets')
+				.values({name: KEY_NAME, value: randomBytes(32).toString('base64')})
+				.onConflict(conflict => conflict.doNothing())
+				.execute();
+			const {value} = await this.db.selectFrom('secrets').select('value').where('name', '=', KEY_NAME).executeTakeFirstOrThrow();
+			return Buffer.from(value, 'base64');
+		})();
+		this.#key.catch(() => (this.#key = undefined));
+		return this.#key;
 	}
+}
 
-	private sweep(now: number): void {
-		for (const [requestId, entry] of this.pending) {
-			if (entry.expiresAt + RETAIN_AFTER_EXPIRY_MS <= now) this.forget(requestId, entry);
-		}
-		for (const [bindingKey, times] of this.sends) {
-			if ((times.at(-1) ?? 0) <= now - HOUR_MS) this.sends.delete(bindingKey);
-		}
-	}
+function mac(key: Buffer, requestId: string, code: string): string {
+	return createHmac('sha256', key).update(`${requestId}:${code}`).digest('hex');
 }
 
 /** Unambiguous whatever the values contain (a `:` in a subject cannot shift fields). */

@@ -39,4 +39,52 @@ export const MIGRATIONS: Record<string, Migration> = {
 			await db.schema.createIndex('challenges_expiry').on('challenges').column('expires_at').execute();
 		},
 	},
+	'2026-11-28-02-auth-codes': {
+		async up(db: Kysely<unknown>) {
+			const table = (name: string) => db.schema.createTable(name);
+			await table('channel_verifications')
+				.addColumn('id', 'text', column => column.primaryKey())
+				.addColumn('national_id', 'text', column => column.notNull())
+				.addColumn('channel', 'text', column => column.notNull())
+				.addColumn('destination', 'text', column => column.notNull())
+				.addColumn('verified', 'integer', column => column.notNull())
+				.addColumn('expires_at', 'bigint', column => column.notNull())
+				.execute();
+			await table('sign_ins')
+				.addColumn('id', 'text', column => column.primaryKey())
+				.addColumn('address', 'text', column => column.notNull())
+				.addColumn('destination', 'text', column => column.notNull())
+				.addColumn('expires_at', 'bigint', column => column.notNull())
+				.execute();
+			await table('sessions')
+				.addColumn('token_hash', 'text', column => column.primaryKey())
+				.addColumn('address', 'text', column => column.notNull())
+				.addColumn('scope', 'text', column => column.notNull())
+				.addColumn('expires_at', 'bigint', column => column.notNull())
+				.execute();
+			await table('one_time_codes')
+				.addColumn('request_id', 'text', column => column.primaryKey())
+				.addColumn('binding_key', 'text', column => column.notNull())
+				.addColumn('mac', 'text', column => column.notNull())
+				.addColumn('expires_at', 'bigint', column => column.notNull())
+				.addColumn('wrong_attempts', 'integer', column => column.notNull())
+				.execute();
+			await db.schema.createIndex('one_time_codes_binding').on('one_time_codes').column('binding_key').execute();
+			await table('code_sends')
+				.addColumn('id', 'text', column => column.primaryKey())
+				.addColumn('binding_key', 'text', column => column.notNull())
+				.addColumn('sent_at', 'bigint', column => column.notNull())
+				.execute();
+			await db.schema.createIndex('code_sends_binding').on('code_sends').columns(['binding_key', 'sent_at']).execute();
+			await table('code_bindings')
+				.addColumn('binding_key', 'text', column => column.primaryKey())
+				.addColumn('last_sent_at', 'bigint', column => column.notNull())
+				.execute();
+			await table('secrets')
+				.addColumn('name', 'text', column => column.primaryKey())
+				.addColumn('value', 'text', column => column.notNull())
+				.execute();
+			for (const name of ['channel_verifications', 'sign_ins', 'sessions', 'one_time_codes']) await db.schema.createIndex(`${name}_expiry`).on(name).column('expires_at').execute();
+		},
+	},
 };

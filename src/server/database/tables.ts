@@ -24,9 +24,37 @@ type RevisionRow = {id: number; last: number};
 /** A challenge a card signs once. */
 type ChallengeRow = {id: string; bytes: string; expires_at: number};
 
+/** A channel a code was sent to for a card; `verified` (0/1) once the code came back. */
+type ChannelVerificationRow = {id: string; national_id: string; channel: string; destination: string; verified: number; expires_at: number};
+
+/** A sign-in without the card whose password was right, waiting for its code. */
+type SignInRow = {id: string; address: string; destination: string; expires_at: number};
+
+/** A session, by the SHA-256 of its token (the token itself is never stored). */
+type SessionRow = {token_hash: string; address: string; scope: string; expires_at: number};
+
+/** A one-time code pending, as the HMAC of its request id and digits (never the digits). */
+type OneTimeCodeRow = {request_id: string; binding_key: string; mac: string; expires_at: number; wrong_attempts: number};
+
+/** One code sent for a binding: what the resend limits count. */
+type CodeSendRow = {id: string; binding_key: string; sent_at: number};
+
+/** One row per binding that got codes: locked while a code for it is issued, so instances issue one at a time. */
+type CodeBindingRow = {binding_key: string; last_sent_at: number};
+
+/** Secrets the instances of a service share (the one-time codes' HMAC key). */
+type SecretRow = {name: string; value: string};
+
 /** The service's tables. */
 export type Tables = {
 	accounts: AccountRow;
 	account_revision: RevisionRow;
 	challenges: ChallengeRow;
+	channel_verifications: ChannelVerificationRow;
+	sign_ins: SignInRow;
+	sessions: SessionRow;
+	one_time_codes: OneTimeCodeRow;
+	code_sends: CodeSendRow;
+	code_bindings: CodeBindingRow;
+	secrets: SecretRow;
 };

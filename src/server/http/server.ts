@@ -56,6 +56,7 @@ export class BackendServer {
 
 	/** Stops accepting connections, lets requests in progress finish, then closes idle ones. */
 	close(): Promise<void> {
+		this.context.stop();
 		return new Promise(resolve => {
 			this.server.close(() => resolve());
 			this.server.closeIdleConnections();

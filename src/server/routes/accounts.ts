@@ -10,7 +10,7 @@ export const accountRoutes: Handlers<'update'> = {
 		let holder: CardIdentity | null = null;
 		if (proof) holder = await prove(proof);
 		else {
-			const signedIn = auth.session(session);
+			const signedIn = await auth.session(session);
 			if (signedIn?.scope !== 'account' || signedIn.address !== address.toLowerCase()) throw new BackendError('sign-in-refused', 'Session expirée : reconnectez-vous');
 		}
 		const current = await accounts.accountAt(address);
@@ -21,7 +21,7 @@ export const accountRoutes: Handlers<'update'> = {
 		}
 		if (holder && current && changesChannel(current.options, options)) {
 			// Where codes go decides who can sign in without the card: a new destination must have received a code.
-			codes.requireVerified(verificationId ?? '', holder.nationalId, options);
+			await codes.requireVerified(verificationId ?? '', holder.nationalId, options);
 		}
 		return accounts.update(address, holder, {options, password});
 	},

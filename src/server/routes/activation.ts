@@ -5,7 +5,7 @@ import type {Handlers} from './context.js';
 export const activationRoutes: Handlers<'activate'> = {
 	activate: async ({proof, verificationId, ...activation}, {prove, codes, accounts}) => {
 		const identity = await prove(proof);
-		codes.requireVerified(verificationId, identity.nationalId, activation.options);
+		await codes.requireVerified(verificationId, identity.nationalId, activation.options);
 		return accounts.activate({...activation, identity});
 	},
 };

@@ -17,6 +17,6 @@ export const cardRoutes: Handlers<'challenge' | 'lookup' | 'openSession'> = {
 	lookup: ({proof}, context) => accountOfCard(context, proof),
 	openSession: async ({proof}, context) => {
 		const account = await accountOfCard(context, proof);
-		return {session: context.auth.openSession(account.address, 'directory')};
+		return {session: await context.auth.openSession(account.address, 'directory')};
 	},
 };

@@ -10,14 +10,14 @@ export const channelRoutes: Handlers<'verifyChannel' | 'confirmChannel'> = {
 		const {nationalId} = await prove(proof);
 		const checked = checkedDestination(channel, destination);
 		const sent = await codes.send('verify-channel', nationalId, channel, checked, {nationalId}, lang);
-		auth.expectChannel(sent.id, {nationalId, channel, destination: checked});
+		await auth.expectChannel(sent.id, {nationalId, channel, destination: checked});
 		return sent;
 	},
-	confirmChannel: ({verificationId, code}, {codes, auth}) => {
-		const pending = auth.channel(verificationId);
+	confirmChannel: async ({verificationId, code}, {codes, auth}) => {
+		const pending = await auth.channel(verificationId);
 		if (!pending) throw new BackendError('code-expired', 'Code inconnu ou expiré : demandez-en un nouveau');
-		codes.check(verificationId, code, {purpose: 'verify-channel', subject: pending.nationalId, destination: pending.destination}, {nationalId: pending.nationalId, channel: pending.channel});
-		pending.verified = true;
+		await codes.check(verificationId, code, {purpose: 'verify-channel', subject: pending.nationalId, destination: pending.destination}, {nationalId: pending.nationalId, channel: pending.channel});
+		await auth.markVerified(verificationId);
 		return {verified: true};
 	},
 };

@@ -20,7 +20,12 @@ export type RouteContext = {
 	prove(proof: CardProof): Promise<CardIdentity>;
 	/** Replaces the authorities card certificates must come from (PEM; empty: none). */
 	trust(trustAnchorsPem: string): void;
+	/** Stops the purge of expired challenges, codes and sessions (the service is closing). */
+	stop(): void;
 };
+
+/** How often expired challenges, codes, sign-ins and sessions are deleted. */
+const PURGE_MS = 60_000;
 
 /** What a handler may know of its request besides its input. */
 type HandlerRequest = {
@@ -49,14 +54,18 @@ export type RouteContextOptions = {
 	/** How codes by SMS leave the service. */
 	sms: SmsSender;
 	/** Limits of the one-time codes (default: SPEC §8's). */
-	codes?: Omit<OneTimeCodesOptions, 'now'>;
+	codes?: Omit<OneTimeCodesOptions, 'now' | 'db'>;
 };
 
 /** Puts together the parts the handlers share, for one service. */
 export function createRouteContext(accounts: AccountService, options: RouteContextOptions): RouteContext {
-	const challenges = new ChallengeStore(options.now);
-	const auth = new AuthState(options.now);
-	const codes = new ChannelCodes({codes: new OneTimeCodes({...options.codes, now: options.now}), mail: options.mail, sms: options.sms, audit: accounts.audit, auth, now: options.now});
+	const challenges = new ChallengeStore(accounts.db, options.now);
+	const auth = new AuthState(accounts.db, options.now);
+	const oneTimeCodes = new OneTimeCodes({...options.codes, db: accounts.db, now: options.now});
+	const codes = new ChannelCodes({codes: oneTimeCodes, mail: options.mail, sms: options.sms, audit: accounts.audit, auth, now: options.now});
+	// Each instance purges; the deletes are idempotent, so several instances doing it is harmless.
+	const purge = setInterval(() => void Promise.all([auth.purge(), oneTimeCodes.purge()]).catch(() => undefined), PURGE_MS);
+	purge.unref();
 	let anchorsPem = options.trustAnchorsPem;
 	let anchors: ReturnType<typeof import('../auth/card-proof.js').parseAnchors> | undefined;
 	return {
@@ -70,6 +79,7 @@ export function createRouteContext(accounts: AccountService, options: RouteConte
 			anchors ??= parseAnchors(anchorsPem);
 			return verifyCardProof(proof, challenges, anchors);
 		},
+		stop: () => clearInterval(purge),
 		trust(trustAnchorsPem) {
 			anchorsPem = trustAnchorsPem;
 			anchors = undefined;

@@ -9,7 +9,7 @@ export const directoryRoutes: Handlers<'directory' | 'directoryStatus'> = {
 		if ((offset ?? 0) > DIRECTORY_OFFSET_MAX) {
 			throw new BackendError('invalid-request', `Recherche invalide : au-delà de ${DIRECTORY_OFFSET_MAX} résultats, précisez la recherche`, {query: ['offset']});
 		}
-		const session = auth.session(request.session);
+		const session = await auth.session(request.session);
 		// Published mobiles are for the holder of a live session of an existing account.
 		const signedIn = session !== undefined && (await accounts.accountAt(session.address)) !== null;
 		return accounts.searchDirectory({text: q, profession, place, city, offset, limit}, {signedIn});

@@ -15,15 +15,16 @@ export const signInRoutes: Handlers<'signIn' | 'confirmSignIn'> = {
 		const channel = otpChannel === 'sms' && mobile ? 'sms' : 'mail';
 		const destination = channel === 'sms' && mobile ? mobile : email;
 		const sent = await codes.send('sign-in', account.address, channel, destination, {address: account.address}, lang);
-		auth.expectSignIn(sent.id, {address: account.address, destination});
+		await auth.expectSignIn(sent.id, {address: account.address, destination});
 		return sent;
 	},
 	confirmSignIn: async ({signInId, code}, {accounts, codes, auth}) => {
-		const pending = auth.signIn(signInId);
+		const pending = await auth.signIn(signInId);
 		if (!pending) throw new BackendError('code-expired', 'Code inconnu ou expiré : reconnectez-vous');
-		codes.check(signInId, code, {purpose: 'sign-in', subject: pending.address, destination: pending.destination}, {address: pending.address});
-		auth.endSignIn(signInId);
-		const session = auth.openSession(pending.address, 'account');
+		await codes.check(signInId, code, {purpose: 'sign-in', subject: pending.address, destination: pending.destination}, {address: pending.address});
+		// A code opens one session: of two confirmations at once (on any instances), one ends the sign-in.
+		if (!(await auth.endSignIn(signInId))) throw new BackendError('code-expired', 'Code inconnu ou expiré : reconnectez-vous');
+		const session = await auth.openSession(pending.address, 'account');
 		await accounts.audit.record({action: 'sign-in', outcome: 'ok', address: pending.address});
 		const account = await accounts.accountAt(pending.address);
 		if (!account) throw new BackendError('not-found', 'Compte introuvable');
