@@ -70,7 +70,11 @@ async function postgresDialect(url: string, max: number): Promise<PostgresDialec
 	const {default: pg} = await import('pg');
 	// int8 (bigint) as a number: revisions and times in milliseconds stay far below 2^53.
 	const types = {getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === 20 ? Number : pg.types.getTypeParser(oid, format))};
-	return new PostgresDialect({pool: new pg.Pool({connectionString: url, max, types})});
+	const pool = new pg.Pool({connectionString: url, max, types});
+	// An idle connection the server ends (a restart, a failover) is reported here; unheard, the
+	// event would end the process. The pool drops that connection and opens another when needed.
+	pool.on('error', () => undefined);
+	return new PostgresDialect({pool});
 }
 
 /** Which unique column a failed insert or update collided on (`address`, `national_id`…), if that was the failure. */

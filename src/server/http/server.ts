@@ -78,8 +78,14 @@ export class BackendServer {
 			// The answer as the operation's schema publishes it: a field kept for the service's own use never leaves it.
 			send(response, spec.status ?? 200, z.parse(spec.response, await this.answer(found.operation, input, session)));
 		} catch (error) {
-			// Anything but a refusal is a fault of the service: no detail leaves it.
-			sendError(response, error instanceof BackendError ? error : new BackendError('unavailable', 'Erreur interne du service d’activation'));
+			// Anything but a refusal is a fault of the service: no detail leaves it, but a database
+			// out of reach is said as such (the client retries; the service recovers when it is back).
+			sendError(
+				response,
+				error instanceof BackendError
+					? error
+					: new BackendError('unavailable', databaseUnreachable(error) ? 'Base de données injoignable : réessayez dans un instant' : 'Erreur interne du service d’activation'),
+			);
 		}
 	}
 
@@ -87,6 +93,14 @@ export class BackendServer {
 		// The input was parsed by the schemas InputOf<K> is derived from, and the path matched the operation's.
 		return HANDLERS[operation](input as InputOf<K>, this.context, {session});
 	}
+}
+
+/** Connection failures to the database: refused, reset, shut down by its administrator, or no answer. */
+const DATABASE_GONE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', 'SQLITE_BUSY']);
+
+function databaseUnreachable(error: unknown): boolean {
+	const {code, message} = (error ?? {}) as {code?: unknown; message?: unknown};
+	return (typeof code === 'string' && DATABASE_GONE.has(code)) || (typeof message === 'string' && /Connection terminated|connection timeout/i.test(message));
 }
 
 function send(response: ServerResponse, status: number, body: unknown): void {
