@@ -3,7 +3,14 @@
 // per second, p50/p99 latency with many concurrent simulated kiosks, and how much of it is
 // password hashing (scrypt).
 //
-//   node bench/backend-load.mjs [--practitioners N] [--concurrency C] [--hashes H] [--json]
+//   node bench/backend-load.mjs [--practitioners N] [--concurrency C] [--hashes H]
+//                                [--database URL] [--instances I] [--preload A] [--json]
+//
+// Storage: the SQLite file in the data directory by default; `--database postgres://…` runs the
+// instances on that PostgreSQL database (emptied first), `--instances 2` puts HAProxy in front of
+// them. `--preload A` loads A accounts with SQL (not through the API) before the measured
+// instances start, as a national operator's database holds them (bench/service-scale.ts runs the
+// whole comparison on a private PostgreSQL server).
 //
 // Set-up: a throw-away CA and N card certificates + RSA 2048 keys made with openssl (each
 // simulated practitioner has their own identity, key and e-mail: codes to the same binding are
@@ -58,6 +65,9 @@ const usage = `Usage: node bench/backend-load.mjs [options]
   --concurrency C    concurrent simulated kiosks (default 50)
   --hashes H         scrypt derivations timed in this process, sequentially and
                      ${PARALLEL_HASHES} at a time (default 20)
+  --database URL     PostgreSQL database to run on (emptied first); default: SQLite
+  --instances I      serve instances behind HAProxy (needs --database; default 1)
+  --preload A        accounts loaded with SQL before the instances start (default 0)
   --json             print the figures as JSON instead of a table
   -h, --help         this text
 
@@ -68,6 +78,9 @@ const args = parseCommandLine(
 		practitioners: {type: 'string', default: '100'},
 		concurrency: {type: 'string', default: '50'},
 		hashes: {type: 'string', default: '20'},
+		database: {type: 'string'},
+		instances: {type: 'string', default: '1'},
+		preload: {type: 'string', default: '0'},
 		json: {type: 'boolean', default: false},
 		help: {type: 'boolean', short: 'h', default: false},
 	},
@@ -76,6 +89,13 @@ const args = parseCommandLine(
 const practitioners = integerOption(args.practitioners, '--practitioners', 1);
 const concurrency = integerOption(args.concurrency, '--concurrency', 1);
 const hashCount = integerOption(args.hashes, '--hashes', 1);
+const instanceCount = integerOption(args.instances, '--instances', 1);
+const preload = integerOption(args.preload, '--preload', 0);
+const databaseUrl = args.database;
+if (instanceCount > 1 && !databaseUrl) {
+	console.error('--instances above 1 needs --database (SQLite is one process per data directory)');
+	process.exit(2);
+}
 if (practitioners > 99_999) {
 	console.error('--practitioners must be ≤ 99999');
 	process.exit(2);
@@ -215,9 +235,10 @@ function freePort() {
 
 /** Starts `serve`, resolves with the child and its base URL once it says where it listens. */
 function startService(dataDir, trustAnchors, port) {
-	const child = spawn(process.execPath, [kioskBin, 'serve', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir, '--trust-anchors', trustAnchors], {
+	const child = spawn(process.execPath, [kioskBin, 'serve', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir, '--trust-anchors', trustAnchors, '--pool-size', '20'], {
 		cwd: root,
 		stdio: ['ignore', 'pipe', 'pipe'],
+		env: {...process.env, MSSANTE_DATABASE_URL: databaseUrl ?? ''},
 	});
 	const exited = new Promise(resolve => child.once('exit', (code, signal) => resolve({code, signal})));
 	let stdout = '';
@@ -322,8 +343,8 @@ async function cardProof(agent, base, card) {
  * one has taken yet.
  */
 class OutboxReader {
-	constructor(dir) {
-		this.dir = dir;
+	constructor(dirs) {
+		this.dirs = dirs;
 		this.seen = new Set();
 		this.codes = new Map(); // e-mail → [{file, code}] oldest first, not yet taken
 		this.waiters = new Set(); // {email, resolve, reject, timer}
@@ -358,8 +379,12 @@ class OutboxReader {
 
 	async poll() {
 		try {
-			const names = (await readdir(this.dir)).filter(name => name.endsWith('.eml') && !this.seen.has(name)).sort();
-			const contents = await Promise.all(names.map(name => readFile(path.join(this.dir, name), 'utf8')));
+			const listed = await Promise.all(this.dirs.map(async dir => (await readdir(dir).catch(() => [])).map(name => path.join(dir, name))));
+			const names = listed
+				.flat()
+				.filter(name => name.endsWith('.eml') && !this.seen.has(name))
+				.sort((a, b) => path.basename(a).localeCompare(path.basename(b)));
+			const contents = await Promise.all(names.map(name => readFile(name, 'utf8')));
 			names.forEach((name, index) => {
 				this.seen.add(name);
 				const content = contents[index];
@@ -392,16 +417,89 @@ class OutboxReader {
 	}
 }
 
+// --------------------------------------------------------- storage, balancer
+
+// A valid scrypt hash of a password no one knows: the preloaded accounts are only there to be many.
+const PRELOADED_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+
+/** Drops every table of the PostgreSQL database: each run starts from nothing. */
+async function emptyPostgres(url) {
+	const {default: pg} = await import('pg');
+	const client = new pg.Client({connectionString: url});
+	await client.connect();
+	try {
+		await client.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
+	} finally {
+		await client.end();
+	}
+}
+
+/**
+ * `count` accounts (addresses `pre<i>.charge@medecin.mssante.fr`, RPPS 2xxxxxxxxxx) written by
+ * SQL in one statement, the way an operator's database already holds them.
+ */
+async function preloadAccounts(count, sqliteDir) {
+	const identity = '\'{"givenName":"Jean","surname":"CHARGE\' || i || \'","profession":"Médecin","professionCode":"10","nationalId":"\' || (20000000000 + i) || \'","idType":"RPPS"}\'';
+	const options = '\'{"email":"pre\' || i || \'@exemple.fr","otpChannel":"mail","notify":false,"publishMobile":false,"listeRouge":false,"paperless":false}\'';
+	const columns = 'address, national_id, identity, options, password_hash, activation_request_id, created_at, updated_at, revision';
+	const values = `'pre' || i || '.charge@medecin.mssante.fr', '' || (20000000000 + i), ${identity}, ${options}, '${PRELOADED_HASH}', 'preload-' || i, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', i`;
+	if (databaseUrl) {
+		const {default: pg} = await import('pg');
+		const client = new pg.Client({connectionString: databaseUrl});
+		await client.connect();
+		try {
+			await client.query(`INSERT INTO accounts (${columns}) SELECT ${values} FROM generate_series(1, ${count}) AS i`);
+			await client.query(`UPDATE account_revision SET last = ${count}`);
+			await client.query('ANALYZE accounts');
+		} finally {
+			await client.end();
+		}
+		return;
+	}
+	const {default: SQLite} = await import('better-sqlite3');
+	const database = new SQLite(path.join(sqliteDir, 'service.sqlite'));
+	try {
+		database.exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${count}) INSERT INTO accounts (${columns}) SELECT ${values} FROM n`);
+		database.exec(`UPDATE account_revision SET last = ${count}`);
+	} finally {
+		database.close();
+	}
+}
+
+/** HAProxy round-robin in front of `urls` (Debian's, as the tests run it); resolves with its URL. */
+async function startBalancer(urls) {
+	const port = await freePort();
+	const config = path.join(dir, 'haproxy.cfg');
+	const servers = urls.map((url, index) => `  server s${index + 1} ${new URL(url).host} check inter 500ms fall 2 rise 1`).join('\n');
+	writeFileSync(
+		config,
+		`global\n  maxconn 2000\ndefaults\n  mode http\n  timeout connect 2s\n  timeout client 60s\n  timeout server 60s\n  retries 2\n  option redispatch\nfrontend kiosks\n  bind 127.0.0.1:${port}\n  default_backend service\nbackend service\n  balance roundrobin\n  option httpchk GET /v1/ready\n${servers}\n`,
+	);
+	balancer = spawn('/usr/sbin/haproxy', ['-db', '-f', config], {stdio: 'ignore'});
+	const base = `http://127.0.0.1:${port}`;
+	for (let attempt = 0; attempt < 100; attempt++) {
+		if (
+			await fetch(`${base}/v1/health`)
+				.then(response => response.ok)
+				.catch(() => false)
+		)
+			return base;
+		await new Promise(resolve => setTimeout(resolve, 100));
+	}
+	throw new Error('HAProxy did not answer');
+}
+
 // ------------------------------------------------------------------- phases
 
 /** Runs `flow(card)` for every card with `concurrency` workers; times the phase and the service's CPU. */
-async function phase(name, cards, service, tick, flow) {
+async function phase(name, cards, services, tick, flow) {
+	const serviceCpu = () => services.reduce((sum, service) => sum + cpuSeconds(service.child.pid, tick), 0);
 	const agent = new http.Agent({keepAlive: true, maxSockets: concurrency});
 	agents.add(agent);
 	const flowMs = [];
 	const callMs = [];
 	const failures = [];
-	const cpuBefore = cpuSeconds(service.child.pid, tick);
+	const cpuBefore = serviceCpu();
 	const ownCpuBefore = process.cpuUsage();
 	const started = performance.now();
 	await pool(cards, concurrency, async card => {
@@ -415,7 +513,7 @@ async function phase(name, cards, service, tick, flow) {
 		}
 	});
 	const wallMs = performance.now() - started;
-	const cpu = cpuSeconds(service.child.pid, tick) - cpuBefore;
+	const cpu = serviceCpu() - cpuBefore;
 	const ownCpu = process.cpuUsage(ownCpuBefore);
 	agent.destroy();
 	agents.delete(agent);
@@ -496,7 +594,8 @@ async function timeHashes(count, parallel) {
 // --------------------------------------------------------------------- main
 
 const dir = makeTempDir('mssante-backend-load-');
-let service;
+let services = [];
+let balancer;
 let stopping;
 /** HTTP agents of the phase in progress: destroyed on Ctrl+C, so that serve is not kept busy. */
 const agents = new Set();
@@ -504,7 +603,8 @@ let interrupted = false;
 class Interrupted extends Error {}
 const cleanup = async () => {
 	stopping ??= (async () => {
-		if (service) await stopService(service).catch(() => undefined);
+		await Promise.all(services.map(service => stopService(service).catch(() => undefined)));
+		balancer?.kill('SIGTERM');
 		removeDir(dir);
 	})();
 	return stopping;
@@ -529,21 +629,37 @@ try {
 	const {caCert, cards} = await makePki(dir, practitioners);
 	log(`PKI ready in ${((performance.now() - pkiStarted) / 1000).toFixed(1)} s`);
 
-	const dataDir = path.join(dir, 'service');
-	service = startService(dataDir, caCert, await freePort());
-	const base = await service.ready;
-	log(`serve listening on ${base}/v1 (pid ${service.child.pid})`);
-	const outbox = new OutboxReader(path.join(dataDir, 'outbox'));
+	const dataDirs = Array.from({length: instanceCount}, (_, index) => path.join(dir, `service-${index + 1}`));
+	if (databaseUrl) await emptyPostgres(databaseUrl);
+	if (preload > 0) {
+		// One start to create the schema, then the accounts loaded with SQL, then the measured start.
+		const migrating = startService(dataDirs[0], caCert, await freePort());
+		await migrating.ready;
+		await stopService(migrating);
+		const loadStarted = performance.now();
+		await preloadAccounts(preload, dataDirs[0]);
+		log(`${preload} accounts loaded with SQL in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s`);
+	}
+	const startStarted = performance.now();
+	services = await Promise.all(dataDirs.map(async dataDir => startService(dataDir, caCert, await freePort())));
+	const urls = await Promise.all(services.map(service => service.ready));
+	const startMs = performance.now() - startStarted;
+	log(`serve listening on ${urls.join(', ')} (${(startMs / 1000).toFixed(1)} s to start)`);
+	const base = instanceCount > 1 ? await startBalancer(urls) : urls[0];
+	const outbox = new OutboxReader(dataDirs.map(dataDir => path.join(dataDir, 'outbox')));
 
 	log(`Phase A: ${practitioners} activations, ${concurrency} concurrent kiosks…`);
-	const activations = await phase('activations', cards, service, tick, activationFlow(base, outbox));
+	const activations = await phase('activations', cards, services, tick, activationFlow(base, outbox));
 	log(`Phase B: ${practitioners} sign-ins, ${concurrency} concurrent kiosks…`);
-	const signIns = await phase('sign-ins', cards, service, tick, signInFlow(base, outbox));
+	const signIns = await phase('sign-ins', cards, services, tick, signInFlow(base, outbox));
 
 	if (interrupted) throw new Interrupted();
-	const exit = await stopService(service);
-	const stoppedCleanly = exit.code === 0 && /arrêté/.test(service.output());
-	if (!stoppedCleanly) log(`warning: serve exited with ${exit.signal ?? exit.code}`);
+	const exits = await Promise.all(services.map(service => stopService(service)));
+	const exit = exits[0];
+	for (const [index, service] of services.entries()) {
+		const stoppedCleanly = exits[index].code === 0 && /arrêté/.test(service.output());
+		if (!stoppedCleanly) log(`warning: serve ${index + 1} exited with ${exits[index].signal ?? exits[index].code}`);
+	}
 
 	const hashMs = hashSequential.latency.p50;
 	// CPU per hash: the lower of the two measurements (a busy machine inflates CPU time, never deflates it).
@@ -559,6 +675,10 @@ try {
 		machine: {cpus: os.availableParallelism(), model: os.cpus()[0]?.model, node: process.version},
 		practitioners,
 		concurrency,
+		storage: databaseUrl ? 'postgres' : 'sqlite',
+		instances: instanceCount,
+		preloaded: preload,
+		startMs,
 		scrypt: {params: {...SCRYPT, keylen: SCRYPT_KEY_LENGTH}, sequential: hashSequential, parallel: hashParallel, msPerHash: hashMs, cpuSecondsPerHash: hashCpu},
 		activations: {...activations, ...share(activations)},
 		signIns: {...signIns, ...share(signIns)},
@@ -587,7 +707,7 @@ try {
 			r.kioskCpuSecondsPerOp === undefined ? '–' : r.kioskCpuSecondsPerOp.toFixed(3),
 		];
 		const lines = [
-			`mssante-kiosk serve — ${practitioners} practitioners, ${concurrency} concurrent kiosks, ${report.machine.cpus} CPU (${report.machine.model}), Node ${process.version}`,
+			`mssante-kiosk serve — ${report.storage}, ${instanceCount} instance(s), ${preload} accounts already stored, ${practitioners} practitioners, ${concurrency} concurrent kiosks, ${report.machine.cpus} CPU (${report.machine.model}), Node ${process.version}`,
 			'',
 			...tableLines([
 				['phase', 'ops', 'wall s', 'ops/s', 'flow p50 ms', 'flow p99 ms', 'call p50 ms', 'call p99 ms', 'CPU s/op', 'hash ms', 'hash/call p50', 'hash/CPU', 'hash×ops/wall', 'kiosks CPU s/op'],
@@ -619,7 +739,7 @@ try {
 	if (interrupted) exitCode = 130;
 	else {
 		console.error(`backend-load: ${error.stack ?? error.message}`);
-		if (service) console.error(service.output());
+		for (const service of services) console.error(service.output());
 		exitCode = 1;
 	}
 } finally {

@@ -173,7 +173,7 @@ describe('two serve instances on one PostgreSQL, behind HAProxy', () => {
 	test('homonyms activated at once through the load balancer: one address each, the smallest free suffixes', async () => {
 		const url = (balancer as LoadBalancer).url;
 		const holders = await Promise.all(Array.from({length: 6}, () => card('LEROUX')));
-		const channels = [];
+		const channels: string[] = [];
 		for (const holder of holders) channels.push(await verifiedChannel(url, url, holder, `${holder.identity.cn}@exemple.fr`));
 		const requestIds = holders.map(() => crypto.randomUUID());
 		let pending = holders.map((holder, index) => ({holder, index, address: 'jeanne.leroux@medecin.mssante.fr'}));
@@ -183,7 +183,8 @@ describe('two serve instances on one PostgreSQL, behind HAProxy', () => {
 				const result = results[position];
 				if (result?.status === 201) return [];
 				expect(result?.json['code']).toBe('address-taken');
-				return [{...entry, address: ((result?.json['details'] as {address: string[]}).address[0] ?? '') as string}];
+				const suggested = (result?.json['details'] as {address?: string[]} | undefined)?.address?.[0];
+				return [{...entry, address: suggested ?? ''}];
 			});
 		}
 		expect(pending).toEqual([]);
@@ -195,7 +196,7 @@ describe('two serve instances on one PostgreSQL, behind HAProxy', () => {
 		const url = (balancer as LoadBalancer).url;
 		const [a] = instances as [Instance];
 		const holders = await Promise.all(Array.from({length: 10}, (_unused, index) => card(`BERNARD${String.fromCharCode(65 + index)}`)));
-		const channels = [];
+		const channels: string[] = [];
 		for (const holder of holders) channels.push(await verifiedChannel(url, url, holder, `${holder.identity.cn}@exemple.fr`));
 		const burst = holders.map((holder, index) =>
 			activate(url, holder, channels[index] as string, `jeanne.${holder.identity.sn.toLowerCase()}@medecin.mssante.fr`).catch(() => ({status: 0, json: {}})),

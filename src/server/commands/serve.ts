@@ -123,13 +123,14 @@ export const serveCommand = {
 		const smtpPort = portNumber(values['smtp-port'] ?? '587');
 		if (smtpPort === undefined) throw new Error(t.portExpected('--smtp-port', values['smtp-port'] ?? ''));
 		const dataDir = path.resolve(values['data-dir'] ?? cli.defaultDataDir);
-		const databaseUrl = values.database ?? process.env['MSSANTE_DATABASE_URL'] ?? undefined;
+		// An empty variable is no database (as an unset one): SQLite in the data directory.
+		const databaseUrl = values.database ?? (process.env['MSSANTE_DATABASE_URL'] || undefined);
 		if (databaseUrl !== undefined && !/^postgres(?:ql)?:\/\//.test(databaseUrl)) throw new Error(t.databaseUrlExpected);
 		const poolSize = values['pool-size'] === undefined ? undefined : Number(values['pool-size']);
 		if (poolSize !== undefined && !(Number.isInteger(poolSize) && poolSize >= 1 && poolSize <= 1000)) throw new Error(t.poolSizeExpected(values['pool-size'] ?? ''));
 		return {
 			dataDir,
-			databaseUrl: databaseUrl || undefined,
+			databaseUrl,
 			poolSize,
 			port,
 			host: values.host ?? '127.0.0.1',
