@@ -470,10 +470,12 @@ async function preloadAccounts(count, sqliteDir) {
 async function startBalancer(urls) {
 	const port = await freePort();
 	const config = path.join(dir, 'haproxy.cfg');
-	const servers = urls.map((url, index) => `  server s${index + 1} ${new URL(url).host} check inter 500ms fall 2 rise 1`).join('\n');
+	// Checks patient enough for instances whose CPUs are full of password hashing: a readiness answer
+	// a few seconds late is a busy instance, not a dead one (with `inter 500ms fall 2` both were taken out).
+	const servers = urls.map((url, index) => `  server s${index + 1} ${new URL(url).host} check inter 2s fall 3 rise 1`).join('\n');
 	writeFileSync(
 		config,
-		`global\n  maxconn 2000\ndefaults\n  mode http\n  timeout connect 2s\n  timeout client 60s\n  timeout server 60s\n  retries 2\n  option redispatch\nfrontend kiosks\n  bind 127.0.0.1:${port}\n  default_backend service\nbackend service\n  balance roundrobin\n  option httpchk GET /v1/ready\n${servers}\n`,
+		`global\n  maxconn 2000\ndefaults\n  mode http\n  timeout connect 2s\n  timeout client 60s\n  timeout server 60s\n  retries 2\n  option redispatch\nfrontend kiosks\n  bind 127.0.0.1:${port}\n  default_backend service\nbackend service\n  balance roundrobin\n  option httpchk GET /v1/ready\n  timeout check 5s\n${servers}\n`,
 	);
 	balancer = spawn('/usr/sbin/haproxy', ['-db', '-f', config], {stdio: 'ignore'});
 	const base = `http://127.0.0.1:${port}`;

@@ -3,7 +3,7 @@
 // instances behind HAProxy — each with 1,000 and with 540,000 accounts already in the database
 // (loaded with SQL). PostgreSQL is a private server started by the tests' harness.
 //
-//   npm run build && npx vite-node bench/service-scale.ts [-- --practitioners 100 --concurrency 50 --accounts 1000,540000]
+//   npm run build && npx vite-node bench/service-scale.ts [-- --practitioners 100 --concurrency 50 --accounts 1000,540000 --storages sqlite,pg1,pg2]
 //
 // Figures are printed, never asserted.
 import {execFile} from 'node:child_process';
@@ -13,9 +13,15 @@ import {startPostgres} from '../test/harness/postgres.js';
 
 const run = promisify(execFile);
 const {values} = parseArgs({
-	options: {practitioners: {type: 'string', default: '100'}, concurrency: {type: 'string', default: '50'}, accounts: {type: 'string', default: '1000,540000'}},
+	options: {
+		practitioners: {type: 'string', default: '100'},
+		concurrency: {type: 'string', default: '50'},
+		accounts: {type: 'string', default: '1000,540000'},
+		storages: {type: 'string', default: 'sqlite,pg1,pg2'},
+	},
 	allowPositionals: true,
 });
+const storages = new Set((values.storages ?? '').split(','));
 const sizes = (values.accounts ?? '').split(',').map(Number);
 const script = path.join(import.meta.dirname, 'backend-load.mjs');
 
@@ -27,17 +33,22 @@ const rows: string[][] = [];
 try {
 	const databaseUrl = await postgres.createDatabase('bench');
 	for (const accounts of sizes) {
-		for (const [name, extra] of [
-			['SQLite', []],
-			['PostgreSQL ×1', ['--database', databaseUrl]],
-			['PostgreSQL ×2 + HAProxy', ['--database', databaseUrl, '--instances', '2']],
+		for (const [storage, name, extra] of [
+			['sqlite', 'SQLite', []],
+			['pg1', 'PostgreSQL ×1', ['--database', databaseUrl]],
+			['pg2', 'PostgreSQL ×2 + HAProxy', ['--database', databaseUrl, '--instances', '2']],
 		] as const) {
+			if (!storages.has(storage)) continue;
 			process.stderr.write(`${name}, ${accounts} accounts stored…\n`);
+			// A run with failed operations still reports them (exit code 1): its figures are kept.
 			const {stdout} = await run(
 				process.execPath,
 				[script, '--json', '--hashes', '2', '--practitioners', values.practitioners ?? '100', '--concurrency', values.concurrency ?? '50', '--preload', String(accounts), ...extra],
 				{maxBuffer: 1 << 24, timeout: 30 * 60_000},
-			);
+			).catch((error: {stdout?: string}) => {
+				if (!error.stdout?.trim().startsWith('{')) throw error;
+				return {stdout: error.stdout};
+			});
 			const report = JSON.parse(stdout) as Report;
 			const cells = (phase: Phase) => [
 				`${phase.ok}${phase.failed ? ` (+${phase.failed} failed)` : ''}`,
@@ -48,6 +59,7 @@ try {
 				phase.flow.p99.toFixed(0),
 			];
 			rows.push([name, String(accounts), (report.startMs / 1000).toFixed(1), ...cells(report.activations), ...cells(report.signIns)]);
+			process.stderr.write(`  ${rows.at(-1)?.join('  ')}\n`);
 		}
 	}
 } finally {
