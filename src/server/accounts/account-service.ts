@@ -78,6 +78,7 @@ export class AccountService {
 	// The last account revision the directory shows.
 	private revision = 0;
 	private follower: NodeJS.Timeout | undefined;
+	private closing = false;
 
 	private constructor(
 		private readonly database: Database,
@@ -120,9 +121,15 @@ export class AccountService {
 			database = await openDatabase({url: options.databaseUrl, dataDir: options.dataDir, poolSize: options.poolSize});
 			const imported = earlier ? await importAccountsJson(earlier, new AccountStore(database.db)) : null;
 			const service = new AccountService(database, release, options.dataDir, options.takenAddresses ?? shippedTakenAddresses(), imported, options);
-			await service.follow();
-			// Other instances change accounts too: the directory follows them.
-			if (database.engine === 'postgres') service.follower = setInterval(() => void service.follow().catch(() => undefined), FOLLOW_MS);
+			// The accounts already stored reach the directory in the background: at national size
+			// (540,000) reading them all took longer than a start may (the service answers
+			// meanwhile; activations do not depend on the directory). Then, on a shared database,
+			// the directory follows what other instances change.
+			const shared = database.engine === 'postgres';
+			void service.tracked(async () => {
+				await service.follow().catch(() => undefined);
+				if (shared && !service.closing) service.follower = setInterval(() => void service.follow().catch(() => undefined), FOLLOW_MS);
+			});
 			return service;
 		} catch (error) {
 			await database?.close();
@@ -138,7 +145,7 @@ export class AccountService {
 
 	/** Shows in the directory every account changed since the last look (all of them at start). */
 	private async follow(): Promise<void> {
-		for (;;) {
+		while (!this.closing) {
 			const changes = await this.store.changedSince(this.revision);
 			for (const {account, revision} of changes) {
 				this.directory.upsert(directoryEntryOf(account));
@@ -280,6 +287,7 @@ export class AccountService {
 	 * and releases the data directory.
 	 */
 	async close(): Promise<void> {
+		this.closing = true;
 		clearInterval(this.follower);
 		await Promise.allSettled(this.inFlight);
 		await this.directory.close();
