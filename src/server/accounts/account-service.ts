@@ -152,6 +152,9 @@ export class AccountService {
 				this.revision = Math.max(this.revision, revision);
 			}
 			if (changes.length < 10_000) return;
+			// SQLite answers synchronously: without a turn of the event loop between batches, reading
+			// 540,000 accounts would hold every request (and the listening socket) until the end.
+			await new Promise(resolve => setImmediate(resolve));
 		}
 	}
 
