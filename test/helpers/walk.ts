@@ -74,3 +74,14 @@ export async function activateWithCode(pilot: Pilot, outbox: {list(): Array<{con
 	await pilot.type(`${lastCode(outbox.list())}\r`);
 	await pilot.waitFor(expected);
 }
+
+/** From step 4 of an activated account: "Terminer", then "Me connecter sans carte CPS" with its address and password, up to the code screen. */
+export async function toSignInCode(pilot: Pilot): Promise<void> {
+	await focusLine(pilot, 'Terminer');
+	await pilot.press('enter');
+	await pilot.waitFor('Session terminée.');
+	await pilot.press('down', 'enter');
+	await pilot.waitFor('Votre adresse MSSanté');
+	await pilot.type(`marie-helene.lefevre-durand@medecin.mssante.fr\t${PASSWORD}\r`);
+	await pilot.waitFor('Il confirme votre connexion sans carte CPS.');
+}

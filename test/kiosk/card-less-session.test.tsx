@@ -3,7 +3,7 @@
 // is shown read-only with the reason, never as a fault; what it can do is saved.
 import {afterEach, beforeAll, describe, expect, test} from 'vitest';
 import {startKiosk} from '../helpers/kiosk.js';
-import {PASSWORD, activateWithCode, fillAccount, focusLine, lastCode, toStep3} from '../helpers/walk.js';
+import {activateWithCode, fillAccount, focusLine, lastCode, toStep3, toSignInCode} from '../helpers/walk.js';
 
 let kiosk: Awaited<ReturnType<typeof startKiosk>> | undefined;
 // The service checks the card right after the PIN; its certificate code loads on the first proof,
@@ -21,13 +21,7 @@ async function signedInWithoutCard() {
 	await toStep3(pilot);
 	await fillAccount(pilot);
 	await activateWithCode(pilot, backend.outbox);
-	await focusLine(pilot, 'Terminer');
-	await pilot.press('enter');
-	await pilot.waitFor('Session terminée.');
-	await pilot.press('down', 'enter');
-	await pilot.waitFor('Votre adresse MSSanté');
-	await pilot.type(`marie-helene.lefevre-durand@medecin.mssante.fr\t${PASSWORD}\r`);
-	await pilot.waitFor('Il confirme votre connexion sans carte CPS.');
+	await toSignInCode(pilot);
 	await pilot.type(`${lastCode(backend.outbox.list())}\r`);
 	await pilot.waitFor('Votre compte MSSanté est déjà activé.');
 	return kiosk;

@@ -6,7 +6,7 @@ import {afterEach, beforeAll, describe, expect, test} from 'vitest';
 import {en} from '../../src/contract/i18n/en.js';
 import {startKiosk} from '../helpers/kiosk.js';
 import {settle} from '../helpers/pilot.js';
-import {PASSWORD, fillAccount, focusLine, lastCode, pressActivate, toStep3} from '../helpers/walk.js';
+import {fillAccount, focusLine, lastCode, pressActivate, toStep3, toSignInCode} from '../helpers/walk.js';
 
 let kiosk: Awaited<ReturnType<typeof startKiosk>> | undefined;
 // The service checks the card right after the PIN; its certificate code loads on the first proof,
@@ -130,13 +130,7 @@ describe('the one-time code screen', {timeout: 60_000}, () => {
 		const {pilot, backend} = await onCodeScreen({codes: {resendIntervalMs: 1500}});
 		await pilot.type(`${lastCode(backend.outbox.list())}\r`);
 		await pilot.waitFor('Votre compte est désormais activé.');
-		await focusLine(pilot, 'Terminer');
-		await pilot.press('enter');
-		await pilot.waitFor('Session terminée.');
-		await pilot.press('down', 'enter');
-		await pilot.waitFor('Votre adresse MSSanté');
-		await pilot.type(`marie-helene.lefevre-durand@medecin.mssante.fr\t${PASSWORD}\r`);
-		await pilot.waitFor('Il confirme votre connexion sans carte CPS.');
+		await toSignInCode(pilot);
 		const sent = backend.outbox.list().length;
 		await pilot.waitForNo('Nouveau code possible', 3000);
 		await focusLine(pilot, 'Renvoyer le code');
@@ -153,13 +147,7 @@ describe('the one-time code screen', {timeout: 60_000}, () => {
 		const {pilot, backend} = await onCodeScreen();
 		await pilot.type(`${lastCode(backend.outbox.list())}\r`);
 		await pilot.waitFor('Votre compte est désormais activé.');
-		await focusLine(pilot, 'Terminer');
-		await pilot.press('enter');
-		await pilot.waitFor('Session terminée.');
-		await pilot.press('down', 'enter');
-		await pilot.waitFor('Votre adresse MSSanté');
-		await pilot.type(`marie-helene.lefevre-durand@medecin.mssante.fr\t${PASSWORD}\r`);
-		await pilot.waitFor('Il confirme votre connexion sans carte CPS.');
+		await toSignInCode(pilot);
 		const code = lastCode(backend.outbox.list());
 		await pilot.press('escape');
 		await pilot.waitFor('Recevoir mon code');
