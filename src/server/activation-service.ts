@@ -1,7 +1,7 @@
 // The activation service's composition root: its accounts behind its HTTP API, put together
 // once for the kiosk's embedded service, `serve` and the tests.
 import {AccountService} from './accounts/account-service.js';
-import {outboxSmsSender, type MailSender, type SmsSender} from './delivery/delivery.js';
+import type {MailSender, SmsSender} from './delivery/delivery.js';
 import type {DirectorySource} from './directory/directory-service.js';
 import type {ImportReport} from './directory/extraction.js';
 import {BackendServer} from './http/server.js';
@@ -9,7 +9,7 @@ import type {RouteContextOptions} from './routes/context.js';
 
 /** Options of the activation service, embedded in the kiosk, run by `serve`, or started by a test. */
 export type ActivationServiceOptions = {
-	/** Folder of the SQLite database (when no `databaseUrl`), the outbox, the audit log and the directory's import report. */
+	/** Folder of the SQLite database (when no `databaseUrl`), the outbox folder and the directory's import report. */
 	dataDir: string;
 	/** A PostgreSQL database shared by several instances (`postgres://…`); absent: SQLite in `dataDir`. */
 	databaseUrl?: string;
@@ -64,6 +64,8 @@ export async function createActivationService(options: ActivationServiceOptions)
 		poolSize: options.poolSize,
 		takenAddresses: options.takenAddresses,
 		mail: options.mail,
+		sms: options.sms,
+		now: options.now,
 		directory: options.directory,
 		onDirectoryLoaded: options.onDirectoryLoaded,
 		onDirectoryFailed: options.onDirectoryFailed,
@@ -72,8 +74,6 @@ export async function createActivationService(options: ActivationServiceOptions)
 		trustAnchorsPem: options.trustAnchorsPem,
 		now: options.now,
 		codes: options.codes,
-		mail: accounts.mail,
-		sms: options.sms ?? outboxSmsSender(accounts.outbox),
 	});
 	let closed: Promise<void> | undefined;
 	return {

@@ -1,9 +1,11 @@
-// The service's audit log: who did what and how it ended, one JSON line each, never a secret.
-import {appendFile} from 'node:fs/promises';
+// The service's audit trail: who did what and how it ended, one row each in the database, never a secret.
+import {randomBytes} from 'node:crypto';
+import type {Kysely} from 'kysely';
+import type {Tables} from './database/tables.js';
 
-/** One line of the audit log: who did what, when, and how it ended — never a secret. */
+/** One event of the audit trail: who did what, when, and how it ended — never a secret. */
 export type AuditEntry = {
-	action: 'activate' | 'update' | 'invite' | 'sign-in' | 'code-sent' | 'code-checked';
+	action: 'activate' | 'update' | 'invite' | 'sign-in' | 'code-sent' | 'code-checked' | 'invitation-sent';
 	outcome: 'ok' | 'refused';
 	address?: string;
 	nationalId?: string;
@@ -13,25 +15,70 @@ export type AuditEntry = {
 	detail?: string;
 };
 
+/** An event as read back, with when it happened (ISO 8601). */
+export type AuditEvent = AuditEntry & {at: string};
+
 /**
- * Append-only JSON lines (`audit.log` in the data directory), for the people who run the
- * service: activations, changes, invitations, sign-ins, codes sent and checked. Passwords,
- * codes, PINs and signatures never reach it: entries are built from the fields above only.
+ * The audit trail (table `audit_events`), for the people who run the service: activations,
+ * changes, invitations, sign-ins, codes sent and checked — every instance's, in one place.
+ * Passwords, codes, PINs and signatures never reach it: events are built from the fields above only.
  */
 export class AuditLog {
-	// Lines are appended in order even when requests overlap.
-	private queue: Promise<void> = Promise.resolve();
+	// Events being written: a graceful stop waits for them.
+	private readonly pending = new Set<Promise<void>>();
+	// Orders the events of one instance recorded within the same millisecond.
+	private sequence = 0;
+	// Tells this instance's ids from another's recorded in the same millisecond.
+	private readonly instance = randomBytes(4).toString('hex');
 
-	constructor(readonly path: string) {}
+	constructor(
+		private readonly db: Kysely<Tables>,
+		private readonly now: () => number = Date.now,
+	) {}
 
+	/** Writes the event; a database that fails loses it rather than failing the operation it describes. */
 	record(entry: AuditEntry): Promise<void> {
-		const line = `${JSON.stringify({at: new Date().toISOString(), ...entry})}\n`;
-		this.queue = this.queue.then(() => appendFile(this.path, line, {mode: 0o600})).catch(() => undefined);
-		return this.queue;
+		const at = this.now();
+		this.sequence = (this.sequence + 1) % 1_000_000;
+		const id = `${String(at).padStart(15, '0')}-${String(this.sequence).padStart(6, '0')}-${this.instance}`;
+		const written = this.db
+			.insertInto('audit_events')
+			.values({
+				id,
+				at,
+				action: entry.action,
+				outcome: entry.outcome,
+				address: entry.address ?? null,
+				national_id: entry.nationalId ?? null,
+				channel: entry.channel ?? null,
+				detail: entry.detail ?? null,
+			})
+			.execute()
+			.then(
+				() => undefined,
+				() => undefined,
+			);
+		this.pending.add(written);
+		void written.finally(() => this.pending.delete(written));
+		return written;
 	}
 
-	/** Resolves once every line recorded so far is written, so that a graceful stop loses none. */
-	flushed(): Promise<void> {
-		return this.queue;
+	/** The events recorded since `since` (ms), oldest first. */
+	async since(since = 0): Promise<AuditEvent[]> {
+		const rows = await this.db.selectFrom('audit_events').selectAll().where('at', '>=', since).orderBy('id').execute();
+		return rows.map(row => ({
+			at: new Date(Number(row.at)).toISOString(),
+			action: row.action as AuditEntry['action'],
+			outcome: row.outcome as AuditEntry['outcome'],
+			...(row.address === null ? {} : {address: row.address}),
+			...(row.national_id === null ? {} : {nationalId: row.national_id}),
+			...(row.channel === null ? {} : {channel: row.channel as 'sms' | 'mail'}),
+			...(row.detail === null ? {} : {detail: row.detail}),
+		}));
+	}
+
+	/** Resolves once every event recorded so far is written, so that a graceful stop loses none. */
+	async flushed(): Promise<void> {
+		await Promise.all(this.pending);
 	}
 }

@@ -1,8 +1,8 @@
 import type {AddressInfo} from 'node:net';
 import {SMTPServer} from 'smtp-server';
 
-/** A real SMTP server on loopback keeping every message it receives (recipients and raw text). */
-export async function startSmtp(): Promise<{port: number; mails: Array<{to: string; content: string}>; close(): Promise<void>}> {
+/** A real SMTP server on loopback (on `port`, or a free one) keeping every message it receives (recipients and raw text). */
+export async function startSmtp(port = 0): Promise<{port: number; mails: Array<{to: string; content: string}>; close(): Promise<void>}> {
 	const mails: Array<{to: string; content: string}> = [];
 	const server = new SMTPServer({
 		authOptional: true,
@@ -17,7 +17,7 @@ export async function startSmtp(): Promise<{port: number; mails: Array<{to: stri
 			});
 		},
 	});
-	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+	await new Promise<void>(resolve => server.listen(port, '127.0.0.1', resolve));
 	return {
 		port: (server.server.address() as AddressInfo).port,
 		mails,

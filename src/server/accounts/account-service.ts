@@ -12,13 +12,14 @@ import type {DirectoryPage, DirectoryQuery} from '../../contract/domain/director
 import type {Viewer} from '../directory/directory-index.js';
 import type {DirectoryService, DirectorySource} from '../directory/directory-service.js';
 import type {ImportReport} from '../directory/extraction.js';
+import {randomUUID} from 'node:crypto';
 import {Outbox} from '../delivery/outbox.js';
 import {AuditLog, type AuditEntry} from '../audit-log.js';
-import {outboxMailSender, type MailSender} from '../delivery/delivery.js';
+import {outboxMailSender, outboxSmsSender, type MailSender, type SmsSender} from '../delivery/delivery.js';
+import {MessageQueue} from '../delivery/message-queue.js';
 import {hashPassword, verifyPassword} from './password-hash.js';
 import {checkEmail} from '../../contract/rules/contact-rules.js';
 import {AddressAllocation, proposalBase, shippedTakenAddresses} from './address-allocation.js';
-import {invitationMail} from './invitation-mail.js';
 import {directoryEntryOf, openAccountDirectory} from './account-directory.js';
 import {checkPassword, normalisedOptions} from './account-checks.js';
 import {openDatabase, uniqueViolation, type Database} from '../database/database.js';
@@ -29,12 +30,14 @@ import {importAccountsJson, readAccountsJson, type JsonImport} from '../database
 
 // How often an instance on a shared database reads the accounts other instances changed.
 const FOLLOW_MS = 500;
+// An invitation whose mail cannot leave is tried again for a day.
+const INVITATION_TRIES_MS = 24 * 60 * 60_000;
 // An activation that collided with another one on a unique column is tried again this often.
 const CONFLICT_RETRIES = 5;
 
 /** Options of the account service. */
 export type AccountServiceOptions = {
-	/** Folder holding the SQLite database (when no `databaseUrl`), `outbox/` and `audit.log`. */
+	/** Folder holding the SQLite database (when no `databaseUrl`) and `outbox/`. */
 	dataDir: string;
 	/** A PostgreSQL database shared by several instances (`postgres://…`); absent: SQLite in `dataDir`. */
 	databaseUrl?: string;
@@ -42,8 +45,12 @@ export type AccountServiceOptions = {
 	poolSize?: number;
 	/** Addresses already used nationally (default: `data/taken-addresses.json`). */
 	takenAddresses?: string[];
-	/** How invitations leave the service (default: the outbox under `dataDir`). */
+	/** How codes and invitations by e-mail leave the service (default: the outbox under `dataDir`). */
 	mail?: MailSender;
+	/** How codes by SMS leave the service (default: the outbox under `dataDir`). */
+	sms?: SmsSender;
+	/** The clock codes and queued messages expire by (tests). */
+	now?: () => number;
 	/** The national directory (a file, or generated for the demo); absent: the accounts activated here only. */
 	directory?: DirectorySource | null;
 	/** Told when the national directory has been read (its report is also saved as `annuaire-import.json`). */
@@ -57,11 +64,11 @@ export type AccountServiceOptions = {
  * server in front of it (embedded in the kiosk's process, or `serve`).
  */
 export class AccountService {
-	/** Where sent mail lands, for the README and the tests. */
+	/** Where sent mail lands when no SMTP server or SMS gateway is set, for the README and the tests. */
 	readonly outbox: Outbox;
-	/** Where invitations (and, through the HTTP layer, codes sent by mail) go. */
-	readonly mail: MailSender;
-	/** The audit trail (`audit.log`), shared with the HTTP layer's sign-ins and codes. */
+	/** Where codes and invitations wait to leave the service (sent after the commit, tried again on failure). */
+	readonly messages: MessageQueue;
+	/** The audit trail (table `audit_events`), shared with the HTTP layer's sign-ins and codes. */
 	readonly audit: AuditLog;
 	/** The directory: the national file and the accounts activated here, searchable as they change. */
 	readonly directory: DirectoryService;
@@ -79,6 +86,7 @@ export class AccountService {
 	private revision = 0;
 	private follower: NodeJS.Timeout | undefined;
 	private closing = false;
+	private readonly now: () => number;
 
 	private constructor(
 		private readonly database: Database,
@@ -91,9 +99,17 @@ export class AccountService {
 		this.db = database.db;
 		this.store = new AccountStore(database.db);
 		this.imported = imported;
+		const now = options.now ?? Date.now;
 		this.outbox = new Outbox(path.join(dataDir, 'outbox'));
-		this.mail = options.mail ?? outboxMailSender(this.outbox);
-		this.audit = new AuditLog(path.join(dataDir, 'audit.log'));
+		this.audit = new AuditLog(database.db, now);
+		this.messages = new MessageQueue({
+			db: database.db,
+			mail: options.mail ?? outboxMailSender(this.outbox),
+			sms: options.sms ?? outboxSmsSender(this.outbox),
+			audit: this.audit,
+			now,
+		});
+		this.now = now;
 		this.addresses = new AddressAllocation(taken, candidates => this.store.existing(candidates));
 		this.directory = openAccountDirectory({
 			dataDir,
@@ -125,6 +141,7 @@ export class AccountService {
 			// (540,000) reading them all took longer than a start may (the service answers
 			// meanwhile; activations do not depend on the directory). Then, on a shared database,
 			// the directory follows what other instances change.
+			service.messages.start();
 			const shared = database.engine === 'postgres';
 			void service.tracked(async () => {
 				await service.follow().catch(() => undefined);
@@ -280,19 +297,30 @@ export class AccountService {
 		}
 		// One mail per recipient, however often (and in whatever case) the address was typed.
 		const recipients = new Map(checked.flatMap(result => (result.ok ? [[result.value.toLowerCase(), result.value] as const] : [])));
-		for (const to of recipients.values()) await this.mail.send(invitationMail(fromAddress, to));
+		// Recorded and queued together; sent after the commit, and tried again for a day if a send fails.
+		const now = this.now();
+		const queued = await this.db.transaction().execute(async transaction => {
+			const ids: string[] = [];
+			for (const to of recipients.values()) {
+				await transaction.insertInto('invitations').values({id: randomUUID(), from_address: fromAddress, recipient: to, created_at: now}).execute();
+				ids.push(await this.messages.enqueue(transaction, {kind: 'invitation', channel: 'mail', to, from: fromAddress}, now + INVITATION_TRIES_MS));
+			}
+			return ids;
+		});
+		for (const id of queued) await this.messages.deliver(id, 'retry');
 		return {sent: recipients.size};
 	}
 
 	/**
-	 * Lets the operations in progress finish, stops the directory, waits for every file write
-	 * started (audit lines included: some are recorded without being awaited), closes the database
+	 * Lets the operations and sends in progress finish, stops the directory, waits for every write
+	 * started (audit events included: some are recorded without being awaited), closes the database
 	 * and releases the data directory.
 	 */
 	async close(): Promise<void> {
 		this.closing = true;
 		clearInterval(this.follower);
 		await Promise.allSettled(this.inFlight);
+		await this.messages.stop();
 		await this.directory.close();
 		await Promise.all(this.sideWrites);
 		await this.audit.flushed();

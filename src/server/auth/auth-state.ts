@@ -31,9 +31,9 @@ export class AuthState {
 		private readonly now: () => number,
 	) {}
 
-	/** Remembers that code `id` went to this channel for this card (not verified yet). */
-	async expectChannel(id: string, sent: Pick<ChannelVerification, 'nationalId' | 'channel' | 'destination'>): Promise<void> {
-		await this.db
+	/** Remembers that code `id` went to this channel for this card (not verified yet), in `transaction` if given. */
+	async expectChannel(id: string, sent: Pick<ChannelVerification, 'nationalId' | 'channel' | 'destination'>, transaction: Kysely<Tables> = this.db): Promise<void> {
+		await transaction
 			.insertInto('channel_verifications')
 			.values({id, national_id: sent.nationalId, channel: sent.channel, destination: sent.destination, verified: 0, expires_at: this.now() + VERIFIED_TTL_MS})
 			.execute();
@@ -56,9 +56,9 @@ export class AuthState {
 		return verification?.verified && verification.expiresAt > this.now() ? verification : undefined;
 	}
 
-	/** Remembers the sign-in whose code `id` was sent. */
-	async expectSignIn(id: string, pending: PendingSignIn): Promise<void> {
-		await this.db
+	/** Remembers the sign-in whose code `id` was sent, in `transaction` if given. */
+	async expectSignIn(id: string, pending: PendingSignIn, transaction: Kysely<Tables> = this.db): Promise<void> {
+		await transaction
 			.insertInto('sign_ins')
 			.values({id, address: pending.address, destination: pending.destination, expires_at: this.now() + SIGN_IN_TTL_MS})
 			.execute();

@@ -5,7 +5,10 @@ import type {CodeSent} from '../../contract/domain/account.js';
 import type {Lang} from '../../contract/i18n/index.js';
 import {checkEmail, checkMobile, type Checked} from '../../contract/rules/contact-rules.js';
 import type {AuditLog} from '../audit-log.js';
-import {codeMessage, maskEmail, maskMobile, type MailSender, type SmsSender} from '../delivery/delivery.js';
+import type {Kysely} from 'kysely';
+import {maskEmail, maskMobile} from '../delivery/delivery.js';
+import type {MessageQueue} from '../delivery/message-queue.js';
+import type {Tables} from '../database/tables.js';
 import type {AuthState} from './auth-state.js';
 import {OneTimeCodeError, type OneTimeCodeBinding, type OneTimeCodePurpose, type OneTimeCodes} from './one-time-codes.js';
 
@@ -15,13 +18,15 @@ type Holder = {address?: string; nationalId?: string};
 /** The options that say where codes go. */
 type CodeOptions = {otpChannel: string; email: string; mobile?: string};
 
+/** A code to send: what for, who asks, where to, in which language. */
+type CodeRequest = {purpose: OneTimeCodePurpose; subject: string; channel: 'sms' | 'mail'; destination: string; holder: Holder; lang?: Lang};
+
 /** What sending and checking codes needs. */
 export type ChannelCodesOptions = {
+	db: Kysely<Tables>;
 	codes: OneTimeCodes;
-	/** How codes by e-mail leave the service. */
-	mail: MailSender;
-	/** How codes by SMS leave the service. */
-	sms: SmsSender;
+	/** Where codes wait to leave the service, sent after the commit. */
+	messages: MessageQueue;
 	audit: AuditLog;
 	/** Where channel verifications are remembered. */
 	auth: AuthState;
@@ -35,27 +40,32 @@ export class ChannelCodes {
 
 	/**
 	 * Issues a code bound to its purpose, subject and destination, and sends it in `lang`; returns
-	 * where to, masked, and when another may be asked. Too soon: `rate-limited` with the seconds to wait.
+	 * where to, masked, and when another may be asked. `remember` records, in the same transaction
+	 * as the code and its message, the state the code is for: neither exists without the other.
+	 * Too soon: `rate-limited` with the seconds to wait. Not sent: `unavailable`, and the code is
+	 * taken back (it neither arrives later nor counts against the resend limit).
 	 */
-	async send(purpose: OneTimeCodePurpose, subject: string, channel: 'sms' | 'mail', destination: string, holder: Holder, lang: Lang = 'fr'): Promise<CodeSent> {
-		const {codes, audit} = this.options;
-		let issued;
+	async send(request: CodeRequest, remember: (transaction: Kysely<Tables>, id: string) => Promise<void>): Promise<CodeSent> {
+		const {codes, messages, db} = this.options;
+		const {purpose, subject, channel, destination, holder, lang = 'fr'} = request;
+		await codes.prepared();
+		let queued;
 		try {
-			issued = await codes.issue({purpose, subject, destination});
+			queued = await db.transaction().execute(async transaction => {
+				const issued = await codes.issueIn(transaction, {purpose, subject, destination});
+				await remember(transaction, issued.requestId);
+				const message = await messages.enqueue(transaction, {kind: 'code', channel, to: destination, requestId: issued.requestId, purpose, ttlMs: codes.ttlMs, lang, holder}, issued.expiresAt);
+				return {issued, message};
+			});
 		} catch (error) {
 			if (!(error instanceof OneTimeCodeError)) throw error;
 			const retryAfterSeconds = seconds(error.retryAfterMs);
 			throw new BackendError('rate-limited', `Trop de codes demandés : réessayez dans ${retryAfterSeconds} s`, undefined, {retryAfterSeconds});
 		}
-		const message = codeMessage(issued.code, purpose, codes.ttlMs, lang);
-		try {
-			if (channel === 'sms') await this.options.sms.send({to: destination, text: message.sms});
-			else await this.options.mail.send({to: destination, subject: message.subject, text: message.text});
-		} catch {
-			await audit.record({action: 'code-sent', outcome: 'refused', channel, ...holder, detail: 'delivery'});
+		const {issued, message} = queued;
+		if (!(await messages.deliver(message, transaction => codes.withdraw(transaction, issued.requestId)))) {
 			throw new BackendError('unavailable', channel === 'sms' ? 'Envoi du SMS impossible pour le moment' : 'Envoi du mail impossible pour le moment');
 		}
-		await audit.record({action: 'code-sent', outcome: 'ok', channel, ...holder});
 		return {
 			id: issued.requestId,
 			channel,

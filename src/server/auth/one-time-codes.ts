@@ -2,7 +2,7 @@
 // a subject and a destination, stored as HMACs, limited in time, tries and resends — in the
 // database, so that a code sent by one instance is checked by another and the tries and resends
 // are counted once whichever instance is asked.
-import {createHmac, randomBytes, randomInt, randomUUID, timingSafeEqual} from 'node:crypto';
+import {createHmac, randomBytes, randomUUID, timingSafeEqual} from 'node:crypto';
 import type {Kysely} from 'kysely';
 import type {Tables} from '../database/tables.js';
 
@@ -69,8 +69,6 @@ export class OneTimeCodes {
 
 	private readonly db: Kysely<Tables>;
 	private readonly now: () => number;
-	// An ES private field: not shown by util.inspect, never serialised. Read once from the database.
-	#key: Promise<Buffer> | undefined;
 
 	constructor(options: OneTimeCodesOptions) {
 		this.db = options.db;
@@ -93,14 +91,32 @@ export class OneTimeCodes {
 	 * the last hour. The previous pending code for the same binding stops working.
 	 * `nextIssueAt` is when the next code for the same binding may be issued.
 	 */
-	async issue(binding: OneTimeCodeBinding): Promise<{requestId: string; code: string; expiresAt: number; nextIssueAt: number}> {
-		const key = await this.key();
+	async issue(binding: OneTimeCodeBinding): Promise<IssuedCode> {
+		await this.prepared();
+		return this.db.transaction().execute(transaction => this.issueIn(transaction, binding));
+	}
+
+	/**
+	 * Resolves once the shared key is read, which `issueIn` needs: on SQLite a transaction holds
+	 * the one connection, so the key cannot be read from inside it.
+	 */
+	async prepared(): Promise<void> {
+		await codeKey(this.db);
+	}
+
+	/**
+	 * `issue` within the caller's transaction (after `prepared()`), so that the code exists only
+	 * if the state that needs it (and the message that carries it) is committed too.
+	 */
+	async issueIn(transaction: Kysely<Tables>, binding: OneTimeCodeBinding): Promise<IssuedCode> {
+		const key = loadedKeys.get(this.db);
+		if (!key) throw new Error('OneTimeCodes.issueIn: await prepared() before opening the transaction');
 		const now = this.now();
 		const bindingKey = keyOf(binding);
 		const requestId = randomUUID();
-		const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+		const code = digitsOf(key, requestId);
 		const expiresAt = now + this.ttlMs;
-		const nextIssueAt = await this.db.transaction().execute(async transaction => {
+		const nextIssueAt = await (async () => {
 			// The binding's row, written first: concurrent issues for one binding (on any instance) wait for each other here.
 			await transaction
 				.insertInto('code_bindings')
@@ -126,8 +142,14 @@ export class OneTimeCodes {
 			await transaction.insertInto('code_sends').values({id: requestId, binding_key: bindingKey, sent_at: now}).execute();
 			recent.push(now);
 			return now + this.waitMs(recent, now);
-		});
+		})();
 		return {requestId, code, expiresAt, nextIssueAt};
+	}
+
+	/** Takes back code `requestId` as if never issued (its message could not be sent): it neither verifies nor counts against the resend limits. */
+	async withdraw(transaction: Kysely<Tables>, requestId: string): Promise<void> {
+		await transaction.deleteFrom('one_time_codes').where('request_id', '=', requestId).execute();
+		await transaction.deleteFrom('code_sends').where('id', '=', requestId).execute();
 	}
 
 	/** Wrong tries left on the pending code `requestId` (0 when it is not pending). */
@@ -154,7 +176,7 @@ export class OneTimeCodes {
 	 * After maxAttempts wrong tries every later try gives 'exhausted', even with the right code.
 	 */
 	async verify(requestId: string, code: string, binding: OneTimeCodeBinding): Promise<OneTimeCodeVerification> {
-		const key = await this.key();
+		const key = await codeKey(this.db);
 		const now = this.now();
 		const entry = await this.db.selectFrom('one_time_codes').selectAll().where('request_id', '=', requestId).executeTakeFirst();
 		if (!entry || entry.binding_key !== keyOf(binding)) return 'unknown';
@@ -195,21 +217,49 @@ export class OneTimeCodes {
 			.where('last_sent_at', '<=', now - HOUR_MS)
 			.execute();
 	}
+}
 
-	/** The HMAC key the instances share: made by the first instance to need it, read by the others. */
-	private key(): Promise<Buffer> {
-		this.#key ??= (async () => {
-			await this.db
+/** A code issued: its request id, its digits (to send, never stored), until when it verifies, and when the next may be issued. */
+export type IssuedCode = {requestId: string; code: string; expiresAt: number; nextIssueAt: number};
+
+// The key per database, read once: kept in module-private maps, never on an object a dump would show.
+const keys = new WeakMap<Kysely<Tables>, Promise<Buffer>>();
+const loadedKeys = new WeakMap<Kysely<Tables>, Buffer>();
+
+/** The HMAC key the instances share: made by the first instance to need it, read by the others. */
+function codeKey(db: Kysely<Tables>): Promise<Buffer> {
+	let key = keys.get(db);
+	if (!key) {
+		key = (async () => {
+			await db
 				.insertInto('secrets')
 				.values({name: KEY_NAME, value: randomBytes(32).toString('base64')})
 				.onConflict(conflict => conflict.doNothing())
 				.execute();
-			const {value} = await this.db.selectFrom('secrets').select('value').where('name', '=', KEY_NAME).executeTakeFirstOrThrow();
-			return Buffer.from(value, 'base64');
+			const {value} = await db.selectFrom('secrets').select('value').where('name', '=', KEY_NAME).executeTakeFirstOrThrow();
+			const loaded = Buffer.from(value, 'base64');
+			loadedKeys.set(db, loaded);
+			return loaded;
 		})();
-		this.#key.catch(() => (this.#key = undefined));
-		return this.#key;
+		keys.set(db, key);
+		key.catch(() => keys.delete(db));
 	}
+	return key;
+}
+
+/**
+ * The digits of code `requestId`, derived from the shared key rather than drawn and kept: a
+ * message waiting in the outbox holds the request id, never the digits, and whichever instance
+ * sends it finds them again. Unpredictable without the key, like a random draw.
+ */
+export async function codeDigits(db: Kysely<Tables>, requestId: string): Promise<string> {
+	return digitsOf(await codeKey(db), requestId);
+}
+
+function digitsOf(key: Buffer, requestId: string): string {
+	const derived = createHmac('sha256', key).update(`digits:${requestId}`).digest();
+	// 64 bits reduced mod 10^6: the bias (under 10^-13) is far below anything measurable.
+	return String(derived.readBigUInt64BE(0) % 1_000_000n).padStart(6, '0');
 }
 
 function mac(key: Buffer, requestId: string, code: string): string {

@@ -87,4 +87,44 @@ export const MIGRATIONS: Record<string, Migration> = {
 			for (const name of ['channel_verifications', 'sign_ins', 'sessions', 'one_time_codes']) await db.schema.createIndex(`${name}_expiry`).on(name).column('expires_at').execute();
 		},
 	},
+	'2026-11-28-03-outgoing-audit': {
+		async up(db: Kysely<unknown>) {
+			await db.schema
+				.createTable('outgoing_messages')
+				.addColumn('id', 'text', column => column.primaryKey())
+				.addColumn('kind', 'text', column => column.notNull())
+				.addColumn('channel', 'text', column => column.notNull())
+				.addColumn('recipient', 'text', column => column.notNull())
+				.addColumn('content', 'text', column => column.notNull())
+				.addColumn('created_at', 'bigint', column => column.notNull())
+				.addColumn('expires_at', 'bigint', column => column.notNull())
+				.addColumn('attempts', 'integer', column => column.notNull())
+				.addColumn('next_attempt_at', 'bigint', column => column.notNull())
+				.addColumn('claimed_until', 'bigint', column => column.notNull())
+				.addColumn('claim', 'text')
+				.addColumn('last_error', 'text')
+				.execute();
+			await db.schema.createIndex('outgoing_messages_due').on('outgoing_messages').column('next_attempt_at').execute();
+			await db.schema
+				.createTable('invitations')
+				.addColumn('id', 'text', column => column.primaryKey())
+				.addColumn('from_address', 'text', column => column.notNull())
+				.addColumn('recipient', 'text', column => column.notNull())
+				.addColumn('created_at', 'bigint', column => column.notNull())
+				.execute();
+			await db.schema.createIndex('invitations_from').on('invitations').columns(['from_address', 'created_at']).execute();
+			await db.schema
+				.createTable('audit_events')
+				.addColumn('id', 'text', column => column.primaryKey())
+				.addColumn('at', 'bigint', column => column.notNull())
+				.addColumn('action', 'text', column => column.notNull())
+				.addColumn('outcome', 'text', column => column.notNull())
+				.addColumn('address', 'text')
+				.addColumn('national_id', 'text')
+				.addColumn('channel', 'text')
+				.addColumn('detail', 'text')
+				.execute();
+			await db.schema.createIndex('audit_events_at').on('audit_events').column('at').execute();
+		},
+	},
 };

@@ -45,6 +45,34 @@ type CodeBindingRow = {binding_key: string; last_sent_at: number};
 /** Secrets the instances of a service share (the one-time codes' HMAC key). */
 type SecretRow = {name: string; value: string};
 
+/**
+ * A message waiting to leave the service (the transactional outbox): written in the transaction
+ * of the state that needs it, sent after the commit, tried again until `expires_at`. `content` is
+ * what to send, as JSON — never a code's digits, which are derived again when it is sent.
+ */
+type OutgoingMessageRow = {
+	id: string;
+	kind: string;
+	channel: string;
+	recipient: string;
+	content: string;
+	created_at: number;
+	expires_at: number;
+	attempts: number;
+	next_attempt_at: number;
+	/** Until when an instance is sending it (0: nobody): others leave it alone meanwhile. */
+	claimed_until: number;
+	/** Who holds it (random, per attempt): an instance whose hold lapsed changes nothing it no longer holds. */
+	claim: string | null;
+	last_error: string | null;
+};
+
+/** An invitation a practitioner sent a colleague. */
+type InvitationRow = {id: string; from_address: string; recipient: string; created_at: number};
+
+/** One event of the audit trail; `id` sorts by time. */
+type AuditEventRow = {id: string; at: number; action: string; outcome: string; address: string | null; national_id: string | null; channel: string | null; detail: string | null};
+
 /** The service's tables. */
 export type Tables = {
 	accounts: AccountRow;
@@ -57,4 +85,7 @@ export type Tables = {
 	code_sends: CodeSendRow;
 	code_bindings: CodeBindingRow;
 	secrets: SecretRow;
+	outgoing_messages: OutgoingMessageRow;
+	invitations: InvitationRow;
+	audit_events: AuditEventRow;
 };

@@ -9,9 +9,9 @@ export const channelRoutes: Handlers<'verifyChannel' | 'confirmChannel'> = {
 	verifyChannel: async ({proof, channel, destination, lang}, {prove, codes, auth}) => {
 		const {nationalId} = await prove(proof);
 		const checked = checkedDestination(channel, destination);
-		const sent = await codes.send('verify-channel', nationalId, channel, checked, {nationalId}, lang);
-		await auth.expectChannel(sent.id, {nationalId, channel, destination: checked});
-		return sent;
+		return codes.send({purpose: 'verify-channel', subject: nationalId, channel, destination: checked, holder: {nationalId}, lang}, (transaction, id) =>
+			auth.expectChannel(id, {nationalId, channel, destination: checked}, transaction),
+		);
 	},
 	confirmChannel: async ({verificationId, code}, {codes, auth}) => {
 		const pending = await auth.channel(verificationId);

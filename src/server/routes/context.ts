@@ -8,7 +8,6 @@ import {AuthState} from '../auth/auth-state.js';
 import {ChallengeStore} from '../auth/challenges.js';
 import {ChannelCodes} from '../auth/channel-codes.js';
 import {OneTimeCodes, type OneTimeCodesOptions} from '../auth/one-time-codes.js';
-import type {MailSender, SmsSender} from '../delivery/delivery.js';
 
 /** The parts of the service every handler may use, shared by all requests. */
 export type RouteContext = {
@@ -49,10 +48,6 @@ export type RouteContextOptions = {
 	trustAnchorsPem: string;
 	/** Clock of the challenges, codes and sessions. */
 	now: () => number;
-	/** How codes by e-mail leave the service. */
-	mail: MailSender;
-	/** How codes by SMS leave the service. */
-	sms: SmsSender;
 	/** Limits of the one-time codes (default: SPEC §8's). */
 	codes?: Omit<OneTimeCodesOptions, 'now' | 'db'>;
 };
@@ -62,7 +57,7 @@ export function createRouteContext(accounts: AccountService, options: RouteConte
 	const challenges = new ChallengeStore(accounts.db, options.now);
 	const auth = new AuthState(accounts.db, options.now);
 	const oneTimeCodes = new OneTimeCodes({...options.codes, db: accounts.db, now: options.now});
-	const codes = new ChannelCodes({codes: oneTimeCodes, mail: options.mail, sms: options.sms, audit: accounts.audit, auth, now: options.now});
+	const codes = new ChannelCodes({db: accounts.db, codes: oneTimeCodes, messages: accounts.messages, audit: accounts.audit, auth, now: options.now});
 	// Each instance purges; the deletes are idempotent, so several instances doing it is harmless.
 	const purge = setInterval(() => void Promise.all([auth.purge(), oneTimeCodes.purge()]).catch(() => undefined), PURGE_MS);
 	purge.unref();

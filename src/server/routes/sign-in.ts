@@ -14,9 +14,9 @@ export const signInRoutes: Handlers<'signIn' | 'confirmSignIn'> = {
 		const {otpChannel, email, mobile} = account.options;
 		const channel = otpChannel === 'sms' && mobile ? 'sms' : 'mail';
 		const destination = channel === 'sms' && mobile ? mobile : email;
-		const sent = await codes.send('sign-in', account.address, channel, destination, {address: account.address}, lang);
-		await auth.expectSignIn(sent.id, {address: account.address, destination});
-		return sent;
+		return codes.send({purpose: 'sign-in', subject: account.address, channel, destination, holder: {address: account.address}, lang}, (transaction, id) =>
+			auth.expectSignIn(id, {address: account.address, destination}, transaction),
+		);
 	},
 	confirmSignIn: async ({signInId, code}, {accounts, codes, auth}) => {
 		const pending = await auth.signIn(signInId);
