@@ -34,8 +34,9 @@ export type ServeOptions = {
 
 /**
  * The activation service for many kiosks: the embedded backend's logic behind the HTTP API,
- * until SIGTERM or SIGINT, which stop it gracefully (requests in progress finish, the store is
- * released). Resolves once it has stopped.
+ * until SIGTERM or SIGINT, which stop it gracefully (new connections refused, /v1/ready 503, the
+ * requests in progress answered, the store released: BackendServer.close); a second signal ends
+ * it at once. Resolves once it has stopped.
  */
 export async function serve(options: ServeOptions): Promise<void> {
 	const t = catalogues[options.lang].serve;

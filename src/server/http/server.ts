@@ -14,6 +14,10 @@ import {route} from './router.js';
 // A JSON body larger than this is refused before it is parsed.
 const MAX_BODY_BYTES = 64 * 1024;
 
+// How long a graceful stop waits for the requests in progress before cutting their connections:
+// under the 30 s a container orchestrator grants before SIGKILL, far above an activation's second.
+const DRAIN_MS = 25_000;
+
 /** Options of the HTTP service. */
 export type BackendServerOptions = Omit<RouteContextOptions, 'now'> & {
 	/** Clock of the challenges, codes and sessions (tests). */
@@ -28,10 +32,18 @@ export type BackendServerOptions = Omit<RouteContextOptions, 'now'> & {
 export class BackendServer {
 	private readonly server: Server;
 	private readonly context: RouteContext;
+	// Answers not sent yet: when the service stops, each says `Connection: close`.
+	private readonly inProgress = new Set<ServerResponse>();
+	private draining = false;
 
 	constructor(accounts: AccountService, options: BackendServerOptions) {
 		this.context = createRouteContext(accounts, {...options, now: options.now ?? Date.now});
 		this.server = createServer((request, response) => {
+			// A request that reaches a stopping service on a kept-alive connection is answered, and its
+			// connection closed after the answer: the client opens its next one elsewhere.
+			if (this.draining) response.shouldKeepAlive = false;
+			this.inProgress.add(response);
+			response.once('close', () => this.inProgress.delete(response));
 			void this.handle(request, response);
 		});
 		// Kiosks keep connections open between calls; a graceful stop must not wait for them.
@@ -54,11 +66,25 @@ export class BackendServer {
 		});
 	}
 
-	/** Stops accepting connections, lets requests in progress finish, then closes idle ones. */
+	/**
+	 * The graceful stop (SIGTERM): new connections are refused (a load balancer sends their requests
+	 * to another instance), idle kept-alive ones closed at once; the requests in progress, and those
+	 * arriving meanwhile on kept-alive connections, are answered with `Connection: close`
+	 * (`/v1/ready` with 503: this instance is going). Resolves when the last connection is closed,
+	 * or after DRAIN_MS, when the connections left are cut.
+	 */
 	close(): Promise<void> {
 		this.context.stop();
+		this.draining = true;
+		// Without it, Node answers them `Connection: keep-alive` and keeps the connection until keepAliveTimeout.
+		for (const response of this.inProgress) if (!response.headersSent) response.shouldKeepAlive = false;
 		return new Promise(resolve => {
-			this.server.close(() => resolve());
+			const cut = setTimeout(() => this.server.closeAllConnections(), DRAIN_MS);
+			cut.unref();
+			this.server.close(() => {
+				clearTimeout(cut);
+				resolve();
+			});
 			this.server.closeIdleConnections();
 		});
 	}
@@ -68,6 +94,8 @@ export class BackendServer {
 			const url = new URL(request.url ?? '/', 'http://localhost');
 			const found = route(request.method ?? 'GET', url.pathname);
 			if (!found) throw new BackendError('not-found', `Aucune route ${request.method} ${url.pathname}`);
+			// Stopping: alive (`/v1/health`), but no longer ready to take requests.
+			if (this.draining && found.operation === 'ready') throw new BackendError('unavailable', 'Service en cours d’arrêt');
 			const spec: OperationSpec = OPERATIONS[found.operation];
 			const input = {
 				...(spec.body ? validBody(spec.body, await readJson(request)) : {}),
