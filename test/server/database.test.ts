@@ -160,6 +160,32 @@ describe('two instances on one PostgreSQL database', () => {
 		await expect.poll(async () => (await two.searchDirectory({text: 'dupont'}, {signedIn: false})).total, {timeout: 5_000}).toBe(8);
 		await expect.poll(async () => (await one.searchDirectory({text: 'dupont'}, {signedIn: false})).total, {timeout: 5_000}).toBe(8);
 	});
+	test('a change on one instance is in the other’s directory at once (announced, not waited for): an activation, liste rouge on, then off', async () => {
+		const url = await ENGINES.postgres();
+		const one = await open(url, mkdtempSync(path.join(os.tmpdir(), 'mssante-instance-a-')));
+		const two = await open(url, mkdtempSync(path.join(os.tmpdir(), 'mssante-instance-b-')));
+		const found = async () => (await two.searchDirectory({text: 'dupont'}, {signedIn: false})).total;
+		// The look for missed notifications runs every 5 s: seen within 1 s, three times running, is the notification.
+		const within1s = {timeout: 1_000, interval: 20};
+		const {address} = await one.activate({requestId: 'r1', identity: JEAN, address: 'jean.dupont@medecin.mssante.fr', password: 'Kiosque#Sante2026', options: OPTIONS});
+		await expect.poll(found, within1s).toBe(1);
+		await one.update(address, JEAN, {options: {...OPTIONS, listeRouge: true}});
+		await expect.poll(found, within1s).toBe(0);
+		await one.update(address, JEAN, {options: OPTIONS});
+		await expect.poll(found, within1s).toBe(1);
+	});
+	test('after PostgreSQL restarts, the instances listen again: a change on one is soon in the other’s directory', async () => {
+		const url = await ENGINES.postgres();
+		const one = await open(url, mkdtempSync(path.join(os.tmpdir(), 'mssante-instance-a-')));
+		const two = await open(url, mkdtempSync(path.join(os.tmpdir(), 'mssante-instance-b-')));
+		await postgres.stop('fast');
+		await postgres.start();
+		await expect.poll(() => one.ready(), {timeout: 15_000, interval: 100}).toBe(true);
+		// Listening again takes a second after the server is back; then changes are heard at once.
+		await new Promise(resolve => setTimeout(resolve, 1_500));
+		await one.activate({requestId: 'r1', identity: JEAN, address: 'jean.dupont@medecin.mssante.fr', password: 'Kiosque#Sante2026', options: OPTIONS});
+		await expect.poll(async () => (await two.searchDirectory({text: 'dupont'}, {signedIn: false})).total, {timeout: 1_000, interval: 20}).toBe(1);
+	}, 60_000);
 });
 
 describe('readiness over HTTP', () => {

@@ -28,8 +28,10 @@ import type {Tables} from '../database/tables.js';
 import type {Kysely} from 'kysely';
 import {importAccountsJson, readAccountsJson, type JsonImport} from '../database/json-import.js';
 
-// How often an instance on a shared database reads the accounts other instances changed.
-const FOLLOW_MS = 500;
+// How often an instance on a shared database looks at the accounts other instances changed, in
+// case a notification was lost (each change is announced on ACCOUNTS_CHANNEL and heard at once).
+const FOLLOW_MS = 5_000;
+const ACCOUNTS_CHANNEL = 'mssante_accounts';
 // An invitation whose mail cannot leave is tried again for a day.
 const INVITATION_TRIES_MS = 24 * 60 * 60_000;
 // An activation that collided with another one on a unique column is tried again this often.
@@ -85,6 +87,9 @@ export class AccountService {
 	// The last account revision the directory shows.
 	private revision = 0;
 	private follower: NodeJS.Timeout | undefined;
+	// The look at changed accounts in progress, and the one asked for meanwhile (see followSoon).
+	private look: Promise<void> | undefined;
+	private nextLook: Promise<void> | undefined;
 	private closing = false;
 	private readonly now: () => number;
 
@@ -142,10 +147,12 @@ export class AccountService {
 			// meanwhile; activations do not depend on the directory). Then, on a shared database,
 			// the directory follows what other instances change.
 			service.messages.start();
-			const shared = database.engine === 'postgres';
 			void service.tracked(async () => {
-				await service.follow().catch(() => undefined);
-				if (shared && !service.closing) service.follower = setInterval(() => void service.follow().catch(() => undefined), FOLLOW_MS);
+				await service.followSoon();
+				if (database?.engine !== 'postgres' || service.closing) return;
+				// Each change is announced (NOTIFY) and heard at once; the slow look is for a notification lost.
+				database.listen(ACCOUNTS_CHANNEL, () => void service.followSoon());
+				service.follower = setInterval(() => void service.followSoon(), FOLLOW_MS);
 			});
 			return service;
 		} catch (error) {
@@ -160,7 +167,22 @@ export class AccountService {
 		return this.database.reachable();
 	}
 
-	/** Shows in the directory every account changed since the last look (all of them at start). */
+	/**
+	 * Shows in the directory every account changed since the last look (all of them at start).
+	 * Looks run one at a time (an older read applied after a newer one would bring back what a change
+	 * removed, a liste rouge lifted); asked while one runs, one more follows it.
+	 */
+	private followSoon(): Promise<void> {
+		if (this.nextLook) return this.nextLook;
+		const look = (this.look ?? Promise.resolve()).then(() => {
+			if (this.nextLook === look) this.nextLook = undefined;
+			return this.follow().catch(() => undefined);
+		});
+		this.nextLook = look;
+		this.look = look;
+		return look;
+	}
+
 	private async follow(): Promise<void> {
 		while (!this.closing) {
 			const changes = await this.store.changedSince(this.revision);
@@ -173,6 +195,11 @@ export class AccountService {
 			// 540,000 accounts would hold every request (and the listening socket) until the end.
 			await new Promise(resolve => setImmediate(resolve));
 		}
+	}
+
+	/** Tells the other instances an account changed; if the notification fails, their slow look finds it. */
+	private async announce(): Promise<void> {
+		await this.database.notify(ACCOUNTS_CHANNEL).catch(() => undefined);
 	}
 
 	/** "Rechercher dans l'annuaire" (the first search starts reading the national file). */
@@ -259,6 +286,7 @@ export class AccountService {
 				continue;
 			}
 			this.directory.upsert(directoryEntryOf(account));
+			await this.announce();
 			return view(account);
 		}
 	}
@@ -281,6 +309,7 @@ export class AccountService {
 		const changed: StoredAccount = {...account, options, updatedAt: new Date().toISOString()};
 		await this.store.replace(changed);
 		this.directory.upsert(directoryEntryOf(changed));
+		await this.announce();
 		return view(changed);
 	}
 

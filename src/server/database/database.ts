@@ -2,7 +2,7 @@
 // single `serve`: nothing to install), or a PostgreSQL server shared by several `serve`
 // instances. Both behind Kysely, one query builder and one set of migrations.
 import path from 'node:path';
-import {Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider, type SqliteDatabase} from 'kysely';
+import {Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider, type SqliteDatabase} from 'kysely';
 import {MIGRATIONS} from './migrations.js';
 import type {Tables} from './tables.js';
 
@@ -23,6 +23,14 @@ export type Database = {
 	db: Kysely<Tables>;
 	/** Whether the database answers now (readiness). */
 	reachable(): Promise<boolean>;
+	/** Tells every instance listening on `channel` (PostgreSQL NOTIFY; nothing on SQLite, which has one process). */
+	notify(channel: string): Promise<void>;
+	/**
+	 * Calls `heard` on each notification on `channel` from any instance, and when listening
+	 * (re)starts after a lost connection, since notifications sent meanwhile are lost. Nothing on
+	 * SQLite. Stopped by `close`.
+	 */
+	listen(channel: string, heard: () => void): void;
 	close(): Promise<void>;
 };
 
@@ -39,6 +47,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 		await db.destroy();
 		throw error;
 	}
+	const listeners: Array<{stop(): Promise<void>}> = [];
+	const {url} = options;
 	return {
 		engine,
 		db,
@@ -51,7 +61,67 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 					() => true,
 					() => false,
 				),
-		close: () => db.destroy(),
+		async notify(channel) {
+			if (url) await sql`select pg_notify(${channel}, '')`.execute(db);
+		},
+		listen(channel, heard) {
+			if (url) listeners.push(listenTo(url, channel, heard));
+		},
+		async close() {
+			await Promise.all(listeners.map(listener => listener.stop()));
+			await db.destroy();
+		},
+	};
+}
+
+// A listener whose connection was lost tries again this often.
+const RELISTEN_MS = 1_000;
+
+/**
+ * LISTEN on a connection of its own (a pooled one would be handed to other queries), opened again
+ * whenever it is lost (a PostgreSQL restart): `heard` is called then too, for what was missed.
+ */
+function listenTo(url: string, channel: string, heard: () => void): {stop(): Promise<void>} {
+	let stopped = false;
+	let client: import('pg').Client | undefined;
+	let retry: NodeJS.Timeout | undefined;
+	const again = () => {
+		client = undefined;
+		if (!stopped) retry = setTimeout(() => void start(), RELISTEN_MS);
+	};
+	const start = async () => {
+		const {default: pg} = await import('pg');
+		const connection = new pg.Client({connectionString: url});
+		client = connection;
+		// Unheard, a lost connection's error would end the process.
+		connection.on('error', () => undefined);
+		// Called by the end of the connection and by a failed start, whichever comes first: retried once.
+		const lost = () => {
+			if (client === connection) again();
+		};
+		connection.on('end', lost);
+		connection.on('notification', notification => {
+			if (notification.channel === channel) heard();
+		});
+		try {
+			await connection.connect();
+			await connection.query(`LISTEN "${channel.replace(/"/g, '""')}"`);
+			if (stopped) await connection.end();
+			else heard();
+		} catch {
+			await connection.end().catch(() => undefined);
+			lost();
+		}
+	};
+	void start();
+	return {
+		async stop() {
+			stopped = true;
+			clearTimeout(retry);
+			const connection = client;
+			client = undefined;
+			await connection?.end().catch(() => undefined);
+		},
 	};
 }
 
