@@ -38,6 +38,7 @@ const COMMANDS = new Map<string, (args: string[], cli: CommandLine, t: Catalogue
 	['doctor', async (args, cli, t) => execute((await import('./commands/doctor.js')).doctorCommand, 'mssante-kiosk doctor', args, cli, t)],
 	['serve', async (args, cli, t) => execute((await import('./server/commands/serve.js')).serveCommand, 'mssante-kiosk serve', args, cli, t)],
 	['directory', async (args, cli, t) => execute((await import('./server/commands/directory.js')).directoryCommand, 'mssante-kiosk directory', args, cli, t)],
+	['audit', async (args, cli, t) => execute((await import('./server/commands/audit.js')).auditCommand, 'mssante-kiosk audit', args, cli, t)],
 	['admin-code', async (args, cli, t) => execute((await import('./commands/admin-code.js')).adminCodeCommand, 'mssante-kiosk admin-code', args, cli, t)],
 ]);
 

@@ -2,7 +2,7 @@ import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {parseArgs} from 'node:util';
 import type {CommandLine} from '../../contract/cli/command-line.js';
-import {catalogues, type Lang} from '../../contract/i18n/index.js';
+import {catalogues, type Catalogue, type Lang} from '../../contract/i18n/index.js';
 import {createActivationService} from '../activation-service.js';
 import {httpSmsGateway, smtpMailSender, type HttpSmsGatewayOptions, type SmtpOptions} from '../delivery/delivery.js';
 import {describeReport} from './directory.js';
@@ -111,6 +111,13 @@ function portNumber(value: string): number | undefined {
 	return /^\d+$/.test(value) && Number(value) < 65_536 ? Number(value) : undefined;
 }
 
+/** The PostgreSQL database of `--database`, else of MSSANTE_DATABASE_URL; none (SQLite in the data directory) when both are absent or empty. */
+export function databaseUrlOf(option: string | undefined, t: Catalogue['cli']): string | undefined {
+	const url = option ?? (process.env['MSSANTE_DATABASE_URL'] || undefined);
+	if (url !== undefined && !/^postgres(?:ql)?:\/\//.test(url)) throw new Error(t.databaseUrlExpected);
+	return url;
+}
+
 /** `mssante-kiosk serve`, for the program's entry. */
 export const serveCommand = {
 	options: SERVE_OPTIONS,
@@ -124,9 +131,7 @@ export const serveCommand = {
 		const smtpPort = portNumber(values['smtp-port'] ?? '587');
 		if (smtpPort === undefined) throw new Error(t.portExpected('--smtp-port', values['smtp-port'] ?? ''));
 		const dataDir = path.resolve(values['data-dir'] ?? cli.defaultDataDir);
-		// An empty variable is no database (as an unset one): SQLite in the data directory.
-		const databaseUrl = values.database ?? (process.env['MSSANTE_DATABASE_URL'] || undefined);
-		if (databaseUrl !== undefined && !/^postgres(?:ql)?:\/\//.test(databaseUrl)) throw new Error(t.databaseUrlExpected);
+		const databaseUrl = databaseUrlOf(values.database, t);
 		const poolSize = values['pool-size'] === undefined ? undefined : Number(values['pool-size']);
 		if (poolSize !== undefined && !(Number.isInteger(poolSize) && poolSize >= 1 && poolSize <= 1000)) throw new Error(t.poolSizeExpected(values['pool-size'] ?? ''));
 		return {

@@ -7,6 +7,7 @@ import {doctorCommand} from '../../../src/commands/doctor.js';
 import {kioskCommand} from '../../../src/commands/kiosk/kiosk-command.js';
 import type {OptionTable} from '../../../src/contract/cli/command-line.js';
 import {catalogues} from '../../../src/contract/i18n/index.js';
+import {auditCommand} from '../../../src/server/commands/audit.js';
 import {directoryCommand} from '../../../src/server/commands/directory.js';
 import {serveCommand} from '../../../src/server/commands/serve.js';
 
@@ -15,12 +16,13 @@ const COMMANDS: Array<[string, {options: OptionTable}]> = [
 	['mssante-kiosk doctor', doctorCommand],
 	['mssante-kiosk serve', serveCommand],
 	['mssante-kiosk directory', directoryCommand],
+	['mssante-kiosk audit', auditCommand],
 	['mssante-kiosk admin-code', adminCodeCommand],
 ];
 
 /** The usage's lines of a command: those naming it (`directory generate`, `directory check`) and their continuations. */
 function linesOf(usage: string, command: string): string {
-	const own = new RegExp(`${command}(?= |$)(?! (doctor|serve|directory|admin-code)\\b)`);
+	const own = new RegExp(`${command}(?= |$)(?! (doctor|serve|directory|audit|admin-code)\\b)`);
 	let mine = false;
 	const picked: string[] = [];
 	for (const line of usage.split('\n')) {

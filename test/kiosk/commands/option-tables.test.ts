@@ -6,6 +6,7 @@ import {UsageError, checkOptions, languageOf, takeSharedOptions, type CommandLin
 import {adminCodeCommand} from '../../../src/commands/admin-code.js';
 import {doctorCommand} from '../../../src/commands/doctor.js';
 import {kioskCommand} from '../../../src/commands/kiosk/kiosk-command.js';
+import {auditCommand} from '../../../src/server/commands/audit.js';
 import {directoryCommand} from '../../../src/server/commands/directory.js';
 import {serveCommand} from '../../../src/server/commands/serve.js';
 
@@ -18,6 +19,7 @@ const COMMANDS: Array<[string, {options: OptionTable}]> = [
 	['mssante-kiosk doctor', doctorCommand],
 	['mssante-kiosk serve', serveCommand],
 	['mssante-kiosk directory', directoryCommand],
+	['mssante-kiosk audit', auditCommand],
 	['mssante-kiosk admin-code', adminCodeCommand],
 ];
 
