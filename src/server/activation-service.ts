@@ -20,6 +20,12 @@ export type ActivationServiceOptions = {
 	 * in production; the demo CA on the demo card; the test CA in tests). Empty: no card can prove anything.
 	 */
 	trustAnchorsPem: string;
+	/**
+	 * Beyond the anchors: the intermediate authorities of the card certificates' paths, CRLs
+	 * configured as files, and how revocation is checked (default: the CRLs the certificates name,
+	 * fetched over HTTP; see README, "Card trust").
+	 */
+	cardTrust?: RouteContextOptions['cardTrust'];
 	/** How codes and invitations by e-mail leave the service (default: the outbox under `dataDir`). */
 	mail?: MailSender;
 	/** How codes by SMS leave the service (default: the outbox under `dataDir`). */
@@ -30,6 +36,8 @@ export type ActivationServiceOptions = {
 	takenAddresses?: string[];
 	/** Clock of the challenges, codes and sessions (tests). */
 	now?: () => number;
+	/** Addresses of the load balancers in front, whose `X-Forwarded-For` names the client (per-client limits). */
+	trustedProxies?: string[];
 	/** Limits of the one-time codes (default: SPEC §8's; tests shorten the wait between two codes). */
 	codes?: RouteContextOptions['codes'];
 	/** Told when the national directory has been read (its report is also saved as `annuaire-import.json`). */
@@ -72,8 +80,10 @@ export async function createActivationService(options: ActivationServiceOptions)
 	});
 	const server = new BackendServer(accounts, {
 		trustAnchorsPem: options.trustAnchorsPem,
+		cardTrust: options.cardTrust,
 		now: options.now,
 		codes: options.codes,
+		trustedProxies: options.trustedProxies,
 	});
 	let closed: Promise<void> | undefined;
 	return {

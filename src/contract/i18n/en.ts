@@ -287,6 +287,11 @@ export const en: Catalogue = {
 		untrusted: 'the card’s certificate was not issued by an authority the activation service recognises',
 		signature: 'the card could not prove its presence; remove it and start again',
 		identity: 'the card’s certificate carries no readable health-professional identity',
+		profile: 'this certificate is not a CPS card’s authentication certificate',
+		'authority-validity': 'the certificate of the authority that issued the card has expired; tell the activation service’s support',
+		algorithm: 'the card’s kind of key is not supported by the activation service',
+		revoked: 'card revoked — it was reported lost, stolen or replaced; use your new CPS card or contact the ANS',
+		'revocation-unknown': 'whether the card is revoked cannot be checked (revocation list out of reach); remove the card and try again in a few minutes',
 	},
 	convention: {
 		title: 'Evidence agreement',
@@ -445,7 +450,7 @@ export const en: Catalogue = {
 		outExpected: 'directory generate: --out FILE expected',
 		fileExpected: 'directory check: FILE expected',
 		usage:
-			'Usage: mssante-kiosk [--demo | --no-demo] [--kiosk] [--lang fr|en] [--data-dir DIR] [--pkcs11-module FILE]\n       [--pkcs11-token-label LABEL] [--backend URL] [--trust-anchors FILE.pem] [--directory FILE]\n       mssante-kiosk doctor [--json] [--pkcs11-module FILE] [--data-dir DIR]\n       mssante-kiosk serve [--port 8080] [--host 127.0.0.1] [--data-dir DIR] [--trust-anchors FILE.pem] [--directory FILE]\n             [--database postgres://…] [--pool-size N] [--smtp-host HOST] [--smtp-port 587] [--mail-from ADDRESS] [--sms-gateway URL]\n       mssante-kiosk directory generate --out FILE [--rows 600000] [--seed N]\n       mssante-kiosk directory check FILE [--json]\n       mssante-kiosk audit [--data-dir DIR] [--database postgres://…] [--since 2026-11-28]   (the service’s audit trail, as JSON)\n       mssante-kiosk admin-code [--data-dir DIR]   (administrator code for Ctrl+Q in --kiosk, read from input)\n       Every command also takes --lang fr|en and --help (-h).',
+			'Usage: mssante-kiosk [--demo | --no-demo] [--kiosk] [--lang fr|en] [--data-dir DIR] [--pkcs11-module FILE]\n       [--pkcs11-token-label LABEL] [--backend URL] [--trust-anchors FILE.pem] [--directory FILE]\n       mssante-kiosk doctor [--json] [--pkcs11-module FILE] [--data-dir DIR]\n       mssante-kiosk serve [--port 8080] [--host 127.0.0.1] [--data-dir DIR] [--trust-anchors FILE.pem] [--directory FILE]\n             [--database postgres://…] [--pool-size N] [--smtp-host HOST] [--smtp-port 587] [--mail-from ADDRESS] [--sms-gateway URL]\n             [--trusted-proxy ADDRESS[,…]]\n       mssante-kiosk directory generate --out FILE [--rows 600000] [--seed N]\n       mssante-kiosk directory check FILE [--json]\n       mssante-kiosk audit [--data-dir DIR] [--database postgres://…] [--since 2026-11-28]   (the service’s audit trail, as JSON)\n       mssante-kiosk admin-code [--data-dir DIR]   (administrator code for Ctrl+Q in --kiosk, read from input)\n       Every command also takes --lang fr|en and --help (-h).',
 	},
 	doctor: {
 		title: 'Workstation check for the CPS card',

@@ -288,6 +288,11 @@ export const fr = {
 		untrusted: 'le certificat de la carte n’est pas émis par une autorité reconnue par le service d’activation',
 		signature: 'la carte n’a pas pu prouver sa présence ; retirez-la et recommencez',
 		identity: 'le certificat de la carte ne porte pas d’identité de professionnel de santé lisible',
+		profile: 'ce certificat n’est pas celui d’authentification d’une carte CPS',
+		'authority-validity': 'le certificat de l’autorité qui a émis la carte est expiré ; signalez-le au support du service d’activation',
+		algorithm: 'le type de clé de la carte n’est pas pris en charge par le service d’activation',
+		revoked: 'carte révoquée — elle a été déclarée perdue, volée ou remplacée ; utilisez votre nouvelle carte CPS ou contactez l’ANS',
+		'revocation-unknown': 'impossible de vérifier si la carte est révoquée (liste de révocation injoignable) ; retirez la carte et réessayez dans quelques minutes',
 	} satisfies Record<CardRefusal, string>,
 	convention: {
 		title: 'Convention de preuve',
@@ -451,7 +456,7 @@ export const fr = {
 		outExpected: 'directory generate : --out FICHIER attendu',
 		fileExpected: 'directory check : FICHIER attendu',
 		usage:
-			'Utilisation : mssante-kiosk [--demo | --no-demo] [--kiosk] [--lang fr|en] [--data-dir DOSSIER] [--pkcs11-module FICHIER]\n              [--pkcs11-token-label NOM] [--backend URL] [--trust-anchors FICHIER.pem] [--directory FICHIER]\n              mssante-kiosk doctor [--json] [--pkcs11-module FICHIER] [--data-dir DOSSIER]\n              mssante-kiosk serve [--port 8080] [--host 127.0.0.1] [--data-dir DOSSIER] [--trust-anchors FICHIER.pem] [--directory FICHIER]\n                    [--database postgres://…] [--pool-size N] [--smtp-host HÔTE] [--smtp-port 587] [--mail-from ADRESSE] [--sms-gateway URL]\n              mssante-kiosk directory generate --out FICHIER [--rows 600000] [--seed N]\n              mssante-kiosk directory check FICHIER [--json]\n              mssante-kiosk audit [--data-dir DOSSIER] [--database postgres://…] [--since 2026-11-28]   (journal d’audit du service, en JSON)\n              mssante-kiosk admin-code [--data-dir DOSSIER]   (code administrateur de Ctrl+Q en --kiosk, lu sur l’entrée)\n              Chaque commande accepte aussi --lang fr|en et --help (-h).',
+			'Utilisation : mssante-kiosk [--demo | --no-demo] [--kiosk] [--lang fr|en] [--data-dir DOSSIER] [--pkcs11-module FICHIER]\n              [--pkcs11-token-label NOM] [--backend URL] [--trust-anchors FICHIER.pem] [--directory FICHIER]\n              mssante-kiosk doctor [--json] [--pkcs11-module FICHIER] [--data-dir DOSSIER]\n              mssante-kiosk serve [--port 8080] [--host 127.0.0.1] [--data-dir DOSSIER] [--trust-anchors FICHIER.pem] [--directory FICHIER]\n                    [--database postgres://…] [--pool-size N] [--smtp-host HÔTE] [--smtp-port 587] [--mail-from ADRESSE] [--sms-gateway URL]\n                    [--trusted-proxy ADRESSE[,…]]\n              mssante-kiosk directory generate --out FICHIER [--rows 600000] [--seed N]\n              mssante-kiosk directory check FICHIER [--json]\n              mssante-kiosk audit [--data-dir DOSSIER] [--database postgres://…] [--since 2026-11-28]   (journal d’audit du service, en JSON)\n              mssante-kiosk admin-code [--data-dir DOSSIER]   (code administrateur de Ctrl+Q en --kiosk, lu sur l’entrée)\n              Chaque commande accepte aussi --lang fr|en et --help (-h).',
 	},
 	/** `mssante-kiosk doctor`: the workstation check's report. */
 	doctor: {

@@ -17,6 +17,7 @@ import {Outbox} from '../delivery/outbox.js';
 import {AuditLog, type AuditEntry} from '../audit-log.js';
 import {outboxMailSender, outboxSmsSender, type MailSender, type SmsSender} from '../delivery/delivery.js';
 import {MessageQueue} from '../delivery/message-queue.js';
+import {HashingLane} from './hashing-lane.js';
 import {hashPassword, verifyPassword} from './password-hash.js';
 import {checkEmail} from '../../contract/rules/contact-rules.js';
 import {AddressAllocation, proposalBase, shippedTakenAddresses} from './address-allocation.js';
@@ -79,6 +80,8 @@ export class AccountService {
 	/** The accounts of an earlier version's `accounts.json`, if this start imported them. */
 	readonly imported: JsonImport | null;
 	private readonly addresses: AddressAllocation;
+	// Of libuv's 4 threads, sign-ins hash on 2 at most: activations and card proofs keep the others.
+	private readonly signInHashing = new HashingLane(2, 64);
 	private readonly store: AccountStore;
 	// Operations in progress: a graceful stop lets them finish.
 	private readonly inFlight = new Set<Promise<unknown>>();
@@ -227,7 +230,7 @@ export class AccountService {
 	async checkSignIn(address: string, password: string): Promise<AccountView | null> {
 		const account = await this.store.byAddress(address);
 		// An unknown address costs the same scrypt as a known one: no timing tells them apart.
-		const valid = await verifyPassword(password, account?.passwordHash ?? UNKNOWN_ACCOUNT_HASH);
+		const valid = await this.signInHashing.run(() => verifyPassword(password, account?.passwordHash ?? UNKNOWN_ACCOUNT_HASH));
 		return account && valid ? view(account) : null;
 	}
 

@@ -18,6 +18,8 @@ export type ServeOptions = {
 	port: number;
 	/** Address to listen on; 127.0.0.1 unless kiosks on other machines must reach it. */
 	host: string;
+	/** Load balancers in front, whose `X-Forwarded-For` names the client. */
+	trustedProxies?: string[];
 	/** PEM certificates of the authorities whose cards are accepted. */
 	trustAnchorsPem: string;
 	/** SMTP server for codes and invitations; the outbox under `dataDir` when absent. */
@@ -47,6 +49,7 @@ export async function serve(options: ServeOptions): Promise<void> {
 		databaseUrl: options.databaseUrl,
 		poolSize: options.poolSize,
 		trustAnchorsPem: options.trustAnchorsPem,
+		trustedProxies: options.trustedProxies,
 		mail: options.smtp ? smtpMailSender(options.smtp) : undefined,
 		sms: options.smsGateway ? httpSmsGateway(options.smsGateway) : undefined,
 		directory: options.directoryFile ? {kind: 'file', path: options.directoryFile} : null,
@@ -97,6 +100,8 @@ const SERVE_OPTIONS = {
 	'mail-from': {type: 'string'},
 	/** URL of the SMS gateway (token from the environment). */
 	'sms-gateway': {type: 'string'},
+	/** Load balancers in front (comma-separated addresses): the client is the last address of their X-Forwarded-For. */
+	'trusted-proxy': {type: 'string'},
 } as const;
 
 /** What `serve` was asked for; files are read and secrets taken from the environment when it runs. */
@@ -144,6 +149,10 @@ export const serveCommand = {
 			directoryFile: values.directory ?? cli.droppedDirectoryFile(dataDir),
 			smtp: values['smtp-host'] ? {host: values['smtp-host'], port: smtpPort, from: values['mail-from'] ?? 'ne-pas-repondre@mssante.fr'} : undefined,
 			smsGatewayUrl: values['sms-gateway'],
+			trustedProxies: values['trusted-proxy']
+				?.split(',')
+				.map(address => address.trim())
+				.filter(Boolean),
 			lang,
 		};
 	},

@@ -127,4 +127,16 @@ export const MIGRATIONS: Record<string, Migration> = {
 			await db.schema.createIndex('audit_events_at').on('audit_events').column('at').execute();
 		},
 	},
+	'2026-11-28-04-throttles': {
+		async up(db: Kysely<unknown>) {
+			await db.schema
+				.createTable('throttles')
+				.addColumn('key', 'text', column => column.primaryKey())
+				.addColumn('attempts', 'integer', column => column.notNull())
+				.addColumn('window_start', 'bigint', column => column.notNull())
+				.addColumn('next_allowed_at', 'bigint', column => column.notNull())
+				.execute();
+			await db.schema.createIndex('throttles_window').on('throttles').column('window_start').execute();
+		},
+	},
 };

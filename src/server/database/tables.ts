@@ -73,6 +73,9 @@ type InvitationRow = {id: string; from_address: string; recipient: string; creat
 /** One event of the audit trail; `id` sorts by time. */
 type AuditEventRow = {id: string; at: number; action: string; outcome: string; address: string | null; national_id: string | null; channel: string | null; detail: string | null};
 
+/** Attempts at something guessable (a password) by one key (an address, a client), within a window: what the delays follow. */
+type ThrottleRow = {key: string; attempts: number; window_start: number; next_allowed_at: number};
+
 /** The service's tables. */
 export type Tables = {
 	accounts: AccountRow;
@@ -88,4 +91,5 @@ export type Tables = {
 	outgoing_messages: OutgoingMessageRow;
 	invitations: InvitationRow;
 	audit_events: AuditEventRow;
+	throttles: ThrottleRow;
 };

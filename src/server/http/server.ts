@@ -7,7 +7,7 @@ import * as z from 'zod/mini';
 import {BackendError, STATUS_OF} from '../../contract/api/errors.js';
 import {OPERATIONS, type InputOf, type Operation, type OperationSpec} from '../../contract/api/operations.js';
 import type {AccountService} from '../accounts/account-service.js';
-import {createRouteContext, type RouteContext, type RouteContextOptions} from '../routes/context.js';
+import {createRouteContext, type HandlerRequest, type RouteContext, type RouteContextOptions} from '../routes/context.js';
 import {HANDLERS} from '../routes/handlers.js';
 import {route} from './router.js';
 
@@ -22,6 +22,12 @@ const DRAIN_MS = 25_000;
 export type BackendServerOptions = Omit<RouteContextOptions, 'now'> & {
 	/** Clock of the challenges, codes and sessions (tests). */
 	now?: () => number;
+	/**
+	 * Addresses of the proxies in front (a load balancer): from them, the client is the last
+	 * address of `X-Forwarded-For`; from anyone else the header is ignored (it would let a client
+	 * pick the address its limits are counted by).
+	 */
+	trustedProxies?: string[];
 };
 
 /**
@@ -35,8 +41,10 @@ export class BackendServer {
 	// Answers not sent yet: when the service stops, each says `Connection: close`.
 	private readonly inProgress = new Set<ServerResponse>();
 	private draining = false;
+	private readonly trustedProxies: Set<string>;
 
 	constructor(accounts: AccountService, options: BackendServerOptions) {
+		this.trustedProxies = new Set((options.trustedProxies ?? []).map(unmapped));
 		this.context = createRouteContext(accounts, {...options, now: options.now ?? Date.now});
 		this.server = createServer((request, response) => {
 			// A request that reaches a stopping service on a kept-alive connection is answered, and its
@@ -104,7 +112,7 @@ export class BackendServer {
 			};
 			const session = spec.bearer ? /^Bearer ([A-Za-z0-9_-]{20,128})$/.exec(request.headers.authorization ?? '')?.[1] : undefined;
 			// The answer as the operation's schema publishes it: a field kept for the service's own use never leaves it.
-			send(response, spec.status ?? 200, z.parse(spec.response, await this.answer(found.operation, input, session)));
+			send(response, spec.status ?? 200, z.parse(spec.response, await this.answer(found.operation, input, {session, client: this.clientOf(request)})));
 		} catch (error) {
 			// Anything but a refusal is a fault of the service: no detail leaves it, but a database
 			// out of reach is said as such (the client retries; the service recovers when it is back).
@@ -117,10 +125,27 @@ export class BackendServer {
 		}
 	}
 
-	private answer<K extends Operation>(operation: K, input: object, session: string | undefined) {
+	private answer<K extends Operation>(operation: K, input: object, request: HandlerRequest) {
 		// The input was parsed by the schemas InputOf<K> is derived from, and the path matched the operation's.
-		return HANDLERS[operation](input as InputOf<K>, this.context, {session});
+		return HANDLERS[operation](input as InputOf<K>, this.context, request);
 	}
+
+	/** The client's address: the connection's, or, from a trusted proxy, the last one it forwarded for. */
+	private clientOf(request: IncomingMessage): string {
+		const peer = unmapped(request.socket.remoteAddress ?? '');
+		if (!this.trustedProxies.has(peer)) return peer;
+		const forwarded = String(request.headers['x-forwarded-for'] ?? '')
+			.split(',')
+			.map(address => address.trim())
+			.filter(Boolean)
+			.at(-1);
+		return forwarded ? unmapped(forwarded) : peer;
+	}
+}
+
+/** `::ffff:10.0.0.1` (an IPv4 client of a dual-stack socket) as `10.0.0.1`. */
+function unmapped(address: string): string {
+	return address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
 }
 
 /** Connection failures to the database: refused, reset, shut down by its administrator, or no answer. */

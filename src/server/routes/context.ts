@@ -4,10 +4,12 @@ import type {InputOf, Operation, OutputOf} from '../../contract/api/operations.j
 import type {CardIdentity} from '../../contract/domain/card-identity.js';
 import type {CardProof} from '../../contract/domain/account.js';
 import type {AccountService} from '../accounts/account-service.js';
+import type {CardTrustOptions} from '../auth/card-proof.js';
 import {AuthState} from '../auth/auth-state.js';
 import {ChallengeStore} from '../auth/challenges.js';
 import {ChannelCodes} from '../auth/channel-codes.js';
 import {OneTimeCodes, type OneTimeCodesOptions} from '../auth/one-time-codes.js';
+import {LONGEST_THROTTLE_WINDOW_MS, Throttle} from '../auth/throttle.js';
 
 /** The parts of the service every handler may use, shared by all requests. */
 export type RouteContext = {
@@ -15,6 +17,8 @@ export type RouteContext = {
 	challenges: ChallengeStore;
 	auth: AuthState;
 	codes: ChannelCodes;
+	/** Progressive delays on password guesses, shared by the instances. */
+	throttle: Throttle;
 	/** The identity of the certificate of a valid card proof — the only identity the service uses; refused: `card-proof`. */
 	prove(proof: CardProof): Promise<CardIdentity>;
 	/** Replaces the authorities card certificates must come from (PEM; empty: none). */
@@ -27,9 +31,11 @@ export type RouteContext = {
 const PURGE_MS = 60_000;
 
 /** What a handler may know of its request besides its input. */
-type HandlerRequest = {
+export type HandlerRequest = {
 	/** The `Authorization: Bearer` token, for the operations that take one (`bearer` in the table). */
 	session: string | undefined;
+	/** The client's address (behind a trusted proxy, the one it forwarded for): what per-client limits count by. */
+	client: string;
 };
 
 /**
@@ -50,6 +56,8 @@ export type RouteContextOptions = {
 	now: () => number;
 	/** Limits of the one-time codes (default: SPEC §8's). */
 	codes?: Omit<OneTimeCodesOptions, 'now' | 'db'>;
+	/** Intermediate authorities and revocation of card certificates (default: none configured; CRLs from the certificates' distribution points). */
+	cardTrust?: CardTrustOptions;
 };
 
 /** Puts together the parts the handlers share, for one service. */
@@ -59,20 +67,25 @@ export function createRouteContext(accounts: AccountService, options: RouteConte
 	const oneTimeCodes = new OneTimeCodes({...options.codes, db: accounts.db, now: options.now});
 	const codes = new ChannelCodes({db: accounts.db, codes: oneTimeCodes, messages: accounts.messages, audit: accounts.audit, auth, now: options.now});
 	// Each instance purges; the deletes are idempotent, so several instances doing it is harmless.
-	const purge = setInterval(() => void Promise.all([auth.purge(), oneTimeCodes.purge()]).catch(() => undefined), PURGE_MS);
+	const throttle = new Throttle(accounts.db, options.now);
+	const purge = setInterval(() => void Promise.all([auth.purge(), oneTimeCodes.purge(), throttle.purge(LONGEST_THROTTLE_WINDOW_MS)]).catch(() => undefined), PURGE_MS);
 	purge.unref();
 	let anchorsPem = options.trustAnchorsPem;
 	let anchors: ReturnType<typeof import('../auth/card-proof.js').parseAnchors> | undefined;
+	// Intermediates and the revocation lists fetched, kept when the anchors change.
+	let cardTrust: import('../auth/card-proof.js').CardTrust | undefined;
 	return {
 		accounts,
 		challenges,
 		auth,
 		codes,
+		throttle,
 		async prove(proof) {
 			// Loaded on the first proof: @peculiar/x509 stays off the kiosk's start-up path.
-			const {parseAnchors, verifyCardProof} = await import('../auth/card-proof.js');
-			anchors ??= parseAnchors(anchorsPem);
-			return verifyCardProof(proof, challenges, anchors);
+			const proofs = await import('../auth/card-proof.js');
+			anchors ??= proofs.parseAnchors(anchorsPem);
+			cardTrust ??= proofs.cardTrust('', options.cardTrust);
+			return proofs.verifyCardProof(proof, challenges, {...cardTrust, anchors});
 		},
 		stop: () => clearInterval(purge),
 		trust(trustAnchorsPem) {

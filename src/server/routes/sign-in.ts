@@ -1,12 +1,23 @@
 // "Me connecter sans carte CPS": the address and password, then a code sent to the account's
 // preferred channel, which opens a session that may change the account.
 import {BackendError} from '../../contract/api/errors.js';
+import {SIGN_IN_LIMITS} from '../auth/throttle.js';
 import type {Handlers} from './context.js';
 
 /** `POST /v1/sign-in`, `POST /v1/sign-in/confirm`. */
 export const signInRoutes: Handlers<'signIn' | 'confirmSignIn'> = {
-	signIn: async ({address, password, lang}, {accounts, codes, auth}) => {
+	signIn: async ({address, password, lang}, {accounts, codes, auth, throttle}, {client}) => {
+		// Counted before the password is hashed: a throttled guess costs no scrypt, and tells nothing.
+		const asked = address.trim().toLowerCase();
+		const pair = `sign-in:pair:${client}:${asked}`;
+		const byAddress = `sign-in:address:${asked}`;
+		await throttle.attempt([
+			[pair, SIGN_IN_LIMITS.pair],
+			[`sign-in:client:${client}`, SIGN_IN_LIMITS.client],
+			[byAddress, SIGN_IN_LIMITS.address],
+		]);
 		const account = await accounts.checkSignIn(address, password);
+		if (account) await throttle.clear([pair, byAddress]);
 		if (!account) {
 			await accounts.audit.record({action: 'sign-in', outcome: 'refused', address, detail: 'sign-in-refused'});
 			throw new BackendError('sign-in-refused', 'Adresse ou mot de passe incorrect');
