@@ -111,3 +111,141 @@ export async function createTestPki(identity: TestIdentity = DEFAULT_TEST_IDENTI
 		publicKey: keys.publicKey,
 	};
 }
+
+/** ECDSA on P-256 with SHA-256: what CKM_ECDSA_SHA256 produces on a token (raw r‖s). */
+export const EC_SIGNING = {name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256'} as const;
+
+/** A test certification authority: a root (self-signed) or an intermediate under another one. */
+export type TestAuthority = {
+	certificate: X509.X509Certificate;
+	keys: CryptoKeyPair;
+	/** Its certificate in PEM, for `trustAnchorsPem` or an intermediates file. */
+	pem: string;
+};
+
+/** What a test authority's certificate says; every field has a sane default. */
+export type TestAuthorityOptions = {
+	/** Distinguished name (default: a unique `CN=AC TEST … , O=mssante-kiosk tests, C=FR`). */
+	subject?: string;
+	/** The authority that signs it; absent: self-signed (a root). */
+	issuer?: TestAuthority;
+	/** `pathLenConstraint` of its basic constraints (default: none). */
+	pathLength?: number;
+	/** `CA:TRUE` (default true): false makes a "leaf" that signs other certificates. */
+	ca?: boolean;
+	/** Key usages (default keyCertSign | cRLSign). */
+	keyUsages?: number;
+	notBefore?: Date;
+	notAfter?: Date;
+	/** URLs of its CRL distribution points (those of its issuer's list). */
+	crlUrls?: string[];
+};
+
+let authorities = 0;
+
+/** Creates a test root or intermediate authority (RSA 2048). */
+export async function createTestAuthority(options: TestAuthorityOptions = {}): Promise<TestAuthority> {
+	const crypto = webcrypto as unknown as Crypto;
+	const keys = await crypto.subtle.generateKey(RSA_SIGNING, true, ['sign', 'verify']);
+	authorities += 1;
+	const subject = options.subject ?? `CN=AC TEST ${options.issuer ? 'INTERMEDIAIRE' : 'RACINE'} ${authorities} ${Math.random().toString(36).slice(2, 8)}, O=mssante-kiosk tests, C=FR`;
+	const extensions: X509.Extension[] = [
+		new x509.BasicConstraintsExtension(options.ca ?? true, options.pathLength, true),
+		new x509.KeyUsagesExtension(options.keyUsages ?? x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+		await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+	];
+	if (options.issuer) extensions.push(await x509.AuthorityKeyIdentifierExtension.create(options.issuer.keys.publicKey));
+	if (options.crlUrls) extensions.push(new x509.CRLDistributionPointsExtension(options.crlUrls));
+	const certificate = await x509.X509CertificateGenerator.create({
+		serialNumber: serial(),
+		subject,
+		issuer: options.issuer?.certificate.subjectName ?? subject,
+		notBefore: options.notBefore ?? new Date(Date.now() - 60_000),
+		notAfter: options.notAfter ?? new Date(Date.now() + 5 * 365 * 24 * 3600_000),
+		publicKey: keys.publicKey,
+		signingKey: (options.issuer?.keys ?? keys).privateKey,
+		signingAlgorithm: RSA_SIGNING,
+		extensions,
+	});
+	return {certificate, keys, pem: certificate.toString('pem')};
+}
+
+/** What a test card's certificate says; every field has a sane default (a CPS-like authentication certificate). */
+export type TestCardOptions = {
+	identity?: TestIdentity;
+	/** Key usages (default digitalSignature). */
+	keyUsages?: number;
+	/** Extended key usages (default: none). */
+	extendedKeyUsages?: string[];
+	/** `CA:TRUE` (default false). */
+	ca?: boolean;
+	notBefore?: Date;
+	notAfter?: Date;
+	/** URLs of its CRL distribution points. */
+	crlUrls?: string[];
+	/** RSA 2048 (default) or ECDSA P-256. */
+	key?: 'rsa' | 'ec-p256';
+};
+
+/** Issues a card certificate under `issuer` (a root or an intermediate), with its key. */
+export async function issueTestCard(issuer: TestAuthority, options: TestCardOptions = {}): Promise<TestPki> {
+	const crypto = webcrypto as unknown as Crypto;
+	const keys = (await crypto.subtle.generateKey(options.key === 'ec-p256' ? EC_SIGNING : RSA_SIGNING, true, ['sign', 'verify'])) as CryptoKeyPair;
+	const extensions: X509.Extension[] = [
+		new x509.BasicConstraintsExtension(options.ca ?? false, undefined, true),
+		new x509.KeyUsagesExtension(options.keyUsages ?? x509.KeyUsageFlags.digitalSignature, true),
+		await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+		await x509.AuthorityKeyIdentifierExtension.create(issuer.keys.publicKey),
+	];
+	if (options.extendedKeyUsages) extensions.push(new x509.ExtendedKeyUsageExtension(options.extendedKeyUsages));
+	if (options.crlUrls) extensions.push(new x509.CRLDistributionPointsExtension(options.crlUrls));
+	const identity = options.identity ?? DEFAULT_TEST_IDENTITY;
+	const certificate = await x509.X509CertificateGenerator.create({
+		serialNumber: serial(),
+		subject: cpsSubject(identity),
+		issuer: issuer.certificate.subjectName,
+		notBefore: options.notBefore ?? new Date(Date.now() - 60_000),
+		notAfter: options.notAfter ?? new Date(Date.now() + 365 * 24 * 3600_000),
+		publicKey: keys.publicKey,
+		signingKey: issuer.keys.privateKey,
+		signingAlgorithm: RSA_SIGNING,
+		extensions,
+	});
+	return {
+		identity,
+		caCertificate: issuer.certificate,
+		caDer: new Uint8Array(issuer.certificate.rawData),
+		caKeys: issuer.keys,
+		certificate,
+		certificateDer: new Uint8Array(certificate.rawData),
+		privateKeyPkcs8: new Uint8Array(await crypto.subtle.exportKey('pkcs8', keys.privateKey)),
+		privateKey: keys.privateKey,
+		publicKey: keys.publicKey,
+	};
+}
+
+/** A CRL of `issuer` listing `revoked` (certificates or hexadecimal serial numbers), DER. */
+export async function createTestCrl(
+	issuer: TestAuthority,
+	revoked: Array<X509.X509Certificate | string> = [],
+	{thisUpdate = new Date(Date.now() - 60_000), nextUpdate = new Date(Date.now() + 24 * 3600_000)}: {thisUpdate?: Date; nextUpdate?: Date} = {},
+): Promise<Uint8Array<ArrayBuffer>> {
+	const crl = await x509.X509CrlGenerator.create({
+		issuer: issuer.certificate.subjectName,
+		thisUpdate,
+		nextUpdate,
+		signingKey: issuer.keys.privateKey,
+		signingAlgorithm: RSA_SIGNING,
+		entries: revoked.map(item => ({
+			serialNumber: typeof item === 'string' ? item : item.serialNumber,
+			revocationDate: new Date(Date.now() - 30_000),
+			reason: x509.X509CrlReason.keyCompromise,
+		})),
+	});
+	return new Uint8Array(crl.rawData);
+}
+
+/** A positive serial number, as hexadecimal, unique enough for a test. */
+function serial(): string {
+	return `4${webcrypto.getRandomValues(new Uint8Array(8)).reduce((hex, byte) => hex + byte.toString(16).padStart(2, '0'), '')}`;
+}

@@ -16,9 +16,37 @@ export type BackendErrorCode =
 	| 'unavailable';
 
 /** Why a card proof was refused, sent as `details.card` of a `card-proof` error: the kiosk says the true reason. */
-export type CardRefusal = 'challenge' | 'unreadable' | 'validity' | 'untrusted' | 'signature' | 'identity';
+export type CardRefusal =
+	| 'challenge'
+	| 'unreadable'
+	| 'validity'
+	| 'untrusted'
+	| 'signature'
+	| 'identity'
+	/** Not a card's authentication certificate: a CA, no `digitalSignature`, or an extended usage other than client authentication. */
+	| 'profile'
+	/** The authority that issued the card (the root or an intermediate) is expired or not yet valid. */
+	| 'authority-validity'
+	/** The card's key is of a kind the service does not verify (RSA and ECDSA P-256/P-384/P-521 are). */
+	| 'algorithm'
+	/** The card (or its authority) is listed in its authority's revocation list. */
+	| 'revoked'
+	/** The revocation list could not be had (unreachable, stale, unsigned): the card is refused until it can. */
+	| 'revocation-unknown';
 
-const CARD_REFUSALS: readonly string[] = ['challenge', 'unreadable', 'validity', 'untrusted', 'signature', 'identity'] satisfies CardRefusal[];
+const CARD_REFUSALS: readonly string[] = [
+	'challenge',
+	'unreadable',
+	'validity',
+	'untrusted',
+	'signature',
+	'identity',
+	'profile',
+	'authority-validity',
+	'algorithm',
+	'revoked',
+	'revocation-unknown',
+] satisfies CardRefusal[];
 
 /** The reason of a `card-proof` refusal, if the service gave a known one. */
 export function cardRefusalOf(error: BackendError): CardRefusal | undefined {

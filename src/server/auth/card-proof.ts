@@ -1,49 +1,99 @@
-// Card proofs checked: a challenge signed by a card whose certificate a trusted authority issued.
+// Card proofs checked: a challenge signed by a card whose certificate a trusted authority issued,
+// through its intermediates, and that is not revoked.
 // Loaded on the first card proof: @peculiar/x509 is kept off the kiosk's start-up path.
-import {webcrypto} from 'node:crypto';
+import {createPublicKey, verify as verifySignature, constants} from 'node:crypto';
 import {identityFromCertificate, x509} from '../../contract/certificate/cps-certificate.js';
 import type {CardIdentity} from '../../contract/domain/card-identity.js';
-import {BackendError, type CardRefusal} from '../../contract/api/errors.js';
+import {BackendError} from '../../contract/api/errors.js';
 import type {CardProof} from '../../contract/domain/account.js';
 import type {ChallengeStore} from './challenges.js';
-
-type Certificate = InstanceType<typeof x509.X509Certificate>;
+import {cardRefused, certificationPath, checkCardProfile, parseCertificates, type Certificate} from './certificate-path.js';
+import {RevocationChecker, type RevocationOptions} from './revocation.js';
 
 /** Loads trust anchors (PEM text, one or more certificates). */
-export function parseAnchors(pem: string): Certificate[] {
-	return [...pem.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)].map(([block]) => new x509.X509Certificate(block));
+export const parseAnchors = parseCertificates;
+
+/** What the service trusts cards from: its anchors, the intermediates known to it, the revocation lists. */
+export type CardTrust = {
+	anchors: Certificate[];
+	/** Intermediate authorities (e.g. "AC IGC-SANTE FORT PERSONNES"): candidates for the path, trusted only through an anchor. */
+	intermediates: Certificate[];
+	revocation: RevocationChecker;
+};
+
+/** How card certificates are checked besides the anchors: intermediates and revocation. */
+export type CardTrustOptions = RevocationOptions & {
+	/** PEM certificates of the intermediate authorities between the anchors and the cards. */
+	intermediatesPem?: string;
+};
+
+/** The trust of a service: anchors (PEM), intermediates and revocation lists. */
+export function cardTrust(trustAnchorsPem: string, options: CardTrustOptions = {}): CardTrust {
+	return {anchors: parseCertificates(trustAnchorsPem), intermediates: parseCertificates(options.intermediatesPem ?? ''), revocation: new RevocationChecker(options)};
 }
 
-const refused = (reason: CardRefusal, message: string) => new BackendError('card-proof', message, {card: [reason]});
+/** Named curves whose ECDSA signatures are verified, and the size of one coordinate. */
+const EC_CURVES: Record<string, number> = {prime256v1: 32, secp384r1: 48, secp521r1: 66};
+
+/**
+ * Whether `signature` of `challenge` was made by the certificate's key: RSASSA-PKCS1-v1_5 with
+ * SHA-256 (CKM_SHA256_RSA_PKCS) for RSA; ECDSA with SHA-256 (CKM_ECDSA_SHA256) on P-256, P-384 or
+ * P-521, as PKCS#11 gives it (r‖s) or DER-encoded. Another kind of key: `algorithm`.
+ */
+function signedByCard(certificate: Certificate, challenge: Uint8Array, signature: Buffer): boolean {
+	const key = createPublicKey({key: Buffer.from(certificate.publicKey.rawData), format: 'der', type: 'spki'});
+	if (key.asymmetricKeyType === 'rsa') return verifySignature('sha256', challenge, {key, padding: constants.RSA_PKCS1_PADDING}, signature);
+	const coordinate = key.asymmetricKeyType === 'ec' ? EC_CURVES[key.asymmetricKeyDetails?.namedCurve ?? ''] : undefined;
+	if (coordinate === undefined) throw cardRefused('algorithm', 'Type de clé de carte non pris en charge (RSA ou ECDSA P-256/P-384/P-521 attendu)');
+	return verifySignature('sha256', challenge, {key, dsaEncoding: signature.length === 2 * coordinate ? 'ieee-p1363' : 'der'}, signature);
+}
 
 /**
  * Checks a card proof and returns the identity of its certificate — the only identity the
- * service ever uses. Refused: an unknown, used or expired challenge; a certificate not issued by
- * one of `anchors` or outside its validity; a signature not made by the certificate's key.
+ * service ever uses. Refused (401 `card-proof`, `details.card` saying why): an unknown, used or
+ * expired challenge; a certificate that is not a card's authentication certificate, outside its
+ * validity, without a valid path to one of the anchors, or revoked (or whose revocation cannot be
+ * established); a signature not made by the certificate's key. Nothing the client sends makes it
+ * fail otherwise.
  */
-export async function verifyCardProof(proof: CardProof, challenges: ChallengeStore, anchors: Certificate[], now = new Date()): Promise<CardIdentity> {
+export async function verifyCardProof(proof: CardProof, challenges: ChallengeStore, trust: CardTrust, now = new Date()): Promise<CardIdentity> {
 	const challenge = await challenges.take(proof.challengeId);
-	if (!challenge) throw refused('challenge', 'Défi inconnu, déjà utilisé ou expiré : recommencez');
+	if (!challenge) throw cardRefused('challenge', 'Défi inconnu, déjà utilisé ou expiré : recommencez');
 	let certificate: Certificate;
 	try {
 		certificate = new x509.X509Certificate(Buffer.from(proof.certificate, 'base64'));
 	} catch {
-		throw refused('unreadable', 'Certificat de carte illisible');
+		throw cardRefused('unreadable', 'Certificat de carte illisible');
 	}
-	if (certificate.notBefore > now || certificate.notAfter < now) throw refused('validity', 'Certificat de carte hors de sa période de validité');
-	let trusted = false;
-	for (const anchor of anchors) {
-		if (anchor.subject !== certificate.issuer) continue;
-		if (await certificate.verify({publicKey: anchor.publicKey, signatureOnly: true}, webcrypto as unknown as Crypto).catch(() => false)) trusted = true;
-	}
-	if (!trusted) throw refused('untrusted', 'Certificat de carte non émis par une autorité reconnue');
-	const algorithm = certificate.publicKey.algorithm.name === 'ECDSA' ? {name: 'ECDSA', hash: 'SHA-256'} : {name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256'};
-	const key = await certificate.publicKey.export(algorithm, ['verify'], webcrypto as unknown as Crypto);
-	const valid = await webcrypto.subtle.verify(algorithm, key, Buffer.from(proof.signature, 'base64'), challenge).catch(() => false);
-	if (!valid) throw refused('signature', 'Signature du défi invalide : la carte ne correspond pas au certificat');
+	let path: Certificate[];
+	let identity: CardIdentity;
 	try {
-		return identityFromCertificate(certificate.rawData);
+		checkCardProfile(certificate);
+		if (certificate.notBefore > now || certificate.notAfter < now) throw cardRefused('validity', 'Certificat de carte hors de sa période de validité');
+		path = await certificationPath(certificate, trust.anchors, trust.intermediates, now);
+		let valid = false;
+		try {
+			valid = signedByCard(certificate, challenge, Buffer.from(proof.signature, 'base64'));
+		} catch (error) {
+			if (error instanceof BackendError) throw error;
+		}
+		if (!valid) throw cardRefused('signature', 'Signature du défi invalide : la carte ne correspond pas au certificat');
+		try {
+			identity = identityFromCertificate(certificate.rawData);
+		} catch (error) {
+			throw cardRefused('identity', `Certificat de carte : ${(error as Error).message}`);
+		}
 	} catch (error) {
-		throw refused('identity', `Certificat de carte : ${(error as Error).message}`);
+		// A certificate whose extensions cannot be parsed is the client's fault, never the service's.
+		if (error instanceof BackendError) throw error;
+		throw cardRefused('unreadable', 'Certificat de carte illisible');
 	}
+	// Last, once the card has proved itself: the lists are downloaded for genuine cards only.
+	try {
+		await trust.revocation.checkPath(path, now);
+	} catch (error) {
+		if (error instanceof BackendError) throw error;
+		throw cardRefused('revocation-unknown', 'Révocation impossible à vérifier');
+	}
+	return identity;
 }
