@@ -1,5 +1,6 @@
 // "Modifier mon compte": by the card proven, or by a session of a sign-in without the card.
 import {BackendError} from '../../contract/api/errors.js';
+import type {AccountView} from '../../contract/domain/account.js';
 import type {CardIdentity} from '../../contract/domain/card-identity.js';
 import {changesChannel, changesContact} from '../auth/channel-codes.js';
 import type {Handlers} from './context.js';
@@ -8,12 +9,22 @@ import type {Handlers} from './context.js';
 export const accountRoutes: Handlers<'update'> = {
 	update: async ({address, proof, session, verificationId, options, password}, {prove, auth, codes, accounts}) => {
 		let holder: CardIdentity | null = null;
-		if (proof) holder = await prove(proof);
-		else {
+		let current: AccountView | null;
+		if (proof) {
+			holder = await prove(proof);
+			// The right to the account first, before anything the body says is looked at: only the
+			// card's own account is read (never the address asked), and any other address gets one
+			// refusal — whether it exists, and whatever e-mail or mobile the body guesses.
+			current = await accounts.accountFor(holder.nationalId);
+			if (current?.address !== address.toLowerCase()) {
+				await accounts.audit.record({action: 'update', outcome: 'refused', address, nationalId: holder.nationalId, detail: 'not-found'});
+				throw new BackendError('not-found', 'Aucun compte à cette adresse pour cette carte');
+			}
+		} else {
 			const signedIn = await auth.session(session);
 			if (signedIn?.scope !== 'account' || signedIn.address !== address.toLowerCase()) throw new BackendError('sign-in-refused', 'Session expirée : reconnectez-vous');
+			current = await accounts.accountAt(signedIn.address);
 		}
-		const current = await accounts.accountAt(address);
 		// A session without the card changes the options and the password, never the contact
 		// details: whoever holds the password and one code must not be able to move them.
 		if (current && !holder && changesContact(current.options, options)) {
