@@ -444,13 +444,14 @@ export const en: Catalogue = {
 		databaseUrlExpected: '--database (or MSSANTE_DATABASE_URL) expects a postgres://user@host:port/database URL',
 		dateExpected: (option: string, value: string) => `${option} expects an ISO 8601 date such as 2026-11-28 or 2026-11-28T14:00Z (got "${value}")`,
 		poolSizeExpected: (value: string) => `--pool-size expects a number of connections from 1 to 1000 (got "${value}")`,
+		crlUnreadable: (file: string) => `--crl ${file}: unreadable revocation list (DER or PEM "X509 CRL" expected)`,
 		portExpected: (option: string, value: string) => `${option}: a port number is expected, not "${value}"`,
 		demoExclusive: '--demo and --no-demo exclude each other',
 		directoryAction: (action: string | undefined) => `directory: generate or check expected${action === undefined ? '' : `, not "${action}"`}`,
 		outExpected: 'directory generate: --out FILE expected',
 		fileExpected: 'directory check: FILE expected',
 		usage:
-			'Usage: mssante-kiosk [--demo | --no-demo] [--kiosk] [--lang fr|en] [--data-dir DIR] [--pkcs11-module FILE]\n       [--pkcs11-token-label LABEL] [--backend URL] [--trust-anchors FILE.pem] [--directory FILE]\n       mssante-kiosk doctor [--json] [--pkcs11-module FILE] [--data-dir DIR]\n       mssante-kiosk serve [--port 8080] [--host 127.0.0.1] [--data-dir DIR] [--trust-anchors FILE.pem] [--directory FILE]\n             [--database postgres://…] [--pool-size N] [--smtp-host HOST] [--smtp-port 587] [--mail-from ADDRESS] [--sms-gateway URL]\n             [--trusted-proxy ADDRESS[,…]]\n       mssante-kiosk directory generate --out FILE [--rows 600000] [--seed N]\n       mssante-kiosk directory check FILE [--json]\n       mssante-kiosk audit [--data-dir DIR] [--database postgres://…] [--since 2026-11-28]   (the service’s audit trail, as JSON)\n       mssante-kiosk admin-code [--data-dir DIR]   (administrator code for Ctrl+Q in --kiosk, read from input)\n       Every command also takes --lang fr|en and --help (-h).',
+			'Usage: mssante-kiosk [--demo | --no-demo] [--kiosk] [--lang fr|en] [--data-dir DIR] [--pkcs11-module FILE]\n       [--pkcs11-token-label LABEL] [--backend URL] [--trust-anchors FILE.pem] [--directory FILE]\n       mssante-kiosk doctor [--json] [--pkcs11-module FILE] [--data-dir DIR]\n       mssante-kiosk serve [--port 8080] [--host 127.0.0.1] [--data-dir DIR] [--trust-anchors FILE.pem] [--directory FILE]\n             [--database postgres://…] [--pool-size N] [--smtp-host HOST] [--smtp-port 587] [--mail-from ADDRESS] [--sms-gateway URL]\n             [--trusted-proxy ADDRESS[,…]] [--intermediates FILE.pem] [--crl FILE]… [--require-revocation]\n       mssante-kiosk directory generate --out FILE [--rows 600000] [--seed N]\n       mssante-kiosk directory check FILE [--json]\n       mssante-kiosk audit [--data-dir DIR] [--database postgres://…] [--since 2026-11-28]   (the service’s audit trail, as JSON)\n       mssante-kiosk admin-code [--data-dir DIR]   (administrator code for Ctrl+Q in --kiosk, read from input)\n       Every command also takes --lang fr|en and --help (-h).',
 	},
 	doctor: {
 		title: 'Workstation check for the CPS card',

@@ -3,7 +3,7 @@ import path from 'node:path';
 import {parseArgs} from 'node:util';
 import type {CommandLine} from '../../contract/cli/command-line.js';
 import {catalogues, type Catalogue, type Lang} from '../../contract/i18n/index.js';
-import {createActivationService} from '../activation-service.js';
+import {createActivationService, type ActivationServiceOptions} from '../activation-service.js';
 import {httpSmsGateway, smtpMailSender, type HttpSmsGatewayOptions, type SmtpOptions} from '../delivery/delivery.js';
 import {describeReport} from './directory.js';
 
@@ -22,6 +22,8 @@ export type ServeOptions = {
 	trustedProxies?: string[];
 	/** PEM certificates of the authorities whose cards are accepted. */
 	trustAnchorsPem: string;
+	/** Intermediate authorities, CRL files and the revocation policy of card certificates. */
+	cardTrust?: ActivationServiceOptions['cardTrust'];
 	/** SMTP server for codes and invitations; the outbox under `dataDir` when absent. */
 	smtp?: SmtpOptions;
 	/** SMS gateway; the outbox when absent. */
@@ -49,6 +51,7 @@ export async function serve(options: ServeOptions): Promise<void> {
 		databaseUrl: options.databaseUrl,
 		poolSize: options.poolSize,
 		trustAnchorsPem: options.trustAnchorsPem,
+		cardTrust: options.cardTrust,
 		trustedProxies: options.trustedProxies,
 		mail: options.smtp ? smtpMailSender(options.smtp) : undefined,
 		sms: options.smsGateway ? httpSmsGateway(options.smsGateway) : undefined,
@@ -91,6 +94,12 @@ const SERVE_OPTIONS = {
 	'pool-size': {type: 'string'},
 	/** PEM file of the authorities whose cards are accepted. */
 	'trust-anchors': {type: 'string'},
+	/** PEM file of the intermediate authorities between the anchors and the cards (e.g. AC IGC-SANTE FORT PERSONNES). */
+	intermediates: {type: 'string'},
+	/** A CRL file (DER or PEM), used beside those the certificates name; may be repeated. */
+	crl: {type: 'string', multiple: true},
+	/** Refuse a card when no CRL covers a certificate of its path (by default one that names no distribution point is not checked). */
+	'require-revocation': {type: 'boolean'},
 	/** The national directory's extraction, else the one dropped in the data directory. */
 	directory: {type: 'string'},
 	/** SMTP server for codes and invitations (user and password from the environment). */
@@ -105,8 +114,11 @@ const SERVE_OPTIONS = {
 } as const;
 
 /** What `serve` was asked for; files are read and secrets taken from the environment when it runs. */
-type ServeArguments = Omit<ServeOptions, 'trustAnchorsPem' | 'smtp' | 'smsGateway' | 'log'> & {
+type ServeArguments = Omit<ServeOptions, 'trustAnchorsPem' | 'cardTrust' | 'smtp' | 'smsGateway' | 'log'> & {
 	trustAnchorsFile?: string;
+	intermediatesFile?: string;
+	crlFiles?: string[];
+	requireRevocation?: boolean;
 	smtp?: Pick<SmtpOptions, 'host' | 'port' | 'from'>;
 	smsGatewayUrl?: string;
 };
@@ -146,6 +158,9 @@ export const serveCommand = {
 			port,
 			host: values.host ?? '127.0.0.1',
 			trustAnchorsFile: values['trust-anchors'],
+			intermediatesFile: values.intermediates,
+			crlFiles: values.crl,
+			requireRevocation: values['require-revocation'],
 			directoryFile: values.directory ?? cli.droppedDirectoryFile(dataDir),
 			smtp: values['smtp-host'] ? {host: values['smtp-host'], port: smtpPort, from: values['mail-from'] ?? 'ne-pas-repondre@mssante.fr'} : undefined,
 			smsGatewayUrl: values['sms-gateway'],
@@ -156,10 +171,27 @@ export const serveCommand = {
 			lang,
 		};
 	},
-	async run({trustAnchorsFile, smtp, smsGatewayUrl, ...options}: ServeArguments): Promise<number> {
+	async run({trustAnchorsFile, intermediatesFile, crlFiles, requireRevocation, smtp, smsGatewayUrl, ...options}: ServeArguments): Promise<number> {
+		const crls = crlFiles?.map(file => new Uint8Array(readFileSync(file)));
+		if (crls) {
+			// An unreadable CRL file stops `serve` now, not every card proof later.
+			const {parseCrls} = await import('../auth/revocation.js');
+			for (const [index, crl] of crls.entries()) {
+				let count = 0;
+				try {
+					count = parseCrls(crl).length;
+				} catch {}
+				if (count === 0) throw new Error(catalogues[options.lang].cli.crlUnreadable(crlFiles?.[index] ?? ''));
+			}
+		}
 		await serve({
 			...options,
 			trustAnchorsPem: trustAnchorsFile ? readFileSync(trustAnchorsFile, 'utf8') : '',
+			cardTrust: {
+				intermediatesPem: intermediatesFile ? readFileSync(intermediatesFile, 'utf8') : undefined,
+				crls,
+				requireRevocation,
+			},
 			// Secrets from the environment, never from the command line (visible in `ps`).
 			smtp: smtp ? {...smtp, user: process.env['MSSANTE_SMTP_USER'], password: process.env['MSSANTE_SMTP_PASSWORD']} : undefined,
 			smsGateway: smsGatewayUrl ? {url: smsGatewayUrl, token: process.env['MSSANTE_SMS_TOKEN']} : undefined,
