@@ -48,10 +48,10 @@ export class AuditLog {
 				at,
 				action: entry.action,
 				outcome: entry.outcome,
-				address: entry.address ?? null,
-				national_id: entry.nationalId ?? null,
-				channel: entry.channel ?? null,
-				detail: entry.detail ?? null,
+				address: escaped(entry.address),
+				national_id: escaped(entry.nationalId),
+				channel: escaped(entry.channel),
+				detail: escaped(entry.detail),
 			})
 			.execute()
 			.then(
@@ -81,4 +81,17 @@ export class AuditLog {
 	async flushed(): Promise<void> {
 		await Promise.all(this.pending);
 	}
+}
+
+// C0, DEL, C1 (CSI U+009B included), bidirectional marks and overrides, and lone surrogates.
+const UNSAFE = /[\u0000-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * `text` as the trail keeps it: every control character, bidi override and lone surrogate written
+ * `\uXXXX`, so that no event (an address typed by anyone) can repaint the terminal of whoever reads
+ * the trail, nor hide what it was.
+ */
+function escaped(text: string | undefined): string | null {
+	if (text === undefined) return null;
+	return text.replace(UNSAFE, character => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -118,8 +118,10 @@ export class DirectoryService {
 	private fail(error: string): void {
 		const worker = this.worker;
 		this.worker = null;
-		this.current = {phase: 'failed', progress: 0, entries: 0, professions: [], error};
-		this.failPending(new Error(error));
+		// The state is answered to anyone (`/v1/directory/status`): it names the file, never where the
+		// server keeps it; the operator is told the full reason (`onFailed`, the service's log).
+		this.current = {phase: 'failed', progress: 0, entries: 0, professions: [], error: withoutPaths(error)};
+		this.failPending(new Error(withoutPaths(error)));
 		this.options.onFailed?.(error);
 		void worker?.terminate();
 	}
@@ -128,4 +130,9 @@ export class DirectoryService {
 		for (const waiting of this.pending.values()) waiting.reject(error);
 		this.pending.clear();
 	}
+}
+
+/** `text` with each file path reduced to its last part: `open '/srv/annuaire/extraction.txt'` → `open 'extraction.txt'`. */
+function withoutPaths(text: string): string {
+	return text.replace(/(?<=^|[\s'"`(<=])(?:[A-Za-z]:|\.{1,2}|~)?[\\/](?:[^\s'"`()<>,;\\/]*[\\/])*([^\s'"`()<>,;\\/]*)/g, (_path, file: string) => file || '…');
 }

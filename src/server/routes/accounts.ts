@@ -1,5 +1,6 @@
 // "Modifier mon compte": by the card proven, or by a session of a sign-in without the card.
 import {BackendError} from '../../contract/api/errors.js';
+import {textProblem} from '../../contract/api/text-checks.js';
 import type {AccountView} from '../../contract/domain/account.js';
 import type {CardIdentity} from '../../contract/domain/card-identity.js';
 import {changesChannel, changesContact} from '../auth/channel-codes.js';
@@ -8,6 +9,9 @@ import type {Handlers} from './context.js';
 /** `PUT /v1/accounts/:address`. */
 export const accountRoutes: Handlers<'update'> = {
 	update: async ({address, proof, session, verificationId, options, password}, {prove, auth, codes, accounts}) => {
+		// The path's address is a string of the request like the body's: no control character, well-formed.
+		const problem = textProblem(address);
+		if (problem) throw new BackendError('invalid-request', 'Requête invalide', {address: [problem]});
 		let holder: CardIdentity | null = null;
 		let current: AccountView | null;
 		if (proof) {
