@@ -1,7 +1,10 @@
 import {configDefaults, defineConfig} from 'vitest/config';
 
-/** The files that need the machine's one pcscd and its two virtual readers, or drive the built app in a pseudo-terminal. */
-const HARDWARE = ['test/hardware/**/*.test.{ts,tsx}', 'test/e2e/**/*.test.{ts,tsx}'];
+/**
+ * The files that need the machine's one pcscd and its two virtual readers, drive the built app in a
+ * pseudo-terminal, or time the service under a flood (test/load: the two cores must be theirs alone).
+ */
+const HARDWARE = ['test/hardware/**/*.test.{ts,tsx}', 'test/e2e/**/*.test.{ts,tsx}', 'test/load/**/*.test.{ts,tsx}'];
 
 // `--no-file-parallelism` (npm run test:hardware) runs every file alone in its own process.
 const fileParallelism = !process.argv.some(arg => arg === '--no-file-parallelism' || arg === '--fileParallelism=false' || arg === '--file-parallelism=false');

@@ -4,7 +4,7 @@ import {AccountService} from './accounts/account-service.js';
 import type {MailSender, SmsSender} from './delivery/delivery.js';
 import type {DirectorySource} from './directory/directory-service.js';
 import type {ImportReport} from './directory/extraction.js';
-import {BackendServer} from './http/server.js';
+import {BackendServer, type BackendServerOptions} from './http/server.js';
 import type {RouteContextOptions} from './routes/context.js';
 
 /** Options of the activation service, embedded in the kiosk, run by `serve`, or started by a test. */
@@ -38,6 +38,8 @@ export type ActivationServiceOptions = {
 	now?: () => number;
 	/** Addresses of the load balancers in front, whose `X-Forwarded-For` names the client (per-client limits). */
 	trustedProxies?: string[];
+	/** Limits on connections and slow requests (defaults: BackendServerOptions'). */
+	connections?: Pick<BackendServerOptions, 'maxConnections' | 'connectionsPerClient' | 'requestTimeoutMs' | 'headersTimeoutMs'>;
 	/** Limits of the one-time codes (default: SPEC §8's; tests shorten the wait between two codes). */
 	codes?: RouteContextOptions['codes'];
 	/** Told when the national directory has been read (its report is also saved as `annuaire-import.json`). */
@@ -84,6 +86,7 @@ export async function createActivationService(options: ActivationServiceOptions)
 		now: options.now,
 		codes: options.codes,
 		trustedProxies: options.trustedProxies,
+		...options.connections,
 	});
 	let closed: Promise<void> | undefined;
 	return {

@@ -17,9 +17,10 @@ import {Outbox} from '../delivery/outbox.js';
 import {AuditLog, type AuditEntry} from '../audit-log.js';
 import {outboxMailSender, outboxSmsSender, type MailSender, type SmsSender} from '../delivery/delivery.js';
 import {MessageQueue} from '../delivery/message-queue.js';
-import {HashingLane} from './hashing-lane.js';
+import {WorkLane} from '../work-lane.js';
 import {hashPassword, verifyPassword} from './password-hash.js';
 import {checkEmail} from '../../contract/rules/contact-rules.js';
+import {destinationKey, INVITATION_QUOTAS} from '../auth/quotas.js';
 import {AddressAllocation, proposalBase, shippedTakenAddresses} from './address-allocation.js';
 import {directoryEntryOf, openAccountDirectory} from './account-directory.js';
 import {checkPassword, normalisedOptions} from './account-checks.js';
@@ -81,7 +82,7 @@ export class AccountService {
 	readonly imported: JsonImport | null;
 	private readonly addresses: AddressAllocation;
 	// Of libuv's 4 threads, sign-ins hash on 2 at most: activations and card proofs keep the others.
-	private readonly signInHashing = new HashingLane(2, 64);
+	private readonly signInHashing = new WorkLane(2, 64, () => new BackendError('unavailable', 'Service très sollicité : réessayez dans un instant', undefined, {retryAfterSeconds: 1}));
 	private readonly store: AccountStore;
 	// Operations in progress: a graceful stop lets them finish.
 	private readonly inFlight = new Set<Promise<unknown>>();
@@ -316,7 +317,11 @@ export class AccountService {
 		return view(changed);
 	}
 
-	/** Sends an invitation from `fromAddress` to each colleague. */
+	/**
+	 * Sends an invitation from `fromAddress` to each colleague not invited by it in the last 30 days;
+	 * `sent` says how many left now. At most INVITATION_QUOTAS.perRequest colleagues a request, and
+	 * perDay a day per sender (`rate-limited`, with when more may be sent).
+	 */
 	invite(fromAddress: string, emails: string[]): Promise<{sent: number}> {
 		return this.audited({action: 'invite', address: fromAddress}, () => this.inviteNow(fromAddress, emails));
 	}
@@ -328,19 +333,47 @@ export class AccountService {
 			throw new BackendError('invalid-request', 'Adresse(s) invalide(s)', {emails: invalid});
 		}
 		// One mail per recipient, however often (and in whatever case) the address was typed.
-		const recipients = new Map(checked.flatMap(result => (result.ok ? [[result.value.toLowerCase(), result.value] as const] : [])));
+		const recipients = new Map(checked.flatMap(result => (result.ok ? [[destinationKey(result.value), result.value] as const] : [])));
+		const {perRequest, perDay, repeatAfterMs, dayMs} = INVITATION_QUOTAS;
+		if (recipients.size > perRequest) throw new BackendError('invalid-request', `Au plus ${perRequest} invitations par envoi`, {emails: ['too-many']});
 		// Recorded and queued together; sent after the commit, and tried again for a day if a send fails.
 		const now = this.now();
 		const queued = await this.db.transaction().execute(async transaction => {
+			// One request of a sender at a time (on any instance): its invitations are counted, then written.
+			await transaction
+				.selectFrom('accounts')
+				.select('address')
+				.where('address', '=', fromAddress)
+				.$if(this.database.engine === 'postgres', query => query.forUpdate())
+				.execute();
+			const earlier = await transaction
+				.selectFrom('invitations')
+				.select(['recipient', 'created_at'])
+				.where('from_address', '=', fromAddress)
+				.where('created_at', '>', now - repeatAfterMs)
+				.execute();
+			// A colleague already invited by this sender is not mailed again for 30 days.
+			const invited = new Set(earlier.map(row => destinationKey(row.recipient)));
+			const fresh = [...recipients].filter(([key]) => !invited.has(key)).map(([, to]) => to);
+			const today = earlier
+				.map(row => Number(row.created_at))
+				.filter(at => at > now - dayMs)
+				.sort((a, b) => a - b);
+			const over = today.length + fresh.length - perDay;
+			if (over > 0) {
+				// More may be sent once enough of today's invitations are a day old.
+				const retryAfterSeconds = Math.max(1, Math.ceil(((today[over - 1] ?? now) + dayMs - now) / 1000));
+				throw new BackendError('rate-limited', `Au plus ${perDay} invitations par jour : réessayez dans ${retryAfterSeconds} s`, {emails: ['daily-limit']}, {retryAfterSeconds});
+			}
 			const ids: string[] = [];
-			for (const to of recipients.values()) {
+			for (const to of fresh) {
 				await transaction.insertInto('invitations').values({id: randomUUID(), from_address: fromAddress, recipient: to, created_at: now}).execute();
 				ids.push(await this.messages.enqueue(transaction, {kind: 'invitation', channel: 'mail', to, from: fromAddress}, now + INVITATION_TRIES_MS));
 			}
 			return ids;
 		});
 		for (const id of queued) await this.messages.deliver(id, 'retry');
-		return {sent: recipients.size};
+		return {sent: queued.length};
 	}
 
 	/**

@@ -32,8 +32,21 @@ export const SIGN_IN_LIMITS = {
 	address: {free: 10, firstDelayMs: 1_000, maxDelayMs: MINUTE, windowMs: HOUR},
 } satisfies Record<string, ThrottleRule>;
 
+/** A number of requests per minute and client, then nothing until the minute is over. */
+const perMinute = (free: number): ThrottleRule => ({free, firstDelayMs: MINUTE, maxDelayMs: MINUTE, windowMs: MINUTE});
+
+/**
+ * Requests anyone may make without proving anything, per client: challenges (a kiosk's
+ * activation signs three), availability checks, directory searches (one per key typed).
+ */
+export const REQUEST_LIMITS = {
+	challenge: perMinute(60),
+	availability: perMinute(120),
+	directory: perMinute(600),
+} satisfies Record<string, ThrottleRule>;
+
 /** The longest window of the rules: counts older than this are deleted. */
-export const LONGEST_THROTTLE_WINDOW_MS = Math.max(...Object.values(SIGN_IN_LIMITS).map(rule => rule.windowMs));
+export const LONGEST_THROTTLE_WINDOW_MS = Math.max(...[...Object.values(SIGN_IN_LIMITS), ...Object.values(REQUEST_LIMITS)].map(rule => rule.windowMs));
 
 /**
  * Attempts by key (`sign-in:address:…`, `sign-in:client:…`), each with its rule. An attempt is
@@ -41,6 +54,10 @@ export const LONGEST_THROTTLE_WINDOW_MS = Math.max(...Object.values(SIGN_IN_LIMI
  * times, not let through together.
  */
 export class Throttle {
+	// Keys the database said must wait, and until when: a flood of refused requests is answered
+	// from here, without a transaction each (the database stays the judge of every allowed one).
+	private readonly waiting = new Map<string, number>();
+
 	constructor(
 		private readonly db: Kysely<Tables>,
 		private readonly now: () => number,
@@ -53,6 +70,8 @@ export class Throttle {
 	 */
 	async attempt(keys: Array<[key: string, rule: ThrottleRule]>): Promise<void> {
 		for (const [key, rule] of keys) {
+			const known = (this.waiting.get(key) ?? 0) - this.now();
+			if (known > 0) throw tooSoon(known);
 			const waitMs = await this.db.transaction().execute(async transaction => {
 				const now = this.now();
 				// The key's row, written first: concurrent attempts (on any instance) wait for each other here.
@@ -79,14 +98,21 @@ export class Throttle {
 				return 0;
 			});
 			if (waitMs > 0) {
-				const retryAfterSeconds = Math.ceil(waitMs / 1000);
-				throw new BackendError('rate-limited', `Trop d’essais : réessayez dans ${retryAfterSeconds} s`, undefined, {retryAfterSeconds});
+				this.remember(key, this.now() + waitMs);
+				throw tooSoon(waitMs);
 			}
 		}
 	}
 
+	private remember(key: string, until: number): void {
+		// Bounded: past many keys (a flood from many clients), those whose wait is over go.
+		if (this.waiting.size >= 10_000) for (const [other, end] of this.waiting) if (end <= this.now()) this.waiting.delete(other);
+		if (this.waiting.size < 20_000) this.waiting.set(key, until);
+	}
+
 	/** Forgets the attempts of these keys (the right password came: its holder starts afresh). */
 	async clear(keys: string[]): Promise<void> {
+		for (const key of keys) this.waiting.delete(key);
 		if (keys.length > 0) await this.db.deleteFrom('throttles').where('key', 'in', keys).execute();
 	}
 
@@ -97,6 +123,11 @@ export class Throttle {
 			.where('window_start', '<=', this.now() - longestWindowMs)
 			.execute();
 	}
+}
+
+function tooSoon(waitMs: number): BackendError {
+	const retryAfterSeconds = Math.ceil(waitMs / 1000);
+	return new BackendError('rate-limited', `Trop d’essais : réessayez dans ${retryAfterSeconds} s`, undefined, {retryAfterSeconds});
 }
 
 /** The delay after the `attempts`-th attempt: none within the allowance, then doubling up to the ceiling. */

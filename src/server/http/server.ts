@@ -28,6 +28,14 @@ export type BackendServerOptions = Omit<RouteContextOptions, 'now'> & {
 	 * pick the address its limits are counted by).
 	 */
 	trustedProxies?: string[];
+	/** Connections open at once, all clients together (default 900: under the usual limit of 1,024 open files). */
+	maxConnections?: number;
+	/** Connections open at once from one client (default 64; a trusted proxy is not limited). */
+	connectionsPerClient?: number;
+	/** Time for a whole request, headers and body, before it is answered 408 and closed (default 15 s). */
+	requestTimeoutMs?: number;
+	/** Time for a request's headers (default 10 s). */
+	headersTimeoutMs?: number;
 };
 
 /**
@@ -46,7 +54,10 @@ export class BackendServer {
 	constructor(accounts: AccountService, options: BackendServerOptions) {
 		this.trustedProxies = new Set((options.trustedProxies ?? []).map(unmapped));
 		this.context = createRouteContext(accounts, {...options, now: options.now ?? Date.now});
-		this.server = createServer((request, response) => {
+		const requestTimeout = options.requestTimeoutMs ?? 15_000;
+		const headersTimeout = Math.min(requestTimeout, options.headersTimeoutMs ?? 10_000);
+		// Slow bodies: a client sending a byte now and then is cut after requestTimeout, checked every second.
+		this.server = createServer({requestTimeout, headersTimeout, connectionsCheckingInterval: Math.min(1_000, headersTimeout)}, (request, response) => {
 			// A request that reaches a stopping service on a kept-alive connection is answered, and its
 			// connection closed after the answer: the client opens its next one elsewhere.
 			if (this.draining) response.shouldKeepAlive = false;
@@ -56,6 +67,25 @@ export class BackendServer {
 		});
 		// Kiosks keep connections open between calls; a graceful stop must not wait for them.
 		this.server.keepAliveTimeout = 5000;
+		this.server.maxConnections = options.maxConnections ?? 900;
+		const perClient = options.connectionsPerClient ?? 64;
+		const open = new Map<string, number>();
+		this.server.on('connection', socket => {
+			const client = unmapped(socket.remoteAddress ?? '');
+			if (this.trustedProxies.has(client)) return;
+			const count = (open.get(client) ?? 0) + 1;
+			// One client holding many connections would leave none for the others.
+			if (count > perClient) {
+				socket.destroy();
+				return;
+			}
+			open.set(client, count);
+			socket.once('close', () => {
+				const left = (open.get(client) ?? 1) - 1;
+				if (left > 0) open.set(client, left);
+				else open.delete(client);
+			});
+		});
 	}
 
 	/** From now on, trusts only these authorities (PEM) for card certificates. */

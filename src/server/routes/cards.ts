@@ -2,6 +2,7 @@
 // already has, and the directory session it opens.
 import {BackendError} from '../../contract/api/errors.js';
 import type {AccountView, CardProof} from '../../contract/domain/account.js';
+import {REQUEST_LIMITS} from '../auth/throttle.js';
 import type {Handlers, RouteContext} from './context.js';
 
 /** The account of the card that made `proof`; refused (`not-found`) when it has none. */
@@ -13,7 +14,10 @@ export async function accountOfCard(context: RouteContext, proof: CardProof): Pr
 
 /** `POST /v1/challenges`, `POST /v1/accounts/lookup`, `POST /v1/sessions`. */
 export const cardRoutes: Handlers<'challenge' | 'lookup' | 'openSession'> = {
-	challenge: (_input, {challenges}) => challenges.issue(),
+	challenge: async (_input, {challenges, throttle}, {client}) => {
+		await throttle.attempt([[`challenge:${client}`, REQUEST_LIMITS.challenge]]);
+		return challenges.issue();
+	},
 	lookup: ({proof}, context) => accountOfCard(context, proof),
 	openSession: async ({proof}, context) => {
 		const account = await accountOfCard(context, proof);

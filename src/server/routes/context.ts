@@ -10,6 +10,9 @@ import {ChallengeStore} from '../auth/challenges.js';
 import {ChannelCodes} from '../auth/channel-codes.js';
 import {OneTimeCodes, type OneTimeCodesOptions} from '../auth/one-time-codes.js';
 import {LONGEST_THROTTLE_WINDOW_MS, Throttle} from '../auth/throttle.js';
+import {LONGEST_QUOTA_WINDOW_MS} from '../auth/quotas.js';
+import {BackendError} from '../../contract/api/errors.js';
+import {WorkLane} from '../work-lane.js';
 
 /** The parts of the service every handler may use, shared by all requests. */
 export type RouteContext = {
@@ -17,8 +20,10 @@ export type RouteContext = {
 	challenges: ChallengeStore;
 	auth: AuthState;
 	codes: ChannelCodes;
-	/** Progressive delays on password guesses, shared by the instances. */
+	/** Progressive delays on password guesses and limits on unauthenticated requests, shared by the instances. */
 	throttle: Throttle;
+	/** Directory searches that read every mailbox: one at a time, two waiting, the others refused (429). */
+	wideSearches: WorkLane;
 	/** The identity of the certificate of a valid card proof — the only identity the service uses; refused: `card-proof`. */
 	prove(proof: CardProof): Promise<CardIdentity>;
 	/** Replaces the authorities card certificates must come from (PEM; empty: none). */
@@ -68,7 +73,7 @@ export function createRouteContext(accounts: AccountService, options: RouteConte
 	const codes = new ChannelCodes({db: accounts.db, codes: oneTimeCodes, messages: accounts.messages, audit: accounts.audit, auth, now: options.now});
 	// Each instance purges; the deletes are idempotent, so several instances doing it is harmless.
 	const throttle = new Throttle(accounts.db, options.now);
-	const purge = setInterval(() => void Promise.all([auth.purge(), oneTimeCodes.purge(), throttle.purge(LONGEST_THROTTLE_WINDOW_MS)]).catch(() => undefined), PURGE_MS);
+	const purge = setInterval(() => void Promise.all([auth.purge(), oneTimeCodes.purge(), throttle.purge(Math.max(LONGEST_THROTTLE_WINDOW_MS, LONGEST_QUOTA_WINDOW_MS))]).catch(() => undefined), PURGE_MS);
 	purge.unref();
 	let anchorsPem = options.trustAnchorsPem;
 	let anchors: ReturnType<typeof import('../auth/card-proof.js').parseAnchors> | undefined;
@@ -80,6 +85,11 @@ export function createRouteContext(accounts: AccountService, options: RouteConte
 		auth,
 		codes,
 		throttle,
+		wideSearches: new WorkLane(
+			1,
+			2,
+			() => new BackendError('rate-limited', 'Recherche trop large pour le moment : ajoutez un nom ou un filtre, ou réessayez dans un instant', undefined, {retryAfterSeconds: 1}),
+		),
 		async prove(proof) {
 			// Loaded on the first proof: @peculiar/x509 stays off the kiosk's start-up path.
 			const proofs = await import('../auth/card-proof.js');

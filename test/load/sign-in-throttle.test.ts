@@ -37,7 +37,15 @@ function clock() {
 async function start(now: () => number, databaseUrl?: string): Promise<{service: ActivationService; url: string}> {
 	const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mssante-throttle-'));
 	folders.push(dataDir);
-	const service = await createActivationService({dataDir, databaseUrl, trustAnchorsPem: '', now, takenAddresses: [], trustedProxies: ['127.0.0.1'], codes: {resendIntervalMs: 0, maxSendsPerHour: 1000}});
+	const service = await createActivationService({
+		dataDir,
+		databaseUrl,
+		trustAnchorsPem: '',
+		now,
+		takenAddresses: [],
+		trustedProxies: ['127.0.0.1'],
+		codes: {resendIntervalMs: 0, maxSendsPerHour: 1000},
+	});
 	services.push(service);
 	return {service, url: await service.listen(0, '127.0.0.1')};
 }
