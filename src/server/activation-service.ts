@@ -38,6 +38,8 @@ export type ActivationServiceOptions = {
 	now?: () => number;
 	/** Addresses of the load balancers in front, whose `X-Forwarded-For` names the client (per-client limits). */
 	trustedProxies?: string[];
+	/** The service's certificate and key (PEM): HTTPS instead of HTTP. */
+	tls?: BackendServerOptions['tls'];
 	/** Limits on connections and slow requests (defaults: BackendServerOptions'). */
 	connections?: Pick<BackendServerOptions, 'maxConnections' | 'connectionsPerClient' | 'requestTimeoutMs' | 'headersTimeoutMs'>;
 	/** Limits of the one-time codes (default: SPEC §8's; tests shorten the wait between two codes). */
@@ -86,6 +88,7 @@ export async function createActivationService(options: ActivationServiceOptions)
 		now: options.now,
 		codes: options.codes,
 		trustedProxies: options.trustedProxies,
+		tls: options.tls,
 		...options.connections,
 	});
 	let closed: Promise<void> | undefined;

@@ -245,6 +245,7 @@ export const en: Catalogue = {
 	problems: {
 		required: 'required',
 		'email-invalid': 'invalid e-mail address',
+		'email-several': 'one e-mail address only, without commas or semicolons',
 		'email-mssante': 'must be outside secure messaging (not @mssante.fr)',
 		'mobile-invalid': 'invalid number',
 		'mobile-not-mobile': 'must be a mobile (06 or 07)',
@@ -444,6 +445,8 @@ export const en: Catalogue = {
 		databaseUrlExpected: '--database (or MSSANTE_DATABASE_URL) expects a postgres://user@host:port/database URL',
 		dateExpected: (option: string, value: string) => `${option} expects an ISO 8601 date such as 2026-11-28 or 2026-11-28T14:00Z (got "${value}")`,
 		poolSizeExpected: (value: string) => `--pool-size expects a number of connections from 1 to 1000 (got "${value}")`,
+		tlsPairExpected: '--tls-cert and --tls-key go together: the service’s certificate and its private key (PEM)',
+		clearTextHost: (host: string) => `--host ${host} would expose passwords, sessions and card proofs in clear text: give --tls-cert and --tls-key, or --tls-proxy when a TLS proxy is in front of the service`,
 		crlUnreadable: (file: string) => `--crl ${file}: unreadable revocation list (DER or PEM "X509 CRL" expected)`,
 		portExpected: (option: string, value: string) => `${option}: a port number is expected, not "${value}"`,
 		demoExclusive: '--demo and --no-demo exclude each other',
@@ -451,7 +454,7 @@ export const en: Catalogue = {
 		outExpected: 'directory generate: --out FILE expected',
 		fileExpected: 'directory check: FILE expected',
 		usage:
-			'Usage: mssante-kiosk [--demo | --no-demo] [--kiosk] [--lang fr|en] [--data-dir DIR] [--pkcs11-module FILE]\n       [--pkcs11-token-label LABEL] [--backend URL] [--trust-anchors FILE.pem] [--directory FILE]\n       mssante-kiosk doctor [--json] [--pkcs11-module FILE] [--data-dir DIR]\n       mssante-kiosk serve [--port 8080] [--host 127.0.0.1] [--data-dir DIR] [--trust-anchors FILE.pem] [--directory FILE]\n             [--database postgres://…] [--pool-size N] [--smtp-host HOST] [--smtp-port 587] [--mail-from ADDRESS] [--sms-gateway URL]\n             [--trusted-proxy ADDRESS[,…]] [--intermediates FILE.pem] [--crl FILE]… [--require-revocation]\n       mssante-kiosk directory generate --out FILE [--rows 600000] [--seed N]\n       mssante-kiosk directory check FILE [--json]\n       mssante-kiosk audit [--data-dir DIR] [--database postgres://…] [--since 2026-11-28]   (the service’s audit trail, as JSON)\n       mssante-kiosk admin-code [--data-dir DIR]   (administrator code for Ctrl+Q in --kiosk, read from input)\n       Every command also takes --lang fr|en and --help (-h).',
+			'Usage: mssante-kiosk [--demo | --no-demo] [--kiosk] [--lang fr|en] [--data-dir DIR] [--pkcs11-module FILE]\n       [--pkcs11-token-label LABEL] [--backend URL] [--trust-anchors FILE.pem] [--directory FILE]\n       mssante-kiosk doctor [--json] [--pkcs11-module FILE] [--data-dir DIR]\n       mssante-kiosk serve [--port 8080] [--host 127.0.0.1] [--data-dir DIR] [--trust-anchors FILE.pem] [--directory FILE]\n             [--database postgres://…] [--pool-size N] [--smtp-host HOST] [--smtp-port 587] [--mail-from ADDRESS] [--sms-gateway URL]\n             [--trusted-proxy ADDRESS[,…]] [--intermediates FILE.pem] [--crl FILE]… [--require-revocation]\n             [--tls-cert FILE.pem --tls-key FILE.pem | --tls-proxy]\n       mssante-kiosk directory generate --out FILE [--rows 600000] [--seed N]\n       mssante-kiosk directory check FILE [--json]\n       mssante-kiosk audit [--data-dir DIR] [--database postgres://…] [--since 2026-11-28]   (the service’s audit trail, as JSON)\n       mssante-kiosk admin-code [--data-dir DIR]   (administrator code for Ctrl+Q in --kiosk, read from input)\n       Every command also takes --lang fr|en and --help (-h).',
 	},
 	doctor: {
 		title: 'Workstation check for the CPS card',

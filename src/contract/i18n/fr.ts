@@ -245,6 +245,7 @@ export const fr = {
 	problems: {
 		required: 'obligatoire',
 		'email-invalid': 'adresse e-mail invalide',
+		'email-several': 'une seule adresse e-mail, sans virgule ni point-virgule',
 		'email-mssante': 'doit être hors messagerie sécurisée (pas @mssante.fr)',
 		'mobile-invalid': 'numéro invalide',
 		'mobile-not-mobile': 'doit être un mobile (06 ou 07)',
@@ -450,6 +451,8 @@ export const fr = {
 		databaseUrlExpected: '--database (ou MSSANTE_DATABASE_URL) attend une adresse postgres://utilisateur@hôte:port/base',
 		dateExpected: (option: string, value: string) => `${option} attend une date ISO 8601, par exemple 2026-11-28 ou 2026-11-28T14:00Z (reçu : « ${value} »)`,
 		poolSizeExpected: (value: string) => `--pool-size attend un nombre de connexions entre 1 et 1000 (reçu : « ${value} »)`,
+		tlsPairExpected: '--tls-cert et --tls-key vont ensemble : le certificat du service et sa clé privée (PEM)',
+		clearTextHost: (host: string) => `--host ${host} exposerait mots de passe, sessions et preuves de carte en clair : donnez --tls-cert et --tls-key, ou --tls-proxy si un proxy TLS est devant le service`,
 		crlUnreadable: (file: string) => `--crl ${file} : liste de révocation illisible (DER ou PEM « X509 CRL » attendu)`,
 		portExpected: (option: string, value: string) => `${option} : numéro de port attendu, pas « ${value} »`,
 		demoExclusive: '--demo et --no-demo s’excluent',
@@ -457,7 +460,7 @@ export const fr = {
 		outExpected: 'directory generate : --out FICHIER attendu',
 		fileExpected: 'directory check : FICHIER attendu',
 		usage:
-			'Utilisation : mssante-kiosk [--demo | --no-demo] [--kiosk] [--lang fr|en] [--data-dir DOSSIER] [--pkcs11-module FICHIER]\n              [--pkcs11-token-label NOM] [--backend URL] [--trust-anchors FICHIER.pem] [--directory FICHIER]\n              mssante-kiosk doctor [--json] [--pkcs11-module FICHIER] [--data-dir DOSSIER]\n              mssante-kiosk serve [--port 8080] [--host 127.0.0.1] [--data-dir DOSSIER] [--trust-anchors FICHIER.pem] [--directory FICHIER]\n                    [--database postgres://…] [--pool-size N] [--smtp-host HÔTE] [--smtp-port 587] [--mail-from ADRESSE] [--sms-gateway URL]\n                    [--trusted-proxy ADRESSE[,…]] [--intermediates FICHIER.pem] [--crl FICHIER]… [--require-revocation]\n              mssante-kiosk directory generate --out FICHIER [--rows 600000] [--seed N]\n              mssante-kiosk directory check FICHIER [--json]\n              mssante-kiosk audit [--data-dir DOSSIER] [--database postgres://…] [--since 2026-11-28]   (journal d’audit du service, en JSON)\n              mssante-kiosk admin-code [--data-dir DOSSIER]   (code administrateur de Ctrl+Q en --kiosk, lu sur l’entrée)\n              Chaque commande accepte aussi --lang fr|en et --help (-h).',
+			'Utilisation : mssante-kiosk [--demo | --no-demo] [--kiosk] [--lang fr|en] [--data-dir DOSSIER] [--pkcs11-module FICHIER]\n              [--pkcs11-token-label NOM] [--backend URL] [--trust-anchors FICHIER.pem] [--directory FICHIER]\n              mssante-kiosk doctor [--json] [--pkcs11-module FICHIER] [--data-dir DOSSIER]\n              mssante-kiosk serve [--port 8080] [--host 127.0.0.1] [--data-dir DOSSIER] [--trust-anchors FICHIER.pem] [--directory FICHIER]\n                    [--database postgres://…] [--pool-size N] [--smtp-host HÔTE] [--smtp-port 587] [--mail-from ADRESSE] [--sms-gateway URL]\n                    [--trusted-proxy ADRESSE[,…]] [--intermediates FICHIER.pem] [--crl FICHIER]… [--require-revocation]\n                    [--tls-cert FICHIER.pem --tls-key FICHIER.pem | --tls-proxy]\n              mssante-kiosk directory generate --out FICHIER [--rows 600000] [--seed N]\n              mssante-kiosk directory check FICHIER [--json]\n              mssante-kiosk audit [--data-dir DOSSIER] [--database postgres://…] [--since 2026-11-28]   (journal d’audit du service, en JSON)\n              mssante-kiosk admin-code [--data-dir DOSSIER]   (code administrateur de Ctrl+Q en --kiosk, lu sur l’entrée)\n              Chaque commande accepte aussi --lang fr|en et --help (-h).',
 	},
 	/** `mssante-kiosk doctor`: the workstation check's report. */
 	doctor: {

@@ -20,6 +20,8 @@ export type ServeOptions = {
 	host: string;
 	/** Load balancers in front, whose `X-Forwarded-For` names the client. */
 	trustedProxies?: string[];
+	/** The service's certificate and key (PEM): HTTPS instead of HTTP. */
+	tls?: {cert: string; key: string};
 	/** PEM certificates of the authorities whose cards are accepted. */
 	trustAnchorsPem: string;
 	/** Intermediate authorities, CRL files and the revocation policy of card certificates. */
@@ -53,6 +55,7 @@ export async function serve(options: ServeOptions): Promise<void> {
 		trustAnchorsPem: options.trustAnchorsPem,
 		cardTrust: options.cardTrust,
 		trustedProxies: options.trustedProxies,
+		tls: options.tls,
 		mail: options.smtp ? smtpMailSender(options.smtp) : undefined,
 		sms: options.smsGateway ? httpSmsGateway(options.smsGateway) : undefined,
 		directory: options.directoryFile ? {kind: 'file', path: options.directoryFile} : null,
@@ -111,6 +114,12 @@ const SERVE_OPTIONS = {
 	'sms-gateway': {type: 'string'},
 	/** Load balancers in front (comma-separated addresses): the client is the last address of their X-Forwarded-For. */
 	'trusted-proxy': {type: 'string'},
+	/** The service's own certificate (PEM, chain included): `serve` answers HTTPS. */
+	'tls-cert': {type: 'string'},
+	/** Its private key (PEM). */
+	'tls-key': {type: 'string'},
+	/** A TLS proxy is in front: listening in clear text on a non-loopback address is then allowed. */
+	'tls-proxy': {type: 'boolean'},
 } as const;
 
 /** What `serve` was asked for; files are read and secrets taken from the environment when it runs. */
@@ -121,7 +130,13 @@ type ServeArguments = Omit<ServeOptions, 'trustAnchorsPem' | 'cardTrust' | 'smtp
 	requireRevocation?: boolean;
 	smtp?: Pick<SmtpOptions, 'host' | 'port' | 'from'>;
 	smsGatewayUrl?: string;
+	tlsFiles?: {cert: string; key: string};
 };
+
+/** Whether `host` is this machine only (127.0.0.0/8, ::1, localhost). */
+function isLoopback(host: string): boolean {
+	return /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1' || host === 'localhost';
+}
 
 /** A TCP port number (0: any free one), or undefined when `value` is not one. */
 function portNumber(value: string): number | undefined {
@@ -151,12 +166,19 @@ export const serveCommand = {
 		const databaseUrl = databaseUrlOf(values.database, t);
 		const poolSize = values['pool-size'] === undefined ? undefined : Number(values['pool-size']);
 		if (poolSize !== undefined && !(Number.isInteger(poolSize) && poolSize >= 1 && poolSize <= 1000)) throw new Error(t.poolSizeExpected(values['pool-size'] ?? ''));
+		const cert = values['tls-cert'];
+		const key = values['tls-key'];
+		if ((cert === undefined) !== (key === undefined)) throw new Error(t.tlsPairExpected);
+		const host = values.host ?? '127.0.0.1';
+		// Passwords, sessions and card proofs cross this connection: in clear text only on this machine.
+		if (cert === undefined && !values['tls-proxy'] && !isLoopback(host)) throw new Error(t.clearTextHost(host));
 		return {
 			dataDir,
 			databaseUrl,
 			poolSize,
 			port,
-			host: values.host ?? '127.0.0.1',
+			host,
+			tlsFiles: cert !== undefined && key !== undefined ? {cert, key} : undefined,
 			trustAnchorsFile: values['trust-anchors'],
 			intermediatesFile: values.intermediates,
 			crlFiles: values.crl,
@@ -171,7 +193,7 @@ export const serveCommand = {
 			lang,
 		};
 	},
-	async run({trustAnchorsFile, intermediatesFile, crlFiles, requireRevocation, smtp, smsGatewayUrl, ...options}: ServeArguments): Promise<number> {
+	async run({trustAnchorsFile, intermediatesFile, crlFiles, requireRevocation, smtp, smsGatewayUrl, tlsFiles, ...options}: ServeArguments): Promise<number> {
 		const crls = crlFiles?.map(file => new Uint8Array(readFileSync(file)));
 		if (crls) {
 			// An unreadable CRL file stops `serve` now, not every card proof later.
@@ -187,6 +209,7 @@ export const serveCommand = {
 		await serve({
 			...options,
 			trustAnchorsPem: trustAnchorsFile ? readFileSync(trustAnchorsFile, 'utf8') : '',
+			tls: tlsFiles ? {cert: readFileSync(tlsFiles.cert, 'utf8'), key: readFileSync(tlsFiles.key, 'utf8')} : undefined,
 			cardTrust: {
 				intermediatesPem: intermediatesFile ? readFileSync(intermediatesFile, 'utf8') : undefined,
 				crls,

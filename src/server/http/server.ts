@@ -2,6 +2,7 @@
 // validated against the operation's schemas, and handed to the operation's handler; its answer
 // is sent with the operation's status, a refusal as `{code, message, details?}`.
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
+import {createServer as createHttpsServer, type Server as HttpsServer} from 'node:https';
 import type {AddressInfo} from 'node:net';
 import * as z from 'zod/mini';
 import {BackendError, STATUS_OF} from '../../contract/api/errors.js';
@@ -28,6 +29,8 @@ export type BackendServerOptions = Omit<RouteContextOptions, 'now'> & {
 	 * pick the address its limits are counted by).
 	 */
 	trustedProxies?: string[];
+	/** The service's certificate (chain included) and private key, PEM: it answers HTTPS. */
+	tls?: {cert: string; key: string};
 	/** Connections open at once, all clients together (default 900: under the usual limit of 1,024 open files). */
 	maxConnections?: number;
 	/** Connections open at once from one client (default 64; a trusted proxy is not limited). */
@@ -44,7 +47,8 @@ export type BackendServerOptions = Omit<RouteContextOptions, 'now'> & {
  * the account service the identity of the verified certificate — never one the client sent.
  */
 export class BackendServer {
-	private readonly server: Server;
+	private readonly server: Server | HttpsServer;
+	private readonly scheme: 'http' | 'https';
 	private readonly context: RouteContext;
 	// Answers not sent yet: when the service stops, each says `Connection: close`.
 	private readonly inProgress = new Set<ServerResponse>();
@@ -57,14 +61,17 @@ export class BackendServer {
 		const requestTimeout = options.requestTimeoutMs ?? 15_000;
 		const headersTimeout = Math.min(requestTimeout, options.headersTimeoutMs ?? 10_000);
 		// Slow bodies: a client sending a byte now and then is cut after requestTimeout, checked every second.
-		this.server = createServer({requestTimeout, headersTimeout, connectionsCheckingInterval: Math.min(1_000, headersTimeout)}, (request, response) => {
+		const settings = {requestTimeout, headersTimeout, connectionsCheckingInterval: Math.min(1_000, headersTimeout)};
+		const handler = (request: IncomingMessage, response: ServerResponse) => {
 			// A request that reaches a stopping service on a kept-alive connection is answered, and its
 			// connection closed after the answer: the client opens its next one elsewhere.
 			if (this.draining) response.shouldKeepAlive = false;
 			this.inProgress.add(response);
 			response.once('close', () => this.inProgress.delete(response));
 			void this.handle(request, response);
-		});
+		};
+		this.scheme = options.tls ? 'https' : 'http';
+		this.server = options.tls ? createHttpsServer({...settings, cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2'}, handler) : createServer(settings, handler);
 		// Kiosks keep connections open between calls; a graceful stop must not wait for them.
 		this.server.keepAliveTimeout = 5000;
 		this.server.maxConnections = options.maxConnections ?? 900;
@@ -99,7 +106,7 @@ export class BackendServer {
 			this.server.once('error', reject);
 			this.server.listen(port, host, () => {
 				const {address, port: bound} = this.server.address() as AddressInfo;
-				resolve(`http://${address.includes(':') ? `[${address}]` : address}:${bound}`);
+				resolve(`${this.scheme}://${address.includes(':') ? `[${address}]` : address}:${bound}`);
 			});
 		});
 	}
