@@ -28,6 +28,22 @@ describe('checkEmail', () => {
 		expect(checkEmail(input)).toEqual({ok: false, problem: 'email-invalid'});
 	});
 
+	test.each(['a,b@exemple.fr', 'a@exemple.fr,b@exemple.fr', 'a;b@exemple.fr', 'a@exemple.fr b@exemple.org', '"a,b"@exemple.fr'])('refuses %s: exactly one address per field', input => {
+		expect(checkEmail(input)).toEqual({ok: false, problem: 'email-several'});
+	});
+
+	test.each(['a<b@exemple.fr>', 'Jean <jean@exemple.fr>', '"jean"@exemple.fr', 'jean\u001b[31m@exemple.fr', 'jean\u0007@exemple.fr', 'a..b@exemple.fr', '.a@exemple.fr', 'a@b@exemple.fr'])(
+		'refuses %j: no display name, quote, bracket or control character in an address',
+		input => {
+			expect(checkEmail(input)).toEqual({ok: false, problem: 'email-invalid'});
+		},
+	);
+
+	test('accepts letters of any script and the usual signs in the local part', () => {
+		expect(checkEmail('jérôme.o’neil@exemple.fr').ok).toBe(false);
+		expect(checkEmail("jérôme.o'neil+kiosque@exemple.fr")).toEqual({ok: true, value: "jérôme.o'neil+kiosque@exemple.fr"});
+	});
+
 	test('refuses mssante.fr and its sub-domains, in any case', () => {
 		expect(checkEmail('x@mssante.fr')).toEqual({ok: false, problem: 'email-mssante'});
 		expect(checkEmail('x@medecin.mssante.fr')).toEqual({ok: false, problem: 'email-mssante'});

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import {INVITATIONS_PER_REQUEST} from '../domain/account.js';
 import {MAILBOX_TYPES} from '../domain/directory.js';
 import {secretText, text} from './text-checks.js';
 
@@ -61,7 +62,7 @@ export const requestSchemas = {
 	signIn: z.object({address, password, lang}),
 	confirmSignIn: z.object({signInId: uuid, code}),
 	update: z.object({proof: z.optional(proofSchema), session: z.optional(text(z.maxLength(128))), verificationId: z.optional(uuid), options: requestOptions, password: z.optional(password)}),
-	invite: z.object({proof: proofSchema, emails: z.array(text(z.maxLength(254))).check(z.minLength(1), z.maxLength(20))}),
+	invite: z.object({proof: proofSchema, emails: z.array(text(z.maxLength(254))).check(z.minLength(1), z.maxLength(INVITATIONS_PER_REQUEST))}),
 	openSession: z.object({proof: proofSchema}),
 };
 

@@ -1,6 +1,9 @@
 import type {CardIdentity} from './card-identity.js';
 import type {AccountOptions} from '../rules/account-rules.js';
 
+/** Colleagues one invitation request may name (the service also limits them per sender and day). */
+export const INVITATIONS_PER_REQUEST = 10;
+
 /** An activated account as the kiosk sees it (never any secret). */
 export type AccountView = {
 	address: string;

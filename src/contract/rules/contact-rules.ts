@@ -4,6 +4,8 @@ import {parsePhoneNumberFromString} from 'libphonenumber-js/min';
 export type FieldProblem =
 	| 'required'
 	| 'email-invalid'
+	/** More than one address in one field (`a,b@x`, `a@x b@y`): a code would go to an address the screen does not show. */
+	| 'email-several'
 	| 'email-mssante'
 	| 'mobile-invalid'
 	| 'mobile-not-mobile'
@@ -14,14 +16,20 @@ export type FieldProblem =
 
 export type Checked<T> = {ok: true; value: T} | {ok: false; problem: FieldProblem};
 
-// Deliberately simple: one @, no spaces, a dotted domain of LDH labels. The address is
-// verified for real by sending it a code (activation backend).
-const EMAIL = /^[^\s@]+@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+// Deliberately simple, but exactly one address: a dot-atom local part (letters of any script,
+// digits and RFC 5322's atext — no comma, quote, bracket, space or control character, which mail
+// software reads as several addresses or a display name), one @, a dotted domain of LDH labels.
+// The address is verified for real by sending it a code (activation backend).
+const ATEXT = "[\\p{L}\\p{M}\\p{N}!#$%&'*+/=?^_`{|}~-]+";
+const EMAIL = new RegExp(`^${ATEXT}(?:\\.${ATEXT})*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$`, 'iu');
+/** A list of addresses: a comma or semicolon, or spaces between two addresses. */
+const SEVERAL = /[,;]|@\S*\s+\S*@/;
 
-/** The usual (non-secure) e-mail address: valid, and not under `mssante.fr`. */
+/** The usual (non-secure) e-mail address: exactly one, valid, and not under `mssante.fr`. */
 export function checkEmail(input: string): Checked<string> {
 	const email = input.trim();
 	if (email === '') return {ok: false, problem: 'required'};
+	if (SEVERAL.test(email)) return {ok: false, problem: 'email-several'};
 	if (!EMAIL.test(email) || email.length > 254) return {ok: false, problem: 'email-invalid'};
 	const domain = email.slice(email.lastIndexOf('@') + 1).toLowerCase();
 	if (domain === 'mssante.fr' || domain.endsWith('.mssante.fr')) return {ok: false, problem: 'email-mssante'};

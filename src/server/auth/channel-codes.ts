@@ -11,6 +11,7 @@ import type {MessageQueue} from '../delivery/message-queue.js';
 import type {Tables} from '../database/tables.js';
 import type {AuthState} from './auth-state.js';
 import {OneTimeCodeError, type OneTimeCodeBinding, type OneTimeCodePurpose, type OneTimeCodes} from './one-time-codes.js';
+import {destinationKey} from './quotas.js';
 
 /** Who a code is for, as the audit log records it. */
 type Holder = {address?: string; nationalId?: string};
@@ -52,7 +53,8 @@ export class ChannelCodes {
 		let queued;
 		try {
 			queued = await db.transaction().execute(async transaction => {
-				const issued = await codes.issueIn(transaction, {purpose, subject, destination});
+				// Bound to the destination as the limits count it: `Victime@Exemple.fr` is `victime@exemple.fr`'s resend wait.
+				const issued = await codes.issueIn(transaction, {purpose, subject, destination: destinationKey(destination)});
 				await remember(transaction, issued.requestId);
 				const message = await messages.enqueue(transaction, {kind: 'code', channel, to: destination, requestId: issued.requestId, purpose, ttlMs: codes.ttlMs, lang, holder}, issued.expiresAt);
 				return {issued, message};
@@ -77,7 +79,7 @@ export class ChannelCodes {
 	/** Checks a code typed back; refused: wrong (`code-refused`, with the tries left), expired, used up or unknown (`code-expired`). */
 	async check(id: string, code: string, binding: OneTimeCodeBinding, holder: Holder & {channel?: 'sms' | 'mail'}): Promise<void> {
 		const {codes} = this.options;
-		const verdict = await codes.verify(id, code, binding);
+		const verdict = await codes.verify(id, code, {...binding, destination: destinationKey(binding.destination)});
 		void this.options.audit.record({action: 'code-checked', outcome: verdict === 'ok' ? 'ok' : 'refused', ...holder, ...(verdict === 'ok' ? {} : {detail: verdict})});
 		if (verdict === 'wrong') {
 			const triesLeft = await codes.triesLeft(id);

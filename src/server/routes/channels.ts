@@ -2,13 +2,20 @@
 // a code sent there, then typed back.
 import {BackendError} from '../../contract/api/errors.js';
 import {checkedDestination} from '../auth/channel-codes.js';
+import {CODE_QUOTAS, destinationKey} from '../auth/quotas.js';
 import type {Handlers} from './context.js';
 
 /** `POST /v1/verifications`, `POST /v1/verifications/confirm`. */
 export const channelRoutes: Handlers<'verifyChannel' | 'confirmChannel'> = {
-	verifyChannel: async ({proof, channel, destination, lang}, {prove, codes, auth}) => {
+	verifyChannel: async ({proof, channel, destination, lang}, {prove, codes, auth, throttle}) => {
 		const {nationalId} = await prove(proof);
 		const checked = checkedDestination(channel, destination);
+		// Any valid card may ask, even without an account: so many a day per card, then so many per
+		// destination (counted after the card's, so a card over its quota uses up no one's address).
+		await throttle.attempt([
+			[`code:card:${nationalId}`, CODE_QUOTAS.card],
+			[`code:destination:${destinationKey(checked)}`, CODE_QUOTAS.destination],
+		]);
 		return codes.send({purpose: 'verify-channel', subject: nationalId, channel, destination: checked, holder: {nationalId}, lang}, (transaction, id) =>
 			auth.expectChannel(id, {nationalId, channel, destination: checked}, transaction),
 		);

@@ -73,7 +73,10 @@ export function createRouteContext(accounts: AccountService, options: RouteConte
 	const codes = new ChannelCodes({db: accounts.db, codes: oneTimeCodes, messages: accounts.messages, audit: accounts.audit, auth, now: options.now});
 	// Each instance purges; the deletes are idempotent, so several instances doing it is harmless.
 	const throttle = new Throttle(accounts.db, options.now);
-	const purge = setInterval(() => void Promise.all([auth.purge(), oneTimeCodes.purge(), throttle.purge(Math.max(LONGEST_THROTTLE_WINDOW_MS, LONGEST_QUOTA_WINDOW_MS))]).catch(() => undefined), PURGE_MS);
+	const purge = setInterval(
+		() => void Promise.all([auth.purge(), oneTimeCodes.purge(), throttle.purge(Math.max(LONGEST_THROTTLE_WINDOW_MS, LONGEST_QUOTA_WINDOW_MS))]).catch(() => undefined),
+		PURGE_MS,
+	);
 	purge.unref();
 	let anchorsPem = options.trustAnchorsPem;
 	let anchors: ReturnType<typeof import('../auth/card-proof.js').parseAnchors> | undefined;
