@@ -7,11 +7,12 @@ import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {webcrypto} from 'node:crypto';
-import {afterEach, beforeAll, beforeEach, describe, expect, test} from 'vitest';
+import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, test} from 'vitest';
 import type {CardProof} from '../../src/contract/domain/account.js';
 import type {CardIdentity} from '../../src/contract/domain/card-identity.js';
 import {createActivationService, type ActivationService} from '../../src/server/activation-service.js';
 import {RSA_SIGNING, createTestPki, type TestPki} from '../harness/pki.js';
+import {startPostgres, type PostgresServer} from '../harness/postgres.js';
 
 const PASSWORD = 'Kiosque#Sante2026';
 const SENDER_ADDRESS = 'marie-helene.dupont-lajoie@medecin.mssante.fr';
@@ -41,15 +42,15 @@ afterEach(async () => {
 	rmSync(dataDir, {recursive: true, force: true});
 });
 
-async function proof(): Promise<CardProof> {
-	const {challengeId, challenge} = (await (await fetch(`${url}/v1/challenges`, {method: 'POST'})).json()) as {challengeId: string; challenge: string};
+async function proof(base = url): Promise<CardProof> {
+	const {challengeId, challenge} = (await (await fetch(`${base}/v1/challenges`, {method: 'POST'})).json()) as {challengeId: string; challenge: string};
 	const signature = await webcrypto.subtle.sign(RSA_SIGNING, card.privateKey, Buffer.from(challenge, 'base64'));
 	return {challengeId, signature: Buffer.from(signature).toString('base64'), certificate: Buffer.from(card.certificateDer).toString('base64')};
 }
 
 type Answer = {status: number; body: {code?: string; details?: Record<string, string[]>; retryAfterSeconds?: number; sent?: number}};
-async function post(route: string, body: unknown): Promise<Answer> {
-	const response = await fetch(`${url}${route}`, {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify(body)});
+async function post(route: string, body: unknown, base = url): Promise<Answer> {
+	const response = await fetch(`${base}${route}`, {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify(body)});
 	return {status: response.status, body: (await response.json()) as Answer['body']};
 }
 
@@ -151,4 +152,61 @@ describe('invitations', () => {
 		expect((await invite(same)).body.sent).toBe(10);
 		expect(service.accounts.outbox.list()).toHaveLength(20);
 	});
+});
+
+describe('two instances on one PostgreSQL share the quotas', () => {
+	let postgres: PostgresServer | undefined;
+	const instances: ActivationService[] = [];
+	beforeAll(async () => {
+		postgres = await startPostgres();
+	}, 60_000);
+	afterEach(async () => {
+		for (const instance of instances.splice(0)) await instance.close();
+	});
+	afterAll(async () => {
+		await postgres?.cleanup();
+	});
+
+	/** Two services on one new database, with their URLs. */
+	async function pair(name: string): Promise<Array<{service: ActivationService; url: string}>> {
+		const databaseUrl = await (postgres as PostgresServer).createDatabase(`${name}_${process.pid}`);
+		const started = [];
+		for (const _ of [0, 1]) {
+			const instance = await createActivationService({
+				dataDir: mkdtempSync(path.join(dataDir, 'instance-')),
+				databaseUrl,
+				takenAddresses: [],
+				trustAnchorsPem: card.caCertificate.toString('pem'),
+				now: () => clock,
+			});
+			instances.push(instance);
+			started.push({service: instance, url: await instance.listen(0, '127.0.0.1')});
+		}
+		return started;
+	}
+	const sent = (both: Array<{service: ActivationService}>) => both.reduce((sum, {service}) => sum + service.accounts.outbox.list().length, 0);
+
+	test('15 invitation requests of 10 new colleagues spread over both: 50 mails in all', async () => {
+		const both = await pair('invitations');
+		await both[0]?.service.accounts.activate({requestId: crypto.randomUUID(), identity: SENDER, address: SENDER_ADDRESS, password: PASSWORD, options: OPTIONS});
+		const bases = Array.from({length: 15}, (_, request) => both[request % 2]?.url ?? '');
+		const proofs = await Promise.all(bases.map(base => proof(base)));
+		const answers = await Promise.all(
+			proofs.map((signed, request) => post('/v1/invitations', {proof: signed, emails: Array.from({length: 10}, (_, index) => `pg.${request}.${index}@exemple.fr`)}, bases[request])),
+		);
+		expect(answers.filter(answer => answer.status === 200)).toHaveLength(5);
+		expect(answers.filter(answer => answer.status === 429)).toHaveLength(10);
+		expect(sent(both)).toBe(50);
+	}, 60_000);
+
+	test('a card spraying verification codes over both: 10 in all', async () => {
+		const both = await pair('codes');
+		const statuses = [];
+		for (let index = 0; index < 14; index++) {
+			const base = both[index % 2]?.url;
+			statuses.push((await post('/v1/verifications', {proof: await proof(base), channel: 'mail', destination: `pg${index}@exemple.fr`}, base)).status);
+		}
+		expect(statuses.filter(status => status === 200)).toHaveLength(10);
+		expect(sent(both)).toBe(10);
+	}, 60_000);
 });
