@@ -30,6 +30,19 @@ describe('step 3 rules', () => {
 		expect(await backend.accounts()).toHaveLength(0);
 	});
 
+	test('an e-mail field holds one address: a list is refused with its reason, before any code is sent (issue 12 item 11)', async () => {
+		kiosk = await startKiosk();
+		const {pilot, backend} = kiosk;
+		await toStep3(pilot);
+		await pilot.type(`${PASSWORD}\t${PASSWORD}\t`);
+		await pilot.type('a,b@exemple.fr\t');
+		await pilot.waitFor('[!!] une seule adresse e-mail, sans virgule ni point-virgule');
+		await pressActivate(pilot);
+		await pilot.waitFor('1 champ(s) à corriger avant de continuer.');
+		expect(backend.outbox.list()).toHaveLength(0);
+		expect(await backend.accounts()).toHaveLength(0);
+	});
+
 	test('the password checklist follows typing, rule by rule', async () => {
 		kiosk = await startKiosk();
 		const {pilot} = kiosk;
