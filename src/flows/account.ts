@@ -4,7 +4,7 @@
 import {randomUUID} from 'node:crypto';
 import {BackendError} from '../contract/api/errors.js';
 import type {ApiClient} from '../contract/api/operations.js';
-import type {AccountView, CardProof, CodeSent} from '../contract/domain/account.js';
+import type {AccountView, CardProof, CodeSent, ProofPurpose} from '../contract/domain/account.js';
 import type {CardIdentity} from '../contract/domain/card-identity.js';
 import type {Catalogue, Lang} from '../contract/i18n/index.js';
 import {EMPTY_ACCOUNT_FORM, formFromOptions, formOptions, formProblems, type AccountField, type AccountForm, type AccountOptions} from '../contract/rules/account-rules.js';
@@ -199,7 +199,7 @@ function holder(session: Session): CardIdentity | null {
 export type AccountDeps = {
 	api: Pick<ApiClient, 'verifyChannel' | 'activate' | 'update'>;
 	/** Signs a challenge with the card. */
-	prove: () => Promise<CardProof>;
+	prove: (purpose: ProofPurpose) => Promise<CardProof>;
 	/** The full password policy (dictionaries loaded on first use). */
 	assess: (password: string, context: PasswordContext) => Promise<PasswordAssessment>;
 	/** Messages of the session's language (backend errors). */
@@ -221,7 +221,7 @@ export function createAccount({get, dispatch, guarded}: FlowContext, {api, prove
 	/** A code sent to the channel chosen in the form, to verify it. */
 	const requestCode = (): Promise<CodeSent> => {
 		const {otpChannel: channel, mobile, email} = formOptions(get().account.form);
-		return prove().then(proof => api.verifyChannel({proof, channel, destination: channel === 'sms' ? (mobile ?? '') : email, lang}));
+		return prove('verify-channel').then(proof => api.verifyChannel({proof, channel, destination: channel === 'sms' ? (mobile ?? '') : email, lang}));
 	};
 
 	/** Activates the account, or saves the changes, once the form holds no problem. */
@@ -255,7 +255,7 @@ export function createAccount({get, dispatch, guarded}: FlowContext, {api, prove
 		const saving =
 			signIn.session && account
 				? api.update({address: account.address, session: signIn.session, options, password})
-				: prove().then(proof =>
+				: prove(account ? 'update' : 'activate').then(proof =>
 						account
 							? api.update({address: account.address, proof, options, password, verificationId})
 							: api.activate({requestId, proof, verificationId: verificationId ?? '', address: chosenAddress(address), password: state.form.password, options}),

@@ -3,7 +3,7 @@
 import {BackendError} from '../contract/api/errors.js';
 import type {ApiClient} from '../contract/api/operations.js';
 import type {Catalogue} from '../contract/i18n/index.js';
-import type {CardProof} from '../contract/domain/account.js';
+import type {CardProof, ProofPurpose} from '../contract/domain/account.js';
 import type {CardIdentity} from '../contract/domain/card-identity.js';
 import {stripControl} from '../contract/text/sanitize.js';
 import type {CpsToken, PinStatus} from '../hardware/cps-token.js';
@@ -90,9 +90,9 @@ export type CardProver = {
 	token: Pick<CpsToken, 'sign' | 'certificate'>;
 };
 
-/** Signs a fresh backend challenge with the card: what every request about this practitioner carries. */
-export async function proveCard({api, token}: CardProver): Promise<CardProof> {
-	const {challengeId, challenge} = await api.challenge({});
+/** Signs a fresh backend challenge, issued for `purpose`, with the card: what every request about this practitioner carries. */
+export async function proveCard({api, token}: CardProver, purpose: ProofPurpose): Promise<CardProof> {
+	const {challengeId, challenge} = await api.challenge({purpose});
 	const [signature, certificate] = await Promise.all([token.sign(new Uint8Array(Buffer.from(challenge, 'base64'))), token.certificate()]);
 	return {challengeId, signature: Buffer.from(signature).toString('base64'), certificate: Buffer.from(certificate).toString('base64')};
 }
@@ -102,7 +102,7 @@ export type CardAndPinDeps = {
 	token: Pick<CpsToken, 'pinStatus' | 'login'>;
 	api: Pick<ApiClient, 'lookup'>;
 	/** Signs a challenge with the card (after the PIN). */
-	prove: () => Promise<CardProof>;
+	prove: (purpose: ProofPurpose) => Promise<CardProof>;
 	/** Messages of the session's language (the service's refusals). */
 	t: Catalogue;
 };
@@ -113,7 +113,7 @@ export function createCardAndPin({get, dispatch, guarded}: FlowContext, {token, 
 	const checkCard = () => {
 		dispatch({type: 'card/checked', check: {phase: 'checking'}});
 		guarded(
-			prove().then(proof => api.lookup({proof})),
+			prove('lookup').then(proof => api.lookup({proof})),
 			account => dispatch({type: 'account/found', account}, {type: 'card/checked', check: {phase: 'accepted'}}),
 			error => {
 				// The card could not sign: said as a card problem, not as the service's.

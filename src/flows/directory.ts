@@ -2,7 +2,7 @@
 // time), the results fetched around the highlighted one, and the session that shows published mobiles
 // to the holder of an activated account.
 import type {ApiClient} from '../contract/api/operations.js';
-import type {CardProof} from '../contract/domain/account.js';
+import type {CardProof, ProofPurpose} from '../contract/domain/account.js';
 import {DIRECTORY_OFFSET_MAX, type DirectoryEntry, type DirectoryState} from '../contract/domain/directory.js';
 import type {Catalogue} from '../contract/i18n/index.js';
 import type {SessionAction} from '../state/session.js';
@@ -89,7 +89,7 @@ export function directoryLoading(search: DirectorySearch): boolean {
 export type DirectoryDeps = {
 	api: Pick<ApiClient, 'directory' | 'openSession'>;
 	/** Signs a challenge with the card: the holder of an activated account sees published mobiles. */
-	prove: () => Promise<CardProof>;
+	prove: (purpose: ProofPurpose) => Promise<CardProof>;
 	/** Messages of the session's language. */
 	t: Catalogue;
 };
@@ -149,7 +149,7 @@ export function createDirectory({get, dispatch, guarded}: FlowContext, {api, pro
 			// The holder of an activated account, proven by the card, sees published mobiles.
 			if (account.activated && card.identity && !signIn.session && !directory.session) {
 				guarded(
-					prove().then(proof => api.openSession({proof})),
+					prove('session').then(proof => api.openSession({proof})),
 					({session}) => {
 						dispatch({type: 'directory/session', session});
 						search();

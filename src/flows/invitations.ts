@@ -1,7 +1,7 @@
 // "Inviter vos confrères": e-mail addresses typed, invitations sent by the backend on behalf of the
 // card's account.
 import type {ApiClient} from '../contract/api/operations.js';
-import type {CardProof} from '../contract/domain/account.js';
+import type {CardProof, ProofPurpose} from '../contract/domain/account.js';
 import type {Catalogue} from '../contract/i18n/index.js';
 import {checkEmail} from '../contract/rules/contact-rules.js';
 import type {SessionAction} from '../state/session.js';
@@ -41,7 +41,7 @@ export function invitationsReducer(state: InvitationsState, action: SessionActio
 export type InvitationsDeps = {
 	api: Pick<ApiClient, 'invite'>;
 	/** Signs a challenge with the card: invitations go out from the card's account. */
-	prove: () => Promise<CardProof>;
+	prove: (purpose: ProofPurpose) => Promise<CardProof>;
 	/** Messages of the session's language. */
 	t: Catalogue;
 };
@@ -66,7 +66,7 @@ export function createInvitations({get, dispatch, guarded}: FlowContext, {api, p
 			}
 			dispatch({type: 'invitations/request', request: SENDING});
 			guarded(
-				prove().then(proof => api.invite({proof, emails})),
+				prove('invite').then(proof => api.invite({proof, emails})),
 				({sent}) => dispatch({type: 'invitations/request', request: IDLE, sent}),
 				error => dispatch({type: 'invitations/request', request: failed(error, t)}),
 			);

@@ -2,7 +2,7 @@
 // removed, idle, Terminer), nothing of it may reach the service — not a request in flight, not a
 // proof the card finished signing after it left, not a step chained after one or the other.
 import type {ApiClient, CallOptions} from '../contract/api/operations.js';
-import type {CardProof} from '../contract/domain/account.js';
+import type {CardProof, ProofPurpose} from '../contract/domain/account.js';
 import type {CpsToken} from '../hardware/cps-token.js';
 import {proveCard} from '../flows/card-and-pin.js';
 
@@ -35,10 +35,10 @@ export function bindToSession(api: ApiClient, token: Pick<CpsToken, 'sign' | 'ce
 			};
 		},
 	});
-	/** Signs a fresh challenge; a signature the card completes after the session ended is thrown away. */
-	async function prove(): Promise<CardProof> {
+	/** Signs a fresh challenge for `purpose`; a signature the card completes after the session ended is thrown away. */
+	async function prove(purpose: ProofPurpose): Promise<CardProof> {
 		const signal = currentSignal();
-		const proof = await proveCard({api: bound, token});
+		const proof = await proveCard({api: bound, token}, purpose);
 		if (signal.aborted) throw new SessionEnded();
 		sessionOfProof.set(proof, signal);
 		return proof;

@@ -113,7 +113,7 @@ describe('a session that ended sends nothing more', () => {
 			},
 		});
 		const {api, prove} = bindToSession(client, {sign: async () => new Uint8Array([1]), certificate: async () => new Uint8Array([2])}, () => session.signal);
-		const proof = await prove();
+		const proof = await prove('activate');
 		session.abort();
 		session = new AbortController();
 		await expect(api.activate({requestId: 'r', proof, verificationId: 'v', address: 'a@b', password: 'p', options: {} as never})).rejects.toBeInstanceOf(SessionEnded);

@@ -36,7 +36,14 @@ export const OPERATIONS = {
 		repeatable: true,
 	},
 	openapi: {method: 'GET', path: '/v1/openapi.json', summary: 'Ce document.', response: z.record(z.string(), z.unknown()), repeatable: true},
-	challenge: {method: 'POST', path: '/v1/challenges', summary: 'Défi à usage unique (2 min) que la carte signe pour prouver sa présence.', response: responseSchemas.challenge, repeatable: true},
+	challenge: {
+		method: 'POST',
+		path: '/v1/challenges',
+		summary: 'Défi à usage unique (2 min) que la carte signe pour prouver sa présence, pour une opération (purpose) : la preuve ne vaut que pour elle.',
+		body: requestSchemas.challenge,
+		response: responseSchemas.challenge,
+		repeatable: true,
+	},
 	availability: {
 		method: 'POST',
 		path: '/v1/addresses/availability',

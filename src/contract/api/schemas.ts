@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import {INVITATIONS_PER_REQUEST} from '../domain/account.js';
+import {INVITATIONS_PER_REQUEST, PROOF_PURPOSES} from '../domain/account.js';
 import {MAILBOX_TYPES} from '../domain/directory.js';
 import {secretText, text} from './text-checks.js';
 
@@ -54,6 +54,7 @@ const password = secretText(z.maxLength(1024));
 
 /** Request bodies, by operation. */
 export const requestSchemas = {
+	challenge: z.object({purpose: z.optional(z.enum(PROOF_PURPOSES))}),
 	availability: z.object({addresses: z.array(address).check(z.minLength(1), z.maxLength(8))}),
 	lookup: z.object({proof: proofSchema}),
 	verifyChannel: z.object({proof: proofSchema, channel: z.enum(['sms', 'mail']), destination: text(z.maxLength(254)), lang}),

@@ -24,6 +24,15 @@ export type ActivationRequest = {
 };
 
 /** Proof that the card is in the reader: a fresh backend challenge signed by the card's key. */
+/**
+ * What a card proof is for: the challenge it signs is issued for one of these, and the service
+ * accepts it for that operation only (a proof intercepted from a lookup cannot change a password).
+ */
+export const PROOF_PURPOSES = ['lookup', 'verify-channel', 'activate', 'update', 'invite', 'session'] as const;
+
+/** One of PROOF_PURPOSES. */
+export type ProofPurpose = (typeof PROOF_PURPOSES)[number];
+
 export type CardProof = {
 	challengeId: string;
 	/** Signature of the challenge bytes, base64. */

@@ -139,4 +139,9 @@ export const MIGRATIONS: Record<string, Migration> = {
 			await db.schema.createIndex('throttles_window').on('throttles').column('window_start').execute();
 		},
 	},
+	'2026-11-28-06-challenge-purpose': {
+		async up(db: Kysely<unknown>) {
+			await db.schema.alterTable('challenges').addColumn('purpose', 'text').execute();
+		},
+	},
 };

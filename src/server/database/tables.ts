@@ -21,8 +21,8 @@ export type AccountRow = {
 /** The last revision given to an account (one row): what `revision` is taken from. */
 type RevisionRow = {id: number; last: number};
 
-/** A challenge a card signs once. */
-type ChallengeRow = {id: string; bytes: string; expires_at: number};
+/** A challenge a card signs once, for one operation (`purpose`; null: issued before purposes existed). */
+type ChallengeRow = {id: string; bytes: string; expires_at: number; purpose: string | null};
 
 /** A channel a code was sent to for a card; `verified` (0/1) once the code came back. */
 type ChannelVerificationRow = {id: string; national_id: string; channel: string; destination: string; verified: number; expires_at: number};

@@ -213,6 +213,8 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
 		if (size > MAX_BODY_BYTES) throw new BackendError('invalid-request', 'Corps de requête trop grand');
 		chunks.push(chunk as Buffer);
 	}
+	// No body at all reads as an empty object: the schema then says what is missing.
+	if (size === 0) return {};
 	try {
 		return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
 	} catch {

@@ -15,7 +15,7 @@ export const accountRoutes: Handlers<'update'> = {
 		let holder: CardIdentity | null = null;
 		let current: AccountView | null;
 		if (proof) {
-			holder = await prove(proof);
+			holder = await prove(proof, 'update');
 			// The right to the account first, before anything the body says is looked at: only the
 			// card's own account is read (never the address asked), and any other address gets one
 			// refusal — whether it exists, and whatever e-mail or mobile the body guesses.

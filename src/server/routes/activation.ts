@@ -4,7 +4,7 @@ import type {Handlers} from './context.js';
 /** `POST /v1/activations` (idempotent by `requestId`). */
 export const activationRoutes: Handlers<'activate'> = {
 	activate: async ({proof, verificationId, ...activation}, {prove, codes, accounts}) => {
-		const identity = await prove(proof);
+		const identity = await prove(proof, 'activate');
 		await codes.requireVerified(verificationId, identity.nationalId, activation.options);
 		return accounts.activate({...activation, identity});
 	},

@@ -8,7 +8,7 @@ import type {Handlers} from './context.js';
 /** `POST /v1/verifications`, `POST /v1/verifications/confirm`. */
 export const channelRoutes: Handlers<'verifyChannel' | 'confirmChannel'> = {
 	verifyChannel: async ({proof, channel, destination, lang}, {prove, codes, auth, throttle}) => {
-		const {nationalId} = await prove(proof);
+		const {nationalId} = await prove(proof, 'verify-channel');
 		const checked = checkedDestination(channel, destination);
 		// Any valid card may ask, even without an account: so many a day per card, then so many per
 		// destination (counted after the card's, so a card over its quota uses up no one's address).

@@ -2,7 +2,7 @@
 // the parts of the service they work with; and the type of a handler, derived from the contract.
 import type {InputOf, Operation, OutputOf} from '../../contract/api/operations.js';
 import type {CardIdentity} from '../../contract/domain/card-identity.js';
-import type {CardProof} from '../../contract/domain/account.js';
+import type {CardProof, ProofPurpose} from '../../contract/domain/account.js';
 import type {AccountService} from '../accounts/account-service.js';
 import type {CardTrustOptions} from '../auth/card-proof.js';
 import {AuthState} from '../auth/auth-state.js';
@@ -24,8 +24,8 @@ export type RouteContext = {
 	throttle: Throttle;
 	/** Directory searches that read every mailbox: one at a time, two waiting, the others refused (429). */
 	wideSearches: WorkLane;
-	/** The identity of the certificate of a valid card proof — the only identity the service uses; refused: `card-proof`. */
-	prove(proof: CardProof): Promise<CardIdentity>;
+	/** The identity of the certificate of a valid card proof made for `purpose` — the only identity the service uses; refused: `card-proof`. */
+	prove(proof: CardProof, purpose: ProofPurpose): Promise<CardIdentity>;
 	/** Replaces the authorities card certificates must come from (PEM; empty: none). */
 	trust(trustAnchorsPem: string): void;
 	/** Stops the purge of expired challenges, codes and sessions (the service is closing). */
@@ -93,12 +93,12 @@ export function createRouteContext(accounts: AccountService, options: RouteConte
 			2,
 			() => new BackendError('rate-limited', 'Recherche trop large pour le moment : ajoutez un nom ou un filtre, ou réessayez dans un instant', undefined, {retryAfterSeconds: 1}),
 		),
-		async prove(proof) {
+		async prove(proof, purpose) {
 			// Loaded on the first proof: @peculiar/x509 stays off the kiosk's start-up path.
 			const proofs = await import('../auth/card-proof.js');
 			anchors ??= proofs.parseAnchors(anchorsPem);
 			cardTrust ??= proofs.cardTrust('', options.cardTrust);
-			return proofs.verifyCardProof(proof, challenges, {...cardTrust, anchors});
+			return proofs.verifyCardProof(proof, challenges.for(purpose), {...cardTrust, anchors});
 		},
 		stop: () => clearInterval(purge),
 		trust(trustAnchorsPem) {

@@ -4,5 +4,5 @@ import type {Handlers} from './context.js';
 
 /** `POST /v1/invitations`. */
 export const invitationRoutes: Handlers<'invite'> = {
-	invite: async ({proof, emails}, context) => context.accounts.invite((await accountOfCard(context, proof)).address, emails),
+	invite: async ({proof, emails}, context) => context.accounts.invite((await accountOfCard(context, proof, 'invite')).address, emails),
 };

@@ -28,7 +28,7 @@ test('the default mode’s switch to real cards: a demo card proof accepted befo
 	await backend.start();
 	const demo = new DemoCard();
 	await demo.login('1234');
-	const lookup = async () => backend.client.lookup({proof: await proveCard({api: backend.client, token: demo})}).catch((error: unknown) => error);
+	const lookup = async () => backend.client.lookup({proof: await proveCard({api: backend.client, token: demo}, 'lookup')}).catch((error: unknown) => error);
 	// The demo card proves itself (its account is not found: the proof was accepted).
 	expect(await lookup()).toMatchObject({code: 'not-found'});
 	backend.useRealCards();

@@ -142,7 +142,13 @@ describe('card and PIN (fake token, fake backend)', () => {
 	});
 
 	test('the card proof is the backend challenge signed by the card, with its certificate', async () => {
-		const api = fakeApi({challenge: () => ({challengeId: 'c-1', challenge: Buffer.from('défi').toString('base64'), expiresAt: '2026-01-01T00:02:00.000Z'})});
+		const asked: unknown[] = [];
+		const api = fakeApi({
+			challenge: input => {
+				asked.push(input);
+				return {challengeId: 'c-1', challenge: Buffer.from('défi').toString('base64'), expiresAt: '2026-01-01T00:02:00.000Z'};
+			},
+		});
 		const signed: Uint8Array[] = [];
 		const token = {
 			...fakeToken(),
@@ -151,7 +157,9 @@ describe('card and PIN (fake token, fake backend)', () => {
 				return new Uint8Array([9]);
 			},
 		};
-		expect(await proveCard({api, token})).toEqual({challengeId: 'c-1', signature: 'CQ==', certificate: 'BAUG'});
+		expect(await proveCard({api, token}, 'lookup')).toEqual({challengeId: 'c-1', signature: 'CQ==', certificate: 'BAUG'});
+		// The challenge is asked for the operation the proof is for: the service accepts it for that one only.
+		expect(asked).toEqual([{purpose: 'lookup'}]);
 		expect(Buffer.from(signed[0] ?? []).toString()).toBe('défi');
 	});
 });
