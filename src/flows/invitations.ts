@@ -1,7 +1,8 @@
 // "Inviter vos confrères": e-mail addresses typed, invitations sent by the backend on behalf of the
 // card's account.
 import type {ApiClient} from '../contract/api/operations.js';
-import type {CardProof, ProofPurpose} from '../contract/domain/account.js';
+import {BackendError} from '../contract/api/errors.js';
+import {INVITATIONS_PER_REQUEST, type CardProof, type ProofPurpose} from '../contract/domain/account.js';
 import type {Catalogue} from '../contract/i18n/index.js';
 import {checkEmail} from '../contract/rules/contact-rules.js';
 import type {SessionAction} from '../state/session.js';
@@ -64,14 +65,28 @@ export function createInvitations({get, dispatch, guarded}: FlowContext, {api, p
 				dispatch({type: 'invitations/request', request: {phase: 'failed', error: t.invite.invalid(invalid.join(', '))}});
 				return;
 			}
+			// Each colleague once, in whatever case typed; as many as the service takes in one request.
+			const distinct = [...new Map(emails.map(email => [email.toLowerCase(), email])).values()];
+			if (distinct.length > INVITATIONS_PER_REQUEST) {
+				dispatch({type: 'invitations/request', request: {phase: 'failed', error: t.invite.tooMany(INVITATIONS_PER_REQUEST)}});
+				return;
+			}
 			dispatch({type: 'invitations/request', request: SENDING});
 			guarded(
-				prove('invite').then(proof => api.invite({proof, emails})),
+				prove('invite').then(proof => api.invite({proof, emails: distinct})),
 				({sent}) => dispatch({type: 'invitations/request', request: IDLE, sent}),
-				error => dispatch({type: 'invitations/request', request: failed(error, t)}),
+				error => dispatch({type: 'invitations/request', request: refused(error, t)}),
 			);
 		},
 	};
+}
+
+/** A refusal of the invitations: the day's limit said as such (not as codes asked too often). */
+function refused(error: unknown, t: Catalogue): Pending {
+	if (error instanceof BackendError && error.code === 'rate-limited' && error.facts.retryAfterSeconds !== undefined) {
+		return {phase: 'failed', error: t.invite.dailyLimit(Math.max(1, Math.ceil(error.facts.retryAfterSeconds / 3600))), code: error.code};
+	}
+	return failed(error, t);
 }
 
 /** Intents of the invitations screen, as it receives them. */

@@ -370,6 +370,9 @@ export const en: Catalogue = {
 		sent: (count: number) => `${count} invitation(s) sent.`,
 		invalid: (emails: string) => `Invalid address(es): ${emails}`,
 		empty: 'Enter at least one address.',
+		tooMany: (max: number) => `At most ${max} addresses at a time: send the others next.`,
+		/** The sender's invitations of the day are used up (the service's limit). */
+		dailyLimit: (hours: number) => `Your account has sent all the invitations it may today: try again in ${hours} h.`,
 		needsCard: 'Invitations are sent from the account of your CPS card: come back with your card to invite colleagues.',
 	},
 	code: {
@@ -446,7 +449,8 @@ export const en: Catalogue = {
 		dateExpected: (option: string, value: string) => `${option} expects an ISO 8601 date such as 2026-11-28 or 2026-11-28T14:00Z (got "${value}")`,
 		poolSizeExpected: (value: string) => `--pool-size expects a number of connections from 1 to 1000 (got "${value}")`,
 		tlsPairExpected: '--tls-cert and --tls-key go together: the service’s certificate and its private key (PEM)',
-		clearTextHost: (host: string) => `--host ${host} would expose passwords, sessions and card proofs in clear text: give --tls-cert and --tls-key, or --tls-proxy when a TLS proxy is in front of the service`,
+		clearTextHost: (host: string) =>
+			`--host ${host} would expose passwords, sessions and card proofs in clear text: give --tls-cert and --tls-key, or --tls-proxy when a TLS proxy is in front of the service`,
 		crlUnreadable: (file: string) => `--crl ${file}: unreadable revocation list (DER or PEM "X509 CRL" expected)`,
 		portExpected: (option: string, value: string) => `${option}: a port number is expected, not "${value}"`,
 		demoExclusive: '--demo and --no-demo exclude each other',

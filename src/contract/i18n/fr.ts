@@ -371,6 +371,9 @@ export const fr = {
 		sent: (count: number) => `${count} invitation(s) envoyée(s).`,
 		invalid: (emails: string) => `Adresse(s) invalide(s) : ${emails}`,
 		empty: 'Saisissez au moins une adresse.',
+		tooMany: (max: number) => `Au plus ${max} adresses par envoi : envoyez les autres ensuite.`,
+		/** The sender's invitations of the day are used up (the service's limit). */
+		dailyLimit: (hours: number) => `Nombre d’invitations du jour atteint pour votre compte : réessayez dans ${hours} h.`,
 		/** Signed in without the card: invitations leave from the card's account. */
 		needsCard: 'Les invitations partent du compte de votre carte CPS : revenez avec votre carte pour inviter vos confrères.',
 	},
@@ -452,7 +455,8 @@ export const fr = {
 		dateExpected: (option: string, value: string) => `${option} attend une date ISO 8601, par exemple 2026-11-28 ou 2026-11-28T14:00Z (reçu : « ${value} »)`,
 		poolSizeExpected: (value: string) => `--pool-size attend un nombre de connexions entre 1 et 1000 (reçu : « ${value} »)`,
 		tlsPairExpected: '--tls-cert et --tls-key vont ensemble : le certificat du service et sa clé privée (PEM)',
-		clearTextHost: (host: string) => `--host ${host} exposerait mots de passe, sessions et preuves de carte en clair : donnez --tls-cert et --tls-key, ou --tls-proxy si un proxy TLS est devant le service`,
+		clearTextHost: (host: string) =>
+			`--host ${host} exposerait mots de passe, sessions et preuves de carte en clair : donnez --tls-cert et --tls-key, ou --tls-proxy si un proxy TLS est devant le service`,
 		crlUnreadable: (file: string) => `--crl ${file} : liste de révocation illisible (DER ou PEM « X509 CRL » attendu)`,
 		portExpected: (option: string, value: string) => `${option} : numéro de port attendu, pas « ${value} »`,
 		demoExclusive: '--demo et --no-demo s’excluent',

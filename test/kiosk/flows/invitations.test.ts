@@ -1,5 +1,6 @@
 // Invitations without Ink, on a fake backend: every address checked before any is sent.
 import {describe, expect, test} from 'vitest';
+import {BackendError} from '../../../src/contract/api/errors.js';
 import {createInvitations} from '../../../src/flows/invitations.js';
 import {ACCOUNT, PROOF, fakeApi, fakeProve, flush, sessionAfter, t} from './fakes.js';
 
@@ -27,6 +28,33 @@ describe('invitations (fake backend)', () => {
 		invitations.send();
 		expect(api.calls).toEqual([]);
 		expect(store.get().invitations.request).toEqual({phase: 'idle'});
+	});
+
+	test('more colleagues than one request takes: said before anything is sent; each colleague is sent once (issue 12 item 11)', async () => {
+		const {store, api, invitations} = invitationsScreen();
+		invitations.edit(Array.from({length: 11}, (_, index) => `c${index}@exemple.fr`).join(' '));
+		invitations.send();
+		expect(store.get().invitations.request).toEqual({phase: 'failed', error: t.invite.tooMany(10)});
+		expect(api.calls).toEqual([]);
+		invitations.edit('a.martin@exemple.fr A.Martin@Exemple.fr a.martin@exemple.fr');
+		invitations.send();
+		await flush();
+		expect(api.of('invite')).toEqual([{proof: PROOF, emails: ['a.martin@exemple.fr']}]);
+	});
+
+	test('the day’s invitations used up: said as such, not as codes asked too often', async () => {
+		const store = sessionAfter({type: 'account/saved', account: ACCOUNT}, {type: 'navigation/restart', screen: 'step4'}, {type: 'navigation/open', screen: 'invite'});
+		const api = fakeApi({
+			invite: () => {
+				throw new BackendError('rate-limited', 'Au plus 50 invitations par jour', {emails: ['daily-limit']}, {retryAfterSeconds: 5 * 3600 + 10});
+			},
+		});
+		const invitations = createInvitations(store, {api, prove: fakeProve, t});
+		invitations.edit('a.martin@exemple.fr');
+		invitations.send();
+		await flush();
+		expect(store.get().invitations.request).toEqual({phase: 'failed', error: t.invite.dailyLimit(6), code: 'rate-limited'});
+		expect(t.invite.dailyLimit(6)).toContain('6 h');
 	});
 
 	test('sent with the card: the count is shown and the field emptied', async () => {
