@@ -389,7 +389,9 @@ export const en: Catalogue = {
 		checking: 'Checking the code…',
 		sixDigits: 'The code has 6 digits.',
 		wrong: (triesLeft: number) => `wrong code — ${triesLeft} ${triesLeft === 1 ? 'try' : 'tries'} left`,
-		tooMany: (seconds: number) => `too many codes asked: a new code can be sent in ${seconds} s`,
+		// A day's quota waits hours: said in hours or minutes, not 86,000 s.
+		tooMany: (seconds: number) =>
+			`too many codes asked: a new code can be sent in ${seconds < 120 ? `${seconds} s` : seconds < 7200 ? `${Math.ceil(seconds / 60)} min` : `${Math.ceil(seconds / 3600)} h`}`,
 		resendIn: (seconds: number) => `A new code can be sent in ${seconds} s.`,
 		resending: 'Sending a new code…',
 		resent: 'New code sent.',

@@ -391,7 +391,9 @@ export const fr = {
 		checking: 'Vérification du code…',
 		sixDigits: 'Le code comporte 6 chiffres.',
 		wrong: (triesLeft: number) => `code incorrect — il vous reste ${triesLeft} essai(s)`,
-		tooMany: (seconds: number) => `trop de codes demandés : nouveau code possible dans ${seconds} s`,
+		// A day's quota waits hours: said in hours or minutes, not 86,000 s.
+		tooMany: (seconds: number) =>
+			`trop de codes demandés : nouveau code possible dans ${seconds < 120 ? `${seconds} s` : seconds < 7200 ? `${Math.ceil(seconds / 60)} min` : `${Math.ceil(seconds / 3600)} h`}`,
 		resendIn: (seconds: number) => `Nouveau code possible dans ${seconds} s.`,
 		resending: 'Envoi d’un nouveau code…',
 		resent: 'Nouveau code envoyé.',

@@ -112,6 +112,10 @@ describe('one-time code (fake backend)', () => {
 		code.resend();
 		await flush();
 		expect(store.get().code).toMatchObject({resend: {phase: 'failed', error: t.code.tooMany(42), code: 'rate-limited'}, resendAt: clock.now + 42_000, sent: SENT});
+		expect(t.code.tooMany(42)).toContain('42 s');
+		// A day's quota (issue 12 item 11): hours, not seconds.
+		expect(t.code.tooMany(86_000)).toContain('24 h');
+		expect(t.code.tooMany(600)).toContain('10 min');
 		expect(screen()).toBe('code');
 	});
 
