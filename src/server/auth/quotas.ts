@@ -11,16 +11,16 @@ const DAY = 24 * 60 * 60_000;
 const perDay = (count: number): ThrottleRule => ({free: count - 1, firstDelayMs: DAY, maxDelayMs: DAY, windowMs: DAY});
 
 /**
- * Codes a day, beyond the resend limits of each code (one a minute, five an hour for one card and
- * one destination): verification codes a card asks for, whatever the destinations; verification
- * codes one e-mail or mobile receives, whatever the cards; sign-in codes one account's destination
- * receives (counted apart, so that verification codes sent to someone's address never keep them
- * from signing in).
+ * Verification codes a day, beyond the resend limits of each code (one a minute, five an hour for
+ * one card and one destination): those a card asks for, whatever the destinations; those one
+ * e-mail or mobile receives, whatever the cards. Sign-in codes have no daily quota of their own:
+ * they go only to the account's verified destination, after the right password (throttled), and
+ * a quota refusing the right password would tell it from a wrong one; verification codes sent to
+ * an address never count against its holder's sign-ins.
  */
 export const CODE_QUOTAS = {
 	card: perDay(10),
 	destination: perDay(5),
-	signIn: perDay(20),
 } satisfies Record<string, ThrottleRule>;
 
 /** Invitations: recipients per request, per sender a day, and how long a colleague invited is not mailed again by the same sender. */

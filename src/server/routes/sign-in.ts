@@ -1,7 +1,6 @@
 // "Me connecter sans carte CPS": the address and password, then a code sent to the account's
 // preferred channel, which opens a session that may change the account.
 import {BackendError} from '../../contract/api/errors.js';
-import {CODE_QUOTAS, destinationKey} from '../auth/quotas.js';
 import {SIGN_IN_LIMITS} from '../auth/throttle.js';
 import type {Handlers} from './context.js';
 
@@ -26,8 +25,6 @@ export const signInRoutes: Handlers<'signIn' | 'confirmSignIn'> = {
 		const {otpChannel, email, mobile} = account.options;
 		const channel = otpChannel === 'sms' && mobile ? 'sms' : 'mail';
 		const destination = channel === 'sms' && mobile ? mobile : email;
-		// Sign-in codes a day to the account's destination, apart from verification codes sent there by anyone.
-		await throttle.attempt([[`code:sign-in:${destinationKey(destination)}`, CODE_QUOTAS.signIn]]);
 		return codes.send({purpose: 'sign-in', subject: account.address, channel, destination, holder: {address: account.address}, lang}, (transaction, id) =>
 			auth.expectSignIn(id, {address: account.address, destination}, transaction),
 		);
