@@ -76,6 +76,19 @@ export class ChannelCodes {
 		};
 	}
 
+	/**
+	 * Refuses (`rate-limited`, with the seconds to wait) a code that `send` would refuse now for its
+	 * resend limits, before the caller counts it against its daily quotas: asking again too soon
+	 * uses up nothing.
+	 */
+	async refuseTooSoon(request: Pick<CodeRequest, 'purpose' | 'subject' | 'destination'>): Promise<void> {
+		const waitMs = await this.options.codes.waitBeforeIssue({purpose: request.purpose, subject: request.subject, destination: destinationKey(request.destination)});
+		if (waitMs > 0) {
+			const retryAfterSeconds = seconds(waitMs);
+			throw new BackendError('rate-limited', `Trop de codes demandés : réessayez dans ${retryAfterSeconds} s`, undefined, {retryAfterSeconds});
+		}
+	}
+
 	/** Checks a code typed back; refused: wrong (`code-refused`, with the tries left), expired, used up or unknown (`code-expired`). */
 	async check(id: string, code: string, binding: OneTimeCodeBinding, holder: Holder & {channel?: 'sms' | 'mail'}): Promise<void> {
 		const {codes} = this.options;

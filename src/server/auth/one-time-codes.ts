@@ -159,6 +159,26 @@ export class OneTimeCodes {
 	}
 
 	/** How long, from `now`, before another code may be issued after the `recent` ones (oldest first, within the hour). */
+	/**
+	 * How long before a code for `binding` may be issued (0: now), read without issuing or locking:
+	 * a request sure to be refused is refused before it counts against any other limit. `issueIn`
+	 * checks again, under the binding's lock.
+	 */
+	async waitBeforeIssue(binding: OneTimeCodeBinding): Promise<number> {
+		const now = this.now();
+		const rows = await this.db
+			.selectFrom('code_sends')
+			.select('sent_at')
+			.where('binding_key', '=', keyOf(binding))
+			.where('sent_at', '>', now - HOUR_MS)
+			.orderBy('sent_at')
+			.execute();
+		return this.waitMs(
+			rows.map(row => Number(row.sent_at)),
+			now,
+		);
+	}
+
 	private waitMs(recent: number[], now: number): number {
 		let wait = 0;
 		const last = recent.at(-1);

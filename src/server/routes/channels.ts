@@ -11,7 +11,9 @@ export const channelRoutes: Handlers<'verifyChannel' | 'confirmChannel'> = {
 		const {nationalId} = await prove(proof, 'verify-channel');
 		const checked = checkedDestination(channel, destination);
 		// Any valid card may ask, even without an account: so many a day per card, then so many per
-		// destination (counted after the card's, so a card over its quota uses up no one's address).
+		// destination (counted after the card's, so a card over its quota uses up no one's address);
+		// a request the resend wait refuses anyway counts for neither.
+		await codes.refuseTooSoon({purpose: 'verify-channel', subject: nationalId, destination: checked});
 		await throttle.attempt([
 			[`code:card:${nationalId}`, CODE_QUOTAS.card],
 			[`code:destination:${destinationKey(checked)}`, CODE_QUOTAS.destination],
