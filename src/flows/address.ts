@@ -1,7 +1,7 @@
 // Step 2: the address proposals for the card's holder, which of them are free (the backend adds
 // a suffix to taken ones), the one chosen, and the acceptance of the CGU.
 import type {ApiClient} from '../contract/api/operations.js';
-import type {AddressAvailability} from '../contract/domain/account.js';
+import type {AddressAvailability, CardProof, ProofPurpose} from '../contract/domain/account.js';
 import type {Catalogue} from '../contract/i18n/index.js';
 import {addressProposals} from '../contract/rules/address-rules.js';
 import type {SessionAction} from '../state/session.js';
@@ -54,19 +54,21 @@ export function chosenAddress(state: AddressState): string {
 /** What step 2 talks to. */
 export type AddressDeps = {
 	api: Pick<ApiClient, 'availability'>;
+	/** Signs a challenge with the card: the service answers only for the proven card's proposals. */
+	prove: (purpose: ProofPurpose) => Promise<CardProof>;
 	/** Messages of the session's language (backend errors). */
 	t: Catalogue;
 };
 
 /** Intents of step 2. */
-export function createAddress({get, dispatch, guarded}: FlowContext, {api, t}: AddressDeps) {
+export function createAddress({get, dispatch, guarded}: FlowContext, {api, prove, t}: AddressDeps) {
 	/** Asks the backend which proposals are free. */
 	const fetchAvailability = () => {
 		const {identity} = get().card;
 		if (!identity) return;
 		dispatch({type: 'address/availability', request: SENDING});
 		guarded(
-			api.availability({addresses: addressProposals(identity).map(proposal => proposal.address)}),
+			prove('address').then(proof => api.availability({proof, addresses: addressProposals(identity).map(proposal => proposal.address)})),
 			({results}) => dispatch({type: 'address/availability', request: IDLE, result: results}),
 			error => dispatch({type: 'address/availability', request: failed(error, t)}),
 		);

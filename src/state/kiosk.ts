@@ -47,7 +47,7 @@ export function createKiosk({monitor, token, api: backend, browser, t, rememberR
 		store,
 		navigation: createNavigation(store),
 		card: createCardAndPin(store, {token, api, prove, t}),
-		address: createAddress(store, {api, t}),
+		address: createAddress(store, {api, prove, t}),
 		account,
 		signIn,
 		code: createOneTimeCode(store, {api, t, account, signIn}),

@@ -500,7 +500,7 @@ describe('HTTP client', () => {
 	test('a server that is gone: "unavailable", after retries, never a crash', async () => {
 		await server.close();
 		const client = createApiClient(url, {retries: 1, retryDelayMs: 10, timeoutMs: 1000});
-		await expect(client.availability({addresses: ['a@medecin.mssante.fr']})).rejects.toMatchObject({code: 'unavailable'});
+		await expect(client.challenge({purpose: 'lookup'})).rejects.toMatchObject({code: 'unavailable'});
 	});
 
 	test('an answer that is not what the API promises: "unavailable"', async () => {
@@ -509,7 +509,7 @@ describe('HTTP client', () => {
 		await new Promise<void>(resolve => liar.listen(0, '127.0.0.1', resolve));
 		const address = liar.address() as {port: number};
 		const client = createApiClient(`http://127.0.0.1:${address.port}`, {retries: 0});
-		await expect(client.availability({addresses: ['a@medecin.mssante.fr']})).rejects.toMatchObject({code: 'unavailable', message: 'Réponse inattendue du service d’activation'});
+		await expect(client.challenge({purpose: 'lookup'})).rejects.toMatchObject({code: 'unavailable', message: 'Réponse inattendue du service d’activation'});
 		liar.close();
 	});
 

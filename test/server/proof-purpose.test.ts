@@ -74,3 +74,20 @@ test('a proof made for a change changes the account; a purpose that is not one o
 	expect(await change.json()).toMatchObject({options: {listeRouge: true}});
 	expect((await call('POST', '/v1/challenges', {purpose: 'everything'})).status).toBe(400);
 });
+
+test('which addresses exist is said only to a proven card, for its own proposals (issue 12 item 8)', async () => {
+	// Without a proof: refused, whatever the address.
+	const anonymous = await call('POST', '/v1/addresses/availability', {addresses: [address, 'jean.martin@medecin.mssante.fr']});
+	expect(anonymous.status).toBe(400);
+	expect(JSON.stringify(await anonymous.json())).not.toContain('jean.martin2');
+	// A proven card asking about someone else's address: refused, and nothing said about it.
+	const probe = await call('POST', '/v1/addresses/availability', {proof: await proofFor('address'), addresses: ['jean.martin@medecin.mssante.fr']});
+	expect(probe.status).toBe(403);
+	expect(await probe.json()).toMatchObject({code: 'address-not-allowed'});
+	// Its own proposals: answered (the first one is its own account's, so the next free suffix).
+	const own = await call('POST', '/v1/addresses/availability', {proof: await proofFor('address'), addresses: [address]});
+	expect(own.status).toBe(200);
+	expect(await own.json()).toEqual({results: [{requested: address, available: address.replace('@', '2@')}]});
+	// A proof made for anything else does not do.
+	expect((await call('POST', '/v1/addresses/availability', {proof: await proofFor('lookup'), addresses: [address]})).status).toBe(401);
+});

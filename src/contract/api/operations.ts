@@ -44,16 +44,15 @@ export const OPERATIONS = {
 		response: responseSchemas.challenge,
 		repeatable: true,
 	},
+	// Calls carrying a card proof are not repeated by the client: the proof's challenge is used up
+	// by the first attempt. The kiosk's "Réessayer" signs a new one (same requestId).
 	availability: {
 		method: 'POST',
 		path: '/v1/addresses/availability',
-		summary: 'Disponibilité des adresses proposées (suffixe numérique le plus petit libre).',
+		summary: 'Disponibilité des adresses proposées à la carte prouvée, elles seules (suffixe numérique le plus petit libre).',
 		body: requestSchemas.availability,
 		response: responseSchemas.availability,
-		repeatable: true,
 	},
-	// Calls carrying a card proof are not repeated by the client: the proof's challenge is used up
-	// by the first attempt. The kiosk's "Réessayer" signs a new one (same requestId).
 	lookup: {method: 'POST', path: '/v1/accounts/lookup', summary: 'Compte déjà activé pour la carte prouvée.', body: requestSchemas.lookup, response: responseSchemas.account},
 	verifyChannel: {
 		method: 'POST',

@@ -55,7 +55,7 @@ const password = secretText(z.maxLength(1024));
 /** Request bodies, by operation. */
 export const requestSchemas = {
 	challenge: z.object({purpose: z.optional(z.enum(PROOF_PURPOSES))}),
-	availability: z.object({addresses: z.array(address).check(z.minLength(1), z.maxLength(8))}),
+	availability: z.object({proof: proofSchema, addresses: z.array(address).check(z.minLength(1), z.maxLength(8))}),
 	lookup: z.object({proof: proofSchema}),
 	verifyChannel: z.object({proof: proofSchema, channel: z.enum(['sms', 'mail']), destination: text(z.maxLength(254)), lang}),
 	confirmChannel: z.object({verificationId: uuid, code}),
@@ -111,7 +111,8 @@ const seconds = z.number().check(z.int(), z.minimum(0), z.maximum(24 * 3600));
 export const responseSchemas = {
 	account: z.object({address: shownAddress, identity: identitySchema, options: optionsSchema, createdAt: z.string(), updatedAt: z.string()}),
 	availability: z.object({results: z.array(z.object({requested: shownAddress, available: shownAddress}))}),
-	invite: z.object({sent: z.number().check(z.int(), z.minimum(0))}),
+	/** `sent`: mails that left now; `alreadyInvited`: colleagues this sender invited in the last 30 days, not mailed again. */
+	invite: z.object({sent: z.number().check(z.int(), z.minimum(0)), alreadyInvited: z.optional(z.number().check(z.int(), z.minimum(0)))}),
 	challenge: z.object({challengeId: z.string(), challenge: z.string(), expiresAt: z.string()}),
 	codeSent: z.object({id: z.string(), channel: z.enum(['sms', 'mail']), destination: z.string(), resendAfterSeconds: seconds}),
 	confirmed: z.object({verified: z.literal(true)}),

@@ -28,7 +28,7 @@ export type ActivationRequest = {
  * What a card proof is for: the challenge it signs is issued for one of these, and the service
  * accepts it for that operation only (a proof intercepted from a lookup cannot change a password).
  */
-export const PROOF_PURPOSES = ['lookup', 'verify-channel', 'activate', 'update', 'invite', 'session'] as const;
+export const PROOF_PURPOSES = ['lookup', 'address', 'verify-channel', 'activate', 'update', 'invite', 'session'] as const;
 
 /** One of PROOF_PURPOSES. */
 export type ProofPurpose = (typeof PROOF_PURPOSES)[number];

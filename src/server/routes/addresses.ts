@@ -1,11 +1,14 @@
-// Operations on MSSanté addresses before activation: which of the proposed ones are free.
+// Operations on MSSanté addresses before activation: which of the proven card's proposals are free.
+import {proposalBase} from '../accounts/address-allocation.js';
 import {REQUEST_LIMITS} from '../auth/throttle.js';
 import type {Handlers} from './context.js';
 
 /** `POST /v1/addresses/availability`. */
 export const addressRoutes: Handlers<'availability'> = {
-	availability: async ({addresses}, {accounts, throttle}, {client}) => {
+	availability: async ({proof, addresses}, {accounts, throttle, prove}, {client}) => {
 		await throttle.attempt([[`availability:${client}`, REQUEST_LIMITS.availability]]);
-		return {results: await accounts.availability(addresses)};
+		// Only the proven card's own proposals: the service does not say to anyone which addresses exist.
+		const identity = await prove(proof, 'address');
+		return {results: await accounts.availability(addresses.map(address => proposalBase(identity, address)))};
 	},
 };

@@ -6,12 +6,12 @@ import {addressProposals} from '../../../src/contract/rules/address-rules.js';
 import {chosenAddress, createAddress} from '../../../src/flows/address.js';
 import {currentScreen} from '../../../src/flows/navigation.js';
 import {DEMO_IDENTITY} from '../../../src/hardware/demo-card.js';
-import {fakeApi, flush, sessionAfter, t, type FakeAnswers} from './fakes.js';
+import {PROOF, fakeApi, fakeProve, flush, sessionAfter, t, type FakeAnswers} from './fakes.js';
 
 function step2(answers: FakeAnswers) {
 	const store = sessionAfter({type: 'navigation/go', screen: 'step1'}, {type: 'card/pin-ok', identity: DEMO_IDENTITY}, {type: 'navigation/go', screen: 'step2'});
 	const api = fakeApi(answers);
-	return {store, api, address: createAddress(store, {api, t})};
+	return {store, api, address: createAddress(store, {api, prove: fakeProve, t})};
 }
 
 /** The backend's answer: every proposal free as asked, but the first one taken (suffix 2). */
@@ -26,7 +26,7 @@ describe('address choice (fake backend)', () => {
 		expect(store.get().address.request).toEqual({phase: 'sending'});
 		await flush();
 		const proposals = addressProposals(DEMO_IDENTITY).map(proposal => proposal.address);
-		expect(api.of('availability')).toEqual([{addresses: proposals}]);
+		expect(api.of('availability')).toEqual([{proof: PROOF, addresses: proposals}]);
 		expect(store.get().address.request).toEqual({phase: 'idle'});
 		expect(chosenAddress(store.get().address)).toBe(proposals[0]?.replace('@', '2@'));
 		address.choose(1);
