@@ -16,11 +16,13 @@ export type InvitationsState = {
 	request: Pending;
 	/** How many invitations the last request sent. */
 	sent: number | null;
+	/** How many of its colleagues had been invited in the last 30 days, and were not mailed again. */
+	alreadyInvited?: number;
 };
 
 export const INITIAL_INVITATIONS: InvitationsState = {input: '', request: IDLE, sent: null};
 
-export type InvitationsAction = {type: 'invitations/input'; value: string} | {type: 'invitations/request'; request: Pending; sent?: number};
+export type InvitationsAction = {type: 'invitations/input'; value: string} | {type: 'invitations/request'; request: Pending; sent?: number; alreadyInvited?: number};
 
 export function invitationsReducer(state: InvitationsState, action: SessionAction): InvitationsState {
 	switch (action.type) {
@@ -32,6 +34,7 @@ export function invitationsReducer(state: InvitationsState, action: SessionActio
 				input: action.request.phase === 'idle' && action.sent !== undefined ? '' : state.input,
 				request: action.request,
 				sent: action.sent ?? state.sent,
+				alreadyInvited: action.sent === undefined ? state.alreadyInvited : action.alreadyInvited,
 			};
 		default:
 			return state;
@@ -74,7 +77,7 @@ export function createInvitations({get, dispatch, guarded}: FlowContext, {api, p
 			dispatch({type: 'invitations/request', request: SENDING});
 			guarded(
 				prove('invite').then(proof => api.invite({proof, emails: distinct})),
-				({sent}) => dispatch({type: 'invitations/request', request: IDLE, sent}),
+				({sent, alreadyInvited}) => dispatch({type: 'invitations/request', request: IDLE, sent, alreadyInvited}),
 				error => dispatch({type: 'invitations/request', request: refused(error, t)}),
 			);
 		},

@@ -24,7 +24,7 @@ export type InvitationsProps = {
 export function InvitationsScreen({invitations, needsCard, width, focus: handle, actions}: InvitationsProps) {
 	const t = useT();
 	const {color} = useTheme();
-	const {input, request, sent} = invitations;
+	const {input, request, sent, alreadyInvited} = invitations;
 	const {focus, current, move} = focusIndex(2, handle);
 	useKeys((_input, key) => {
 		move(focusStep(key));
@@ -61,7 +61,7 @@ export function InvitationsScreen({invitations, needsCard, width, focus: handle,
 			<Button label={request.phase === 'sending' ? t.invite.sending : t.invite.send} focused={focus === 1} />
 			<Text> </Text>
 			{request.phase === 'failed' && <Text color={color ? 'red' : undefined}>{request.error}</Text>}
-			{request.phase === 'idle' && sent !== null && <Text color={color ? 'green' : undefined}>{t.invite.sent(sent)}</Text>}
+			{request.phase === 'idle' && sent !== null && <Text color={color ? 'green' : undefined}>{t.invite.sent(sent, alreadyInvited)}</Text>}
 			<Text dimColor>{t.help.back}</Text>
 		</Box>
 	);

@@ -154,7 +154,7 @@ describe('invitations', () => {
 		expect(answers.reduce((sum, answer) => sum + (answer.body.sent ?? 0), 0)).toBe(10);
 		expect(service.accounts.outbox.list()).toHaveLength(10);
 		clock += 29 * DAY;
-		expect((await invite(same)).body.sent).toBe(0);
+		expect((await invite(same)).body).toEqual({sent: 0, alreadyInvited: 10});
 		clock += 2 * DAY;
 		expect((await invite(same)).body.sent).toBe(10);
 		expect(service.accounts.outbox.list()).toHaveLength(20);

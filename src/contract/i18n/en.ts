@@ -367,7 +367,7 @@ export const en: Catalogue = {
 		label: 'E-mails',
 		send: 'Send the invitations',
 		sending: 'Sending…',
-		sent: (count: number) => `${count} invitation(s) sent.`,
+		sent: (count: number, alreadyInvited = 0) => `${count} invitation(s) sent.${alreadyInvited > 0 ? ` ${alreadyInvited} colleague(s) already invited in the last 30 days: not sent again.` : ''}`,
 		invalid: (emails: string) => `Invalid address(es): ${emails}`,
 		empty: 'Enter at least one address.',
 		tooMany: (max: number) => `At most ${max} addresses at a time: send the others next.`,

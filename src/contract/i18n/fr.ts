@@ -368,7 +368,8 @@ export const fr = {
 		label: 'Adresses',
 		send: 'Envoyer les invitations',
 		sending: 'Envoi…',
-		sent: (count: number) => `${count} invitation(s) envoyée(s).`,
+		sent: (count: number, alreadyInvited = 0) =>
+			`${count} invitation(s) envoyée(s).${alreadyInvited > 0 ? ` ${alreadyInvited} confrère(s) déjà invité(s) depuis moins de 30 jours : pas de nouvel envoi.` : ''}`,
 		invalid: (emails: string) => `Adresse(s) invalide(s) : ${emails}`,
 		empty: 'Saisissez au moins une adresse.',
 		tooMany: (max: number) => `Au plus ${max} adresses par envoi : envoyez les autres ensuite.`,

@@ -322,11 +322,11 @@ export class AccountService {
 	 * `sent` says how many left now. At most INVITATION_QUOTAS.perRequest colleagues a request, and
 	 * perDay a day per sender (`rate-limited`, with when more may be sent).
 	 */
-	invite(fromAddress: string, emails: string[]): Promise<{sent: number}> {
+	invite(fromAddress: string, emails: string[]): Promise<{sent: number; alreadyInvited?: number}> {
 		return this.audited({action: 'invite', address: fromAddress}, () => this.inviteNow(fromAddress, emails));
 	}
 
-	private async inviteNow(fromAddress: string, emails: string[]): Promise<{sent: number}> {
+	private async inviteNow(fromAddress: string, emails: string[]): Promise<{sent: number; alreadyInvited?: number}> {
 		const checked = emails.map(email => checkEmail(email));
 		const invalid = emails.filter((_email, index) => !checked[index]?.ok);
 		if (emails.length === 0 || invalid.length > 0) {
@@ -373,7 +373,8 @@ export class AccountService {
 			return ids;
 		});
 		for (const id of queued) await this.messages.deliver(id, 'retry');
-		return {sent: queued.length};
+		const alreadyInvited = recipients.size - queued.length;
+		return alreadyInvited > 0 ? {sent: queued.length, alreadyInvited} : {sent: queued.length};
 	}
 
 	/**

@@ -57,6 +57,18 @@ describe('invitations (fake backend)', () => {
 		expect(t.invite.dailyLimit(6)).toContain('6 h');
 	});
 
+	test('colleagues already invited in the last 30 days: the service did not mail them again, and the screen says so', async () => {
+		const store = sessionAfter({type: 'account/saved', account: ACCOUNT}, {type: 'navigation/restart', screen: 'step4'}, {type: 'navigation/open', screen: 'invite'});
+		const api = fakeApi({invite: () => ({sent: 1, alreadyInvited: 2})});
+		const invitations = createInvitations(store, {api, prove: fakeProve, t});
+		invitations.edit('a@exemple.fr b@exemple.fr c@exemple.fr');
+		invitations.send();
+		await flush();
+		expect(store.get().invitations).toMatchObject({sent: 1, alreadyInvited: 2});
+		expect(t.invite.sent(1, 2)).toBe('1 invitation(s) envoyée(s). 2 confrère(s) déjà invité(s) depuis moins de 30 jours : pas de nouvel envoi.');
+		expect(t.invite.sent(2)).toBe('2 invitation(s) envoyée(s).');
+	});
+
 	test('sent with the card: the count is shown and the field emptied', async () => {
 		const {store, api, invitations} = invitationsScreen();
 		invitations.edit('a.martin@exemple.fr; b.durand@exemple.fr');
