@@ -249,3 +249,43 @@ export async function createTestCrl(
 function serial(): string {
 	return `4${webcrypto.getRandomValues(new Uint8Array(8)).reduce((hex, byte) => hex + byte.toString(16).padStart(2, '0'), '')}`;
 }
+
+/** A DER element: `tag`, then the length, then `content`. */
+function der(tag: number, ...content: Uint8Array[]): Buffer {
+	const body = Buffer.concat(content);
+	const length = body.length;
+	const header = length < 0x80 ? [length] : [0x80 | Math.ceil(length.toString(16).length / 2), ...Buffer.from(length.toString(16).padStart(Math.ceil(length.toString(16).length / 2) * 2, '0'), 'hex')];
+	return Buffer.concat([Buffer.from([tag, ...header]), body]);
+}
+
+/** A UTCTime of `date`. */
+const utcTime = (date: Date) => der(0x17, Buffer.from(`${date.toISOString().slice(2, 19).replace(/[-T:]/g, '')}Z`, 'latin1'));
+
+/**
+ * A CRL of `issuer` listing `count` serial numbers (`serialOf(index)`, hexadecimal), written DER by
+ * hand and signed with WebCrypto: X509CrlGenerator takes minutes for a list of IGC-Santé's size.
+ */
+export async function createLargeTestCrl(
+	issuer: TestAuthority,
+	count: number,
+	serialOf: (index: number) => string = index => `5${index.toString(16).padStart(10, '0')}`,
+): Promise<Uint8Array<ArrayBuffer>> {
+	const sha256WithRsa = der(0x30, der(0x06, Buffer.from('2a864886f70d01010b', 'hex')), der(0x05));
+	const revokedAt = utcTime(new Date(Date.now() - 86_400_000));
+	const entries = Array.from({length: count}, (_, index) => {
+		const hex = serialOf(index);
+		const bytes = Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex');
+		return der(0x30, der(0x02, (bytes[0] as number) & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes), revokedAt);
+	});
+	const tbs = der(
+		0x30,
+		der(0x02, Buffer.from([1])),
+		sha256WithRsa,
+		Buffer.from(issuer.certificate.subjectName.toArrayBuffer()),
+		utcTime(new Date(Date.now() - 60_000)),
+		utcTime(new Date(Date.now() + 86_400_000)),
+		der(0x30, Buffer.concat(entries)),
+	);
+	const signature = Buffer.from(await webcrypto.subtle.sign(RSA_SIGNING, issuer.keys.privateKey, tbs));
+	return new Uint8Array(der(0x30, tbs, sha256WithRsa, der(0x03, Buffer.from([0]), signature)));
+}

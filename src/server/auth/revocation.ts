@@ -1,12 +1,10 @@
 // Revocation of the certificates of a card's path, from certificate revocation lists (CRLs): those
 // the certificates name in their CRL distribution points, fetched over HTTP and kept until their
 // next update, and those configured as files. Fail closed: a certificate whose status cannot be
-// established is refused. @peculiar/x509 parses the lists and verifies their signatures.
-import {webcrypto} from 'node:crypto';
+// established is refused. The lists are read by crl.ts, the certificates by @peculiar/x509.
 import {x509} from '../../contract/certificate/cps-certificate.js';
 import {cardRefused, type Certificate} from './certificate-path.js';
-
-type Crl = InstanceType<typeof x509.X509Crl>;
+import {readCrl, type RevocationList as Crl} from './crl.js';
 
 /** How revocation is checked; every field has a default fit for IGC-Santé. */
 export type RevocationOptions = {
@@ -33,8 +31,6 @@ export type RevocationOptions = {
 /** What is known of a certificate's revocation. */
 export type RevocationStatus = 'good' | 'revoked' | 'unknown' | 'unchecked';
 
-const crypto = webcrypto as unknown as Crypto;
-
 /** A CRL downloaded from a distribution point. */
 type Fetched = {crl: Crl; fetchedAt: number};
 
@@ -54,8 +50,10 @@ export class RevocationChecker {
 	private readonly failedUntil = new Map<string, number>();
 	/** CRL × issuer key pairs whose signature was verified (a large list is verified once). */
 	private readonly verified = new WeakMap<Crl, Set<string>>();
+	private readonly maxBytes: number;
 
 	constructor(private readonly options: RevocationOptions = {}) {
+		this.maxBytes = options.maxCrlBytes ?? 32 * 1024 * 1024;
 		this.configured = (options.crls ?? []).flatMap(parseCrls);
 	}
 
@@ -90,7 +88,7 @@ export class RevocationChecker {
 		for (const crl of [...configured, ...fetched.filter((crl): crl is Crl => crl !== undefined)]) {
 			if (await this.usable(crl, issuer, now)) usable.push(crl);
 		}
-		if (usable.some(crl => crl.findRevoked(certificate) !== null)) return 'revoked';
+		if (usable.some(crl => crl.lists(certificate.serialNumber))) return 'revoked';
 		if (usable.length > 0) return 'good';
 		// A list was expected (named by the certificate, or configured for its issuer) but none is usable.
 		if (urls.length > 0 || configured.length > 0 || this.options.requireRevocation) return 'unknown';
@@ -103,13 +101,17 @@ export class RevocationChecker {
 		if (crl.issuer !== issuer.subject) return false;
 		if (crl.thisUpdate.getTime() > now.getTime() + skew) return false;
 		if (crl.nextUpdate && crl.nextUpdate.getTime() < now.getTime() - skew) return false;
-		if (crl.extensions.some(extension => extension.type === DELTA_CRL || (extension.critical && !KNOWN_CRL_EXTENSIONS.has(extension.type)))) return false;
+		if (crl.extensions.some(extension => extension.oid === DELTA_CRL || (extension.critical && !KNOWN_CRL_EXTENSIONS.has(extension.oid)))) return false;
 		const usages = issuer.getExtension(x509.KeyUsagesExtension);
 		if (usages && !(usages.usages & x509.KeyUsageFlags.cRLSign)) return false;
 		const key = Buffer.from(issuer.publicKey.rawData).toString('base64');
 		const verified = this.verified.get(crl) ?? new Set<string>();
 		if (!verified.has(key)) {
-			if (!(await crl.verify({publicKey: issuer}, crypto).catch(() => false))) return false;
+			let signed = false;
+			try {
+				signed = crl.signedBy(issuer);
+			} catch {}
+			if (!signed) return false;
 			verified.add(key);
 			this.verified.set(crl, verified);
 		}
@@ -154,7 +156,7 @@ export class RevocationChecker {
 
 	/** Downloads and parses the CRL at `url` (DER or PEM), within the time and size limits. */
 	private async download(url: string): Promise<Crl> {
-		const maxBytes = this.options.maxCrlBytes ?? 32 * 1024 * 1024;
+		const maxBytes = this.maxBytes;
 		const response = await fetch(url, {signal: AbortSignal.timeout(this.options.fetchTimeoutMs ?? 5000), redirect: 'follow'});
 		if (!response.ok || !response.body) throw new Error(`CRL ${url} : HTTP ${response.status}`);
 		if (Number(response.headers.get('content-length') ?? 0) > maxBytes) {
@@ -177,7 +179,7 @@ export class RevocationChecker {
 /** The CRLs of a file or a download: DER (one list) or PEM (one or more `X509 CRL` blocks). */
 export function parseCrls(content: Uint8Array | string): Crl[] {
 	const text = typeof content === 'string' ? content : Buffer.from(content.subarray(0, 64)).toString('latin1');
-	if (!text.trimStart().startsWith('-----BEGIN')) return [new x509.X509Crl(Buffer.from(content as Uint8Array))];
+	if (!text.trimStart().startsWith('-----BEGIN')) return [readCrl(typeof content === 'string' ? Buffer.from(content, 'latin1') : content)];
 	const pem = typeof content === 'string' ? content : Buffer.from(content).toString('latin1');
-	return [...pem.matchAll(/-----BEGIN X509 CRL-----[\s\S]+?-----END X509 CRL-----/g)].map(([block]) => new x509.X509Crl(block));
+	return [...pem.matchAll(/-----BEGIN X509 CRL-----([\s\S]+?)-----END X509 CRL-----/g)].map(([, body]) => readCrl(Buffer.from(body ?? '', 'base64')));
 }
