@@ -26,7 +26,7 @@ type PasswordCheck = {password: string; assessment: PasswordAssessment};
 export type AccountOption = 'notify' | 'publishMobile' | 'listeRouge' | 'paperless';
 
 /** The fields of step 3 typed as text. */
-export type AccountTextField = 'password' | 'passwordConfirm' | 'email' | 'mobile';
+export type AccountTextField = 'currentPassword' | 'password' | 'passwordConfirm' | 'email' | 'mobile';
 
 /**
  * What a session signed into without the card may not change — where codes go and the contact
@@ -149,8 +149,8 @@ export function accountReducer(state: AccountState, action: SessionAction): Acco
 				activated: action.account,
 				lastSave: state.mode === 'create' ? 'activated' : 'updated',
 				submit: IDLE,
-				// The password has reached the backend: nothing keeps it in memory any longer.
-				form: {...state.form, password: '', passwordConfirm: ''},
+				// The passwords have reached the backend: nothing keeps them in memory any longer.
+				form: {...state.form, currentPassword: '', password: '', passwordConfirm: ''},
 				passwordCheck: null,
 				submitAttempted: false,
 				touched: {},
@@ -175,10 +175,14 @@ export function accountReducer(state: AccountState, action: SessionAction): Acco
 	}
 }
 
-/** Problems of the step-3 form, with the dictionary part of the password policy when known. */
-export function accountProblems(state: AccountState): Partial<Record<AccountField, string>> {
+/**
+ * Problems of the step-3 form, with the dictionary part of the password policy when known.
+ * `withoutCard`: signed in without the card, a new password needs the current one.
+ */
+export function accountProblems(state: AccountState, withoutCard = false): Partial<Record<AccountField, string>> {
 	const {form, passwordCheck} = state;
 	const problems: Partial<Record<AccountField, string>> = formProblems(form, state.mode === 'create');
+	if (withoutCard && form.password !== '' && form.currentPassword === '') problems.currentPassword = 'required';
 	const assessed = passwordCheck && passwordCheck.password === form.password && form.password !== '' ? passwordCheck.assessment : null;
 	const dictionaryProblem = assessed?.problems.find(problem => ['common', 'personal', 'weak', 'too-long'].includes(problem));
 	if (!problems.password && dictionaryProblem) problems.password = dictionaryProblem;
@@ -254,7 +258,7 @@ export function createAccount({get, dispatch, guarded}: FlowContext, {api, prove
 		// A new proof for each attempt: "Réessayer" signs again, with the same requestId.
 		const saving =
 			signIn.session && account
-				? api.update({address: account.address, session: signIn.session, options, password})
+				? api.update({address: account.address, session: signIn.session, options, password, currentPassword: password ? state.form.currentPassword : undefined})
 				: prove(account ? 'update' : 'activate').then(proof =>
 						account
 							? api.update({address: account.address, proof, options, password, verificationId})
@@ -307,7 +311,7 @@ export function createAccount({get, dispatch, guarded}: FlowContext, {api, prove
 				password ? assess(password, identity) : Promise.resolve(null),
 				assessment => {
 					if (assessment) dispatch({type: 'account/password-assessed', check: {password, assessment}});
-					if (Object.keys(accountProblems(get().account)).length === 0) save(requestId);
+					if (Object.keys(accountProblems(get().account, signedInWithoutCard(get()))).length === 0) save(requestId);
 				},
 				error => dispatch({type: 'account/submit', request: {phase: 'failed', error: stripControl((error as Error).message)}}),
 			);

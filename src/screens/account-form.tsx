@@ -17,8 +17,10 @@ import {useT} from '../hooks/use-t.js';
 
 /** Focus order of step 3, the seed's order. */
 const ITEMS = ['password', 'passwordConfirm', 'email', 'mobile', 'otpChannel', 'notify', 'publishMobile', 'listeRouge', 'paperless', 'learnMore', 'previous', 'activate'] as const;
-type Item = (typeof ITEMS)[number];
-const TEXT_FIELDS = new Set<Item>(['password', 'passwordConfirm', 'email', 'mobile']);
+// Signed in without the card, the current password comes first: it is needed to change it.
+const ITEMS_WITHOUT_CARD = ['currentPassword', ...ITEMS] as const;
+type Item = (typeof ITEMS_WITHOUT_CARD)[number];
+const TEXT_FIELDS = new Set<Item>(['currentPassword', 'password', 'passwordConfirm', 'email', 'mobile']);
 const CHECKBOXES = new Set<Item>(['notify', 'publishMobile', 'listeRouge', 'paperless']);
 const RULES: PasswordRule[] = ['length', 'upper', 'lower', 'digit'];
 
@@ -51,14 +53,15 @@ export function AccountFormScreen({account, problems, needsCard, width, height, 
 	const glyphs = useGlyphs();
 	const {color} = useTheme();
 	const {form, mode, submit, passwordCheck} = account;
-	const {focus, current, move, setFocus} = focusIndex(ITEMS.length, handle);
-	const focused = ITEMS[focus] as Item;
+	const items: readonly Item[] = needsCard ? ITEMS_WITHOUT_CARD : ITEMS;
+	const {focus, current, move, setFocus} = focusIndex(items.length, handle);
+	const focused = items[focus] as Item;
 	const problemCount = Object.keys(problems).length;
 
 	// A refused "J'active mon compte !" brings the first field to fix into view: when a submission
 	// is attempted, not whenever the problems change, nor when the screen is shown again (from help,
 	// an overlay), which keeps the focus where it was.
-	const firstInvalid = ITEMS.findIndex(item => item in problems);
+	const firstInvalid = items.findIndex(item => item in problems);
 	const attempts = useRef(account.submitAttempts);
 	useEffect(() => {
 		if (account.submitAttempts === attempts.current) return;
@@ -67,7 +70,7 @@ export function AccountFormScreen({account, problems, needsCard, width, height, 
 	}, [account.submitAttempts, firstInvalid, setFocus]);
 
 	const leave = () => {
-		const item = ITEMS[current()] as Item;
+		const item = items[current()] as Item;
 		if (TEXT_FIELDS.has(item)) actions.touch(item as AccountField);
 	};
 	const moveBy = (delta: number) => {
@@ -81,7 +84,7 @@ export function AccountFormScreen({account, problems, needsCard, width, height, 
 			moveBy(focusStep(key));
 			return;
 		}
-		const focused = ITEMS[current()] as Item;
+		const focused = items[current()] as Item;
 		if (!TEXT_FIELDS.has(focused) && input === '?') actions.openHelp('general');
 		if (focused === 'otpChannel' && (key.leftArrow || key.rightArrow || input === ' ')) {
 			if (key.leftArrow) actions.setChannel('sms');
@@ -113,7 +116,7 @@ export function AccountFormScreen({account, problems, needsCard, width, height, 
 
 	const rows: Row[] = [];
 	const add = (key: string, owners: number[], node: ReactNode) => rows.push({key, owners, node});
-	const owner = (item: Item) => [ITEMS.indexOf(item)];
+	const owner = (item: Item) => [items.indexOf(item)];
 	const text = (key: string, value: string, item: Item | null, style: {bold?: boolean; dim?: boolean; indent?: number; color?: string; unspoken?: boolean} = {}) => {
 		const indent = style.indent ?? 0;
 		wrapText(value, inner - indent).forEach((line, index) =>
@@ -198,6 +201,7 @@ export function AccountFormScreen({account, problems, needsCard, width, height, 
 
 	text('intro', t.step3.intro, null, {dim: true});
 	section('s-password', `${t.step3.sections.password}   ${t.step3.required}`);
+	if (needsCard) field('currentPassword', t.step3.currentPassword, true);
 	field('password', mode === 'edit' ? t.step3.passwordEdit : t.step3.password, true);
 	const rules = passwordRules(form.password);
 	const optionalEmpty = mode === 'edit' && form.password === '' && form.passwordConfirm === '';
@@ -281,7 +285,7 @@ export function AccountFormScreen({account, problems, needsCard, width, height, 
 	const failed = submit.phase === 'failed';
 	add(
 		'buttons',
-		[ITEMS.indexOf('previous'), ITEMS.indexOf('activate')],
+		[items.indexOf('previous'), items.indexOf('activate')],
 		<Box gap={2}>
 			<Button label={t.step3.previous} focused={focused === 'previous'} />
 			<Button label={failed ? t.step3.retry : mode === 'edit' ? t.step3.save : t.step3.activate} focused={focused === 'activate'} />

@@ -118,7 +118,7 @@ export const SCREENS: Record<ScreenName, ScreenSpec> = {
 		render: ({kiosk, session, width, height, focus}) => (
 			<AccountFormScreen
 				account={session.account}
-				problems={accountProblems(session.account)}
+				problems={accountProblems(session.account, signedInWithoutCard(session))}
 				needsCard={signedInWithoutCard(session)}
 				width={width}
 				height={height}

@@ -3,7 +3,9 @@
 // is shown read-only with the reason, never as a fault; what it can do is saved.
 import {afterEach, beforeAll, describe, expect, test} from 'vitest';
 import {startKiosk} from '../helpers/kiosk.js';
-import {activateWithCode, fillAccount, focusLine, lastCode, toStep3, toSignInCode} from '../helpers/walk.js';
+import {PASSWORD, activateWithCode, fillAccount, focusLine, lastCode, toStep3, toSignInCode} from '../helpers/walk.js';
+
+const NEW_PASSWORD = 'Nouveau#Secret2027';
 
 let kiosk: Awaited<ReturnType<typeof startKiosk>> | undefined;
 // The service checks the card right after the PIN; its certificate code loads on the first proof,
@@ -69,5 +71,26 @@ describe('signed in without the card', {timeout: 60_000}, () => {
 		await pilot.press('enter');
 		await pilot.waitFor('Vos modifications sont enregistrées.');
 		expect((await backend.accounts())[0]?.options).toMatchObject({notify: true, mobile: '+33612345678', email: 'm.lefevre@exemple.fr', otpChannel: 'mail'});
+	});
+
+	test('a new password needs the current one: refused without it, the field shows why and takes the focus; saved with it (issue 12 item 10)', async () => {
+		const {pilot, backend} = await signedInWithoutCard();
+		await focusLine(pilot, 'Modifier mon compte');
+		await pilot.press('enter');
+		await pilot.waitFor('Mot de passe actuel (pour en choisir un nouveau)');
+		// The current password comes first and has the focus; the new one twice after it.
+		await pilot.type(`\t${NEW_PASSWORD}\t${NEW_PASSWORD}`);
+		await focusLine(pilot, 'Enregistrer les modifications');
+		await pilot.press('enter');
+		await pilot.waitFor(/Mot de passe actuel \(pour en choisir un nouveau\)\n.*\n.*obligatoire/);
+		expect(pilot.frame()).not.toContain('Vos modifications sont enregistrées.');
+		expect(await backend.checkSignIn('marie-helene.lefevre-durand@medecin.mssante.fr', PASSWORD)).not.toBeNull();
+		// The focus is on the current password: typed, the change is saved.
+		await pilot.type(PASSWORD);
+		await focusLine(pilot, 'Enregistrer les modifications');
+		await pilot.press('enter');
+		await pilot.waitFor('Vos modifications sont enregistrées.');
+		expect(await backend.checkSignIn('marie-helene.lefevre-durand@medecin.mssante.fr', NEW_PASSWORD)).not.toBeNull();
+		expect(pilot.frame()).not.toContain(PASSWORD);
 	});
 });

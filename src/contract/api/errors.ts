@@ -13,6 +13,8 @@ export type BackendErrorCode =
 	| 'rate-limited'
 	| 'channel-not-verified'
 	| 'card-required'
+	/** Signed in without the card: the current password given to change it is wrong. */
+	| 'current-password'
 	| 'unavailable';
 
 /** Why a card proof was refused, sent as `details.card` of a `card-proof` error: the kiosk says the true reason. */
@@ -69,6 +71,7 @@ export const STATUS_OF: Record<BackendErrorCode, number> = {
 	'rate-limited': 429,
 	'channel-not-verified': 403,
 	'card-required': 403,
+	'current-password': 401,
 	unavailable: 503,
 };
 

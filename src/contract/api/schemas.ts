@@ -37,6 +37,8 @@ const proofSchema = z.object({
 	challengeId: text(z.regex(/^[0-9a-f-]{36}$/)),
 	signature: text(z.maxLength(2048), z.regex(/^[A-Za-z0-9+/=]+$/)),
 	certificate: text(z.maxLength(16_384), z.regex(/^[A-Za-z0-9+/=]+$/)),
+	/** The card's own CA certificates (DER, base64): candidates for the path, trusted only through an anchor. */
+	intermediates: z.optional(z.array(text(z.maxLength(16_384), z.regex(/^[A-Za-z0-9+/=]+$/))).check(z.maxLength(4))),
 });
 
 const uuid = text(z.regex(/^[0-9a-f-]{36}$/));
@@ -62,7 +64,7 @@ export const requestSchemas = {
 	activate: z.object({requestId: uuid, proof: proofSchema, verificationId: uuid, address, password, options: requestOptions}),
 	signIn: z.object({address, password, lang}),
 	confirmSignIn: z.object({signInId: uuid, code}),
-	update: z.object({proof: z.optional(proofSchema), session: z.optional(text(z.maxLength(128))), verificationId: z.optional(uuid), options: requestOptions, password: z.optional(password)}),
+	update: z.object({proof: z.optional(proofSchema), session: z.optional(text(z.maxLength(128))), verificationId: z.optional(uuid), options: requestOptions, password: z.optional(password), currentPassword: z.optional(password)}),
 	invite: z.object({proof: proofSchema, emails: z.array(text(z.maxLength(254))).check(z.minLength(1), z.maxLength(INVITATIONS_PER_REQUEST))}),
 	openSession: z.object({proof: proofSchema}),
 };
@@ -110,7 +112,8 @@ const seconds = z.number().check(z.int(), z.minimum(0), z.maximum(24 * 3600));
 /** Answers, checked by the kiosk: a backend answering nonsense is "unavailable", never a crash. */
 export const responseSchemas = {
 	account: z.object({address: shownAddress, identity: identitySchema, options: optionsSchema, createdAt: z.string(), updatedAt: z.string()}),
-	availability: z.object({results: z.array(z.object({requested: shownAddress, available: shownAddress}))}),
+	/** `alreadyYours`: the national directory already gives `available` to the proven card's holder. */
+	availability: z.object({results: z.array(z.object({requested: shownAddress, available: shownAddress, alreadyYours: z.optional(z.boolean())}))}),
 	/** `sent`: mails that left now; `alreadyInvited`: colleagues this sender invited in the last 30 days, not mailed again. */
 	invite: z.object({sent: z.number().check(z.int(), z.minimum(0)), alreadyInvited: z.optional(z.number().check(z.int(), z.minimum(0)))}),
 	challenge: z.object({challengeId: z.string(), challenge: z.string(), expiresAt: z.string()}),

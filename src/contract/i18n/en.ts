@@ -208,6 +208,7 @@ export const en: Catalogue = {
 			paper: 'Paperless',
 		},
 		password: 'Your password *',
+		currentPassword: 'Current password (to choose a new one)',
 		passwordEdit: 'New password (leave empty to keep it unchanged)',
 		passwordConfirm: 'Confirm your password *',
 		rules: {length: '8 characters', upper: '1 uppercase', lower: '1 lowercase', digit: '1 digit'} satisfies Record<PasswordRule, string>,
@@ -279,6 +280,7 @@ export const en: Catalogue = {
 		'rate-limited': 'too many codes asked: wait a minute',
 		'channel-not-verified': 'the receiving channel must first be checked with a code',
 		'card-required': 'this change is made with your CPS card',
+		'current-password': 'current password wrong: the new one was not saved',
 		unavailable: 'activation service unreachable',
 	} satisfies Record<BackendErrorCode, string>,
 	cardRefusals: {

@@ -207,6 +207,7 @@ export const fr = {
 			paper: 'Dématérialisation',
 		},
 		password: 'Votre mot de passe *',
+		currentPassword: 'Mot de passe actuel (pour en choisir un nouveau)',
 		passwordEdit: 'Nouveau mot de passe (laisser vide pour ne pas le changer)',
 		passwordConfirm: 'Confirmez votre mot de passe *',
 		rules: {length: '8 caractères', upper: '1 majuscule', lower: '1 minuscule', digit: '1 chiffre'} satisfies Record<PasswordRule, string>,
@@ -279,6 +280,7 @@ export const fr = {
 		'rate-limited': 'trop de codes demandés : patientez une minute',
 		'channel-not-verified': 'le mode de réception doit d’abord être vérifié par un code',
 		'card-required': 'cette modification se fait avec votre carte CPS',
+		'current-password': 'mot de passe actuel incorrect : le nouveau n’a pas été enregistré',
 		unavailable: 'service d’activation injoignable',
 	} satisfies Record<BackendErrorCode, string>,
 	/** Why the service refused the card's proof (the true reason, not a generic one). */

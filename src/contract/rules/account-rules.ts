@@ -21,6 +21,8 @@ export type AccountOptions = {
 
 /** Step 3 as typed: raw strings, so that nothing the user typed is ever reformatted away. */
 export type AccountForm = Omit<AccountOptions, 'mobile'> & {
+	/** Signed in without the card: the current password, needed to change it. */
+	currentPassword: string;
 	password: string;
 	passwordConfirm: string;
 	mobile: string;
@@ -29,6 +31,7 @@ export type AccountForm = Omit<AccountOptions, 'mobile'> & {
 export type AccountField = keyof AccountForm;
 
 export const EMPTY_ACCOUNT_FORM: AccountForm = {
+	currentPassword: '',
 	password: '',
 	passwordConfirm: '',
 	email: '',
@@ -77,7 +80,7 @@ export function formProblems(form: AccountForm, passwordRequired: boolean): Part
 }
 
 /** The options of a valid form, mobile in E.164. */
-export function formOptions(form: Omit<AccountForm, 'password' | 'passwordConfirm'>): AccountOptions {
+export function formOptions(form: Omit<AccountForm, 'currentPassword' | 'password' | 'passwordConfirm'>): AccountOptions {
 	const mobile = checkMobile(form.mobile);
 	return {
 		email: form.email.trim(),

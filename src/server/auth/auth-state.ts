@@ -93,6 +93,13 @@ export class AuthState {
 		return row && {address: row.address, scope: row.scope as Session['scope'], expiresAt: Number(row.expires_at)};
 	}
 
+	/** Ends every session of `address` but the one of token `keep` (the request's own, if any). */
+	async endSessions(address: string, keep?: string): Promise<void> {
+		let sessions = this.db.deleteFrom('sessions').where('address', '=', address.toLowerCase());
+		if (keep) sessions = sessions.where('token_hash', '!=', sha256(keep));
+		await sessions.execute();
+	}
+
 	/** Forgets what has expired (challenges included): the tables hold only what may still be used. */
 	async purge(): Promise<void> {
 		const now = this.now();

@@ -4,11 +4,12 @@ import {textProblem} from '../../contract/api/text-checks.js';
 import type {AccountView} from '../../contract/domain/account.js';
 import type {CardIdentity} from '../../contract/domain/card-identity.js';
 import {changesChannel, changesContact} from '../auth/channel-codes.js';
+import {SIGN_IN_LIMITS} from '../auth/throttle.js';
 import type {Handlers} from './context.js';
 
 /** `PUT /v1/accounts/:address`. */
 export const accountRoutes: Handlers<'update'> = {
-	update: async ({address, proof, session, verificationId, options, password}, {prove, auth, codes, accounts}) => {
+	update: async ({address, proof, session, verificationId, options, password, currentPassword}, {prove, auth, codes, accounts, throttle}, {client}) => {
 		// The path's address is a string of the request like the body's: no control character, well-formed.
 		const problem = textProblem(address);
 		if (problem) throw new BackendError('invalid-request', 'Requête invalide', {address: [problem]});
@@ -38,6 +39,19 @@ export const accountRoutes: Handlers<'update'> = {
 			// Where codes go decides who can sign in without the card: a new destination must have received a code.
 			await codes.requireVerified(verificationId ?? '', holder.nationalId, options);
 		}
-		return accounts.update(address, holder, {options, password});
+		if (!holder && password !== undefined) {
+			// A session is not the password: whoever holds its token must know the current one to change it
+			// (guesses counted like those of a sign-in).
+			const asked = address.toLowerCase();
+			await throttle.attempt([[`sign-in:pair:${client}:${asked}`, SIGN_IN_LIMITS.pair]]);
+			if (!(await accounts.checkSignIn(asked, currentPassword ?? ''))) {
+				throw new BackendError('current-password', 'Mot de passe actuel incorrect : le nouveau n’a pas été enregistré', {currentPassword: ['wrong']});
+			}
+		}
+		const saved = await accounts.update(address, holder, {options, password});
+		// A new password, or codes going elsewhere, ends every other session of the account: one opened
+		// with the old password (or a code sent to the old destination) must not outlive it.
+		if (password !== undefined || (current && changesChannel(current.options, options))) await auth.endSessions(saved.address, holder ? undefined : session);
+		return saved;
 	},
 };
