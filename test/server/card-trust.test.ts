@@ -75,7 +75,7 @@ async function start(cardTrust: ActivationServiceOptions['cardTrust'] = {interme
 }
 
 /** A fresh challenge signed by `holder`'s key (raw r‖s for ECDSA, as PKCS#11 gives it; DER when asked). */
-async function proof(base: string, holder: TestPki, options: {derSignature?: boolean} = {}): Promise<CardProof> {
+async function proof(base: string, holder: TestPki, options: {derSignature?: boolean; intermediates?: string[]} = {}): Promise<CardProof> {
 	const {challengeId, challenge} = (await (await fetch(`${base}/v1/challenges`, {method: 'POST', headers: {'content-type': 'application/json'}, body: '{}'})).json()) as {
 		challengeId: string;
 		challenge: string;
@@ -88,11 +88,16 @@ async function proof(base: string, holder: TestPki, options: {derSignature?: boo
 	} else {
 		signature = new Uint8Array(await webcrypto.subtle.sign(holder.privateKey.algorithm.name === 'ECDSA' ? EC_SIGNING : RSA_SIGNING, holder.privateKey, bytes));
 	}
-	return {challengeId, signature: Buffer.from(signature).toString('base64'), certificate: Buffer.from(holder.certificateDer).toString('base64')};
+	return {
+		challengeId,
+		signature: Buffer.from(signature).toString('base64'),
+		certificate: Buffer.from(holder.certificateDer).toString('base64'),
+		...(options.intermediates ? {intermediates: options.intermediates} : {}),
+	};
 }
 
 /** The lookup of `holder`'s account: 404 when the card is accepted (no account yet), 401 with the reason when refused. */
-async function lookup(base: string, holder: TestPki, options?: {derSignature?: boolean}): Promise<{status: number; reason?: string; message?: string}> {
+async function lookup(base: string, holder: TestPki, options?: {derSignature?: boolean; intermediates?: string[]}): Promise<{status: number; reason?: string; message?: string}> {
 	const response = await fetch(`${base}/v1/accounts/lookup`, {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify({proof: await proof(base, holder, options)})});
 	const body = (await response.json()) as {message?: string; details?: {card?: string[]}};
 	return {status: response.status, reason: body.details?.card?.[0], message: body.message};
@@ -111,6 +116,16 @@ describe('real certification paths (item 1)', () => {
 	test('without the intermediate configured, the same card is untrusted', async () => {
 		const base = await start({});
 		expect(await lookup(base, card)).toMatchObject({status: 401, reason: 'untrusted'});
+	});
+
+	test('the intermediate carried in the proof (as the card holds it): accepted with the root alone configured; a rogue one carried, or garbage, is not', async () => {
+		const base = await start({});
+		const der = (authority: TestAuthority) => Buffer.from(authority.certificate.rawData).toString('base64');
+		expect(await lookup(base, card, {intermediates: [der(intermediate)]})).toMatchObject(ACCEPTED);
+		const rogue = await createTestAuthority({subject: intermediate.certificate.subject});
+		expect(await lookup(base, await issueTestCard(rogue), {intermediates: [der(rogue)]})).toMatchObject({status: 401, reason: 'untrusted'});
+		expect(await lookup(base, card, {intermediates: [Buffer.from('garbage').toString('base64')]})).toMatchObject({status: 401, reason: 'unreadable'});
+		expect((await lookup(base, card, {intermediates: Array.from({length: 5}, () => der(intermediate))})).status).toBe(400);
 	});
 
 	test('a rogue intermediate with the real one’s name, not signed by the root, gives no path', async () => {

@@ -39,6 +39,12 @@ export type CardProof = {
 	signature: string;
 	/** The card's authentication certificate, DER in base64. */
 	certificate: string;
+	/**
+	 * The certificates of the authorities that issued it, as the card holds them (DER in base64, at
+	 * most 4): the service may build the path with them, but trusts them only if it reaches one of
+	 * its anchors. The kiosk does not send them yet.
+	 */
+	intermediates?: string[];
 };
 
 /** A one-time code sent: where to (masked, "06 •• •• •• 78"), the id to confirm it with, and when another may be asked. */

@@ -60,8 +60,10 @@ export async function verifyCardProof(proof: CardProof, challenges: ChallengeSto
 	const challenge = await challenges.take(proof.challengeId);
 	if (!challenge) throw cardRefused('challenge', 'Défi inconnu, déjà utilisé ou expiré : recommencez');
 	let certificate: Certificate;
+	let carried: Certificate[];
 	try {
 		certificate = new x509.X509Certificate(Buffer.from(proof.certificate, 'base64'));
+		carried = (proof.intermediates ?? []).slice(0, 4).map(der => new x509.X509Certificate(Buffer.from(der, 'base64')));
 	} catch {
 		throw cardRefused('unreadable', 'Certificat de carte illisible');
 	}
@@ -70,7 +72,8 @@ export async function verifyCardProof(proof: CardProof, challenges: ChallengeSto
 	try {
 		checkCardProfile(certificate);
 		if (certificate.notBefore > now || certificate.notAfter < now) throw cardRefused('validity', 'Certificat de carte hors de sa période de validité');
-		path = await certificationPath(certificate, trust.anchors, trust.intermediates, now);
+		// Those the card carries are candidates like the configured ones: nothing unless they lead to an anchor.
+		path = await certificationPath(certificate, trust.anchors, [...trust.intermediates, ...carried], now);
 		let valid = false;
 		try {
 			valid = signedByCard(certificate, challenge, Buffer.from(proof.signature, 'base64'));
