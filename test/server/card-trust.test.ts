@@ -113,6 +113,10 @@ describe('real certification paths (item 1)', () => {
 		expect(await lookup(base, card)).toMatchObject(ACCEPTED);
 	});
 
+	test('the intermediate given as an anchor beside the root (the kiosk’s embedded service): accepted', async () => {
+		expect(await lookup(await start({}, [root, intermediate]), card)).toMatchObject(ACCEPTED);
+	});
+
 	test('without the intermediate configured, the same card is untrusted', async () => {
 		const base = await start({});
 		expect(await lookup(base, card)).toMatchObject({status: 401, reason: 'untrusted'});

@@ -97,7 +97,7 @@ function contentLength(der: Uint8Array, offset: number): number {
 }
 
 /** A serial number as compared: lowercase hexadecimal, no leading zeros. */
-export const normaliseSerial = (hex: string) => hex.toLowerCase().replace(/^0+(?=.)/, '');
+const normaliseSerial = (hex: string) => hex.toLowerCase().replace(/^0+(?=.)/, '');
 
 function time(der: Uint8Array, value: Element): Date {
 	const text = Buffer.from(der.subarray(value.start, value.end)).toString('latin1');
