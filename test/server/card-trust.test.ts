@@ -235,6 +235,21 @@ describe('revocation from the CRLs the certificates name (item 2)', () => {
 		expect(downloads.get('/cached.crl')).toBe(1);
 	});
 
+	test('a list fetched again after refreshMs; its server down then, the list already had serves until its next update', async () => {
+		published.set('/flaky.crl', await createTestCrl(intermediate));
+		const holder = await issueTestCard(intermediate, {crlUrls: [`${crlBase}/flaky.crl`]});
+		const base = await start({intermediatesPem: intermediate.pem, refreshMs: 0, retryAfterMs: 0});
+		expect(await lookup(base, holder)).toMatchObject(ACCEPTED);
+		expect(await lookup(base, holder)).toMatchObject(ACCEPTED);
+		expect(downloads.get('/flaky.crl')).toBe(2);
+		published.delete('/flaky.crl');
+		expect(await lookup(base, holder)).toMatchObject(ACCEPTED);
+		expect(downloads.get('/flaky.crl')).toBe(3);
+		// Revoked meanwhile: the next download says so.
+		published.set('/flaky.crl', await createTestCrl(intermediate, [holder.certificate]));
+		expect(await lookup(base, holder)).toMatchObject({status: 401, reason: 'revoked'});
+	});
+
 	test('CRLs configured as files: a card without a distribution point is checked against them', async () => {
 		const plain = await issueTestCard(intermediate);
 		const crl = await createTestCrl(intermediate, [plain.certificate]);
