@@ -57,8 +57,8 @@ export type AccountState = {
 	submit: Pending;
 	/** Whether step 4 shows "activé" or "modifications enregistrées". */
 	lastSave: 'activated' | 'updated' | null;
-	/** The code channel whose code came back (see channelKey) and its verification id. */
-	verified: {key: string; id: string} | null;
+	/** The verification id of each channel whose code came back, by channelKey. */
+	verified: Partial<Record<string, string>>;
 	passwordCheck: PasswordCheck | null;
 };
 
@@ -73,7 +73,7 @@ export const INITIAL_ACCOUNT: AccountState = {
 	mode: 'create',
 	submit: IDLE,
 	lastSave: null,
-	verified: null,
+	verified: {},
 	passwordCheck: null,
 };
 
@@ -167,7 +167,7 @@ export function accountReducer(state: AccountState, action: SessionAction): Acco
 				fieldNotes: {},
 			};
 		case 'account/channel-verified':
-			return {...state, verified: {key: action.key, id: action.id}};
+			return {...state, verified: {...state.verified, [action.key]: action.id}};
 		case 'account/password-assessed':
 			return {...state, passwordCheck: action.check};
 		default:
@@ -187,6 +187,12 @@ export function accountProblems(state: AccountState, withoutCard = false): Parti
 	const dictionaryProblem = assessed?.problems.find(problem => ['common', 'personal', 'weak', 'too-long'].includes(problem));
 	if (!problems.password && dictionaryProblem) problems.password = dictionaryProblem;
 	return problems;
+}
+
+/** The channel and destination of a channelKey. */
+function splitChannelKey(key: string): ['sms' | 'mail', string] {
+	const colon = key.indexOf(':');
+	return [key.slice(0, colon) === 'sms' ? 'sms' : 'mail', key.slice(colon + 1)];
 }
 
 /** The code channel of `options` and where its codes go: `sms:+336…` or `mail:…`. A code verifies one such pair. */
@@ -222,10 +228,24 @@ export function createAccount({get, dispatch, guarded}: FlowContext, {api, prove
 		return error instanceof BackendError && error.code === 'address-taken' ? [{type: 'account/submit', request}, {type: 'address/forget-availability'}] : [{type: 'account/submit', request}];
 	};
 
-	/** A code sent to the channel chosen in the form, to verify it. */
-	const requestCode = (): Promise<CodeSent> => {
-		const {otpChannel: channel, mobile, email} = formOptions(get().account.form);
-		return prove('verify-channel').then(proof => api.verifyChannel({proof, channel, destination: channel === 'sms' ? (mobile ?? '') : email, lang}));
+	/** A code sent to the channel of `key` (see channelKey: `sms:+336…`, `mail:…`), to verify it. */
+	const requestCode = (key: string): Promise<CodeSent> => {
+		const [channel, destination] = splitChannelKey(key);
+		return prove('verify-channel').then(proof => api.verifyChannel({proof, channel, destination, lang}));
+	};
+
+	/** Opens the code screen for channel `key`: on the code already sent there if any (a new one would be refused as too soon), else a new one. */
+	const verifyChannel = (key: string) => {
+		const {code} = get();
+		if (code?.purpose === 'verify-channel' && code.key === key) {
+			dispatch({type: 'account/submit', request: IDLE}, {type: 'navigation/open', screen: 'code'});
+			return;
+		}
+		guarded(
+			requestCode(key),
+			sent => dispatch(codeSent('verify-channel', key, sent), {type: 'account/submit', request: IDLE}, {type: 'navigation/open', screen: 'code'}),
+			error => dispatch(...submitFailed(error)),
+		);
 	};
 
 	/** Activates the account, or saves the changes, once the form holds no problem. */
@@ -236,22 +256,20 @@ export function createAccount({get, dispatch, guarded}: FlowContext, {api, prove
 		const key = channelKey(options);
 		const account = state.mode === 'edit' ? state.activated : null;
 		const unchanged = account !== null && channelKey(account.options) === key;
-		const verificationId = state.verified?.key === key ? state.verified.id : undefined;
+		const verificationId = state.verified[key];
 		// Before activating (or moving codes elsewhere), the chosen channel gets a code that must be
 		// typed back: a mistyped mobile or e-mail cannot lock the practitioner out.
 		if (!unchanged && !verificationId && !signIn.session) {
-			// A code already sent to this channel is still the one to type: back to it, not a new one
-			// the service would refuse as too soon.
-			const {code} = get();
-			if (code?.purpose === 'verify-channel' && code.key === key) {
-				dispatch({type: 'account/submit', request: IDLE}, {type: 'navigation/open', screen: 'code'});
-				return;
-			}
-			guarded(
-				requestCode(),
-				sent => dispatch(codeSent('verify-channel', key, sent), {type: 'account/submit', request: IDLE}, {type: 'navigation/open', screen: 'code'}),
-				error => dispatch(...submitFailed(error)),
-			);
+			verifyChannel(key);
+			return;
+		}
+		// A mobile published in the directory must have received a code too (the service refuses it
+		// otherwise): after the code channel's, the mobile's — the same code when codes go to it.
+		const mobileKey = options.publishMobile && options.mobile ? channelKey({...options, otpChannel: 'sms'}) : null;
+		const alreadyPublished = account?.options.publishMobile === true && account.options.mobile === options.mobile;
+		const mobileVerificationId = mobileKey ? state.verified[mobileKey] : undefined;
+		if (mobileKey && !mobileVerificationId && !alreadyPublished && !signIn.session) {
+			verifyChannel(mobileKey);
 			return;
 		}
 		const password = state.form.password || undefined;
@@ -261,8 +279,8 @@ export function createAccount({get, dispatch, guarded}: FlowContext, {api, prove
 				? api.update({address: account.address, session: signIn.session, options, password, currentPassword: password ? state.form.currentPassword : undefined})
 				: prove(account ? 'update' : 'activate').then(proof =>
 						account
-							? api.update({address: account.address, proof, options, password, verificationId})
-							: api.activate({requestId, proof, verificationId: verificationId ?? '', address: chosenAddress(address), password: state.form.password, options}),
+							? api.update({address: account.address, proof, options, password, verificationId, mobileVerificationId})
+							: api.activate({requestId, proof, verificationId: verificationId ?? '', mobileVerificationId, address: chosenAddress(address), password: state.form.password, options}),
 					);
 		guarded(
 			saving,

@@ -5,9 +5,8 @@ import {BackendError} from '../contract/api/errors.js';
 import type {ApiClient} from '../contract/api/operations.js';
 import type {CodeSent} from '../contract/domain/account.js';
 import type {Catalogue} from '../contract/i18n/index.js';
-import {formOptions} from '../contract/rules/account-rules.js';
 import type {SessionAction} from '../state/session.js';
-import {channelKey, type Account} from './account.js';
+import type {Account} from './account.js';
 import {IDLE, SENDING, failed, type FlowContext, type Pending} from './flow.js';
 import type {SignIn} from './sign-in.js';
 
@@ -125,8 +124,8 @@ export function createOneTimeCode({get, dispatch, guarded}: FlowContext, {api, t
 			guarded(
 				api.confirmChannel({verificationId: pending.sent.id, code}),
 				() => {
-					const key = channelKey(formOptions(get().account.form));
-					dispatch({type: 'account/channel-verified', key, id: pending.sent.id}, {type: 'code/done'}, {type: 'navigation/close', screen: 'code'});
+					// The channel this code was sent to: the code channel, or the mobile to publish.
+					dispatch({type: 'account/channel-verified', key: pending.key, id: pending.sent.id}, {type: 'code/done'}, {type: 'navigation/close', screen: 'code'});
 					// Verified: carry on with the activation (or the change) that asked for it.
 					account.submit();
 				},
@@ -139,7 +138,7 @@ export function createOneTimeCode({get, dispatch, guarded}: FlowContext, {api, t
 			if (!pending || pending.resend.phase === 'sending' || now() < pending.resendAt) return;
 			dispatch({type: 'code/resend', resend: SENDING});
 			guarded(
-				pending.purpose === 'sign-in' ? signIn.requestCode() : account.requestCode(),
+				pending.purpose === 'sign-in' ? signIn.requestCode() : account.requestCode(pending.key),
 				sent => dispatch({type: 'code/resent', sent, resendAt: now() + sent.resendAfterSeconds * 1000}),
 				error => {
 					const wait = error instanceof BackendError ? error.facts.retryAfterSeconds : undefined;

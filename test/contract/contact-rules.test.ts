@@ -217,9 +217,10 @@ describe('formOptions / formFromOptions', () => {
 		});
 	});
 
-	test('editing starts from the options with an empty password', () => {
+	test('editing starts from the options with empty passwords (the current one too)', () => {
 		const form = formFromOptions({email: 'jean@exemple.fr', mobile: '+33612345678', otpChannel: 'sms', notify: false, publishMobile: true, listeRouge: false, paperless: true}, formatMobile);
 		expect(form).toEqual({
+			currentPassword: '',
 			password: '',
 			passwordConfirm: '',
 			email: 'jean@exemple.fr',

@@ -226,6 +226,8 @@ describe('Mobiles and accounts activated here', () => {
 			address: addressProposals(identity)[0]?.address ?? '',
 			password: PASSWORD,
 			options: {email: 'e.bouvier@exemple.fr', mobile: '+33698765432', otpChannel: 'mail', notify: false, publishMobile, listeRouge: false, paperless: false},
+			// Received a code on it with her card: the mobile may be published.
+			verifiedMobile: '+33698765432',
 		});
 	}
 

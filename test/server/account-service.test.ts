@@ -312,7 +312,7 @@ describe('update', () => {
 		await b.activate(request());
 		const hashBefore = (await storedAccounts())[0]?.passwordHash;
 		const options: AccountOptions = {...OPTIONS, mobile: '+33612345678', otpChannel: 'sms', publishMobile: true, notify: true};
-		const view = await b.update('jean.dupont@medecin.mssante.fr', JEAN, {options});
+		const view = await b.update('jean.dupont@medecin.mssante.fr', JEAN, {options, verifiedMobile: '+33612345678'});
 		expect(view.options).toEqual(options);
 		const [stored] = await storedAccounts();
 		expect(stored?.options).toEqual(options);

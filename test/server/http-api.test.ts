@@ -108,6 +108,14 @@ async function verifiedChannel(card: TestPki = pki): Promise<string> {
 	return sent.id;
 }
 
+/** Sends a code by SMS to `mobile` for `card`, reads it from the gateway, confirms it: a mobile that may be published. */
+async function verifiedMobile(card: TestPki = pki, mobile = '+33612345678'): Promise<string> {
+	clock += 61_000;
+	const sent = (await (await post('/v1/verifications', {proof: await proof(card), channel: 'sms', destination: mobile})).json()) as {id: string};
+	expect((await post('/v1/verifications/confirm', {verificationId: sent.id, code: lastCode(texts)})).status).toBe(200);
+	return sent.id;
+}
+
 const activation = async (card: TestPki = pki, address = ADDRESS, requestId: string = crypto.randomUUID()) => ({
 	requestId,
 	verificationId: await verifiedChannel(card),
@@ -365,7 +373,7 @@ describe('directory over HTTP', () => {
 
 	test('a just-activated account is found at once; its mobile only when published, and only with a session', async () => {
 		const published = {...OPTIONS, mobile: '+33612345678', publishMobile: true};
-		expect((await post('/v1/activations', {...(await activation()), options: published})).status).toBe(201);
+		expect((await post('/v1/activations', {...(await activation()), mobileVerificationId: await verifiedMobile(), options: published})).status).toBe(201);
 		const anonymous = await search('q=dupont-laj');
 		expect(anonymous.entries.map(entry => entry.address)).toEqual([ADDRESS]);
 		expect(anonymous.entries[0]?.mobile).toBeUndefined();
@@ -396,7 +404,7 @@ describe('directory over HTTP', () => {
 
 	test('an answer carries the published fields only, never the index’s own (words, lead, key)', async () => {
 		const published = {...OPTIONS, mobile: '+33612345678', publishMobile: true};
-		expect((await post('/v1/activations', {...(await activation()), options: published})).status).toBe(201);
+		expect((await post('/v1/activations', {...(await activation()), mobileVerificationId: await verifiedMobile(), options: published})).status).toBe(201);
 		const {session} = (await (await post('/v1/sessions', {proof: await proof()})).json()) as {session: string};
 		const fields = ['type', 'address', 'civility', 'surname', 'givenName', 'professionCode', 'profession', 'specialty', 'organisation', 'service', 'street', 'postalCode', 'city', 'departement'];
 		for (const [query, viewer] of [

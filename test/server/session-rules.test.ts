@@ -96,3 +96,20 @@ test('the holder changing the password or the code channel with the card ends ev
 	expect(moved.status).toBe(200);
 	expect(await update({session: second, options: {...OPTIONS, mobile: '0612345678', otpChannel: 'sms', notify: true}})).toMatchObject({status: 401, json: {code: 'sign-in-refused'}});
 });
+
+test('a mobile is published only once a code was received on it with the card: not by a session, not at activation without it', async () => {
+	const withMobile = {...OPTIONS, mobile: '+33612345678'};
+	expect((await update({proof: await proofFor('update'), options: withMobile})).status).toBe(200);
+	// A session cannot publish a mobile never proven.
+	const session = await signIn();
+	expect(await update({session, options: {...withMobile, publishMobile: true}})).toMatchObject({status: 403, json: {code: 'channel-not-verified', details: {mobile: ['not-verified']}}});
+	// Nor can the card without a code to that mobile.
+	expect(await update({proof: await proofFor('update'), options: {...withMobile, publishMobile: true}})).toMatchObject({json: {code: 'channel-not-verified'}});
+	// With the card and a code received on it: published; a session may then keep it or hide it.
+	clock += 61_000;
+	const sent = await call('POST', '/v1/verifications', {proof: await proofFor('verify-channel'), channel: 'sms', destination: '06 12 34 56 78'});
+	expect((await call('POST', '/v1/verifications/confirm', {verificationId: sent.json['id'], code: lastCode(service.accounts.outbox.list())})).status).toBe(200);
+	expect((await update({proof: await proofFor('update'), mobileVerificationId: sent.json['id'], options: {...withMobile, publishMobile: true}})).status).toBe(200);
+	expect((await update({session: await signIn(), options: {...withMobile, publishMobile: false}})).status).toBe(200);
+	expect((await update({session: await signIn(), options: {...withMobile, publishMobile: true}})).status).toBe(200);
+});

@@ -7,10 +7,12 @@ import path from 'node:path';
 import type {CardIdentity} from '../../contract/domain/card-identity.js';
 import {BackendError} from '../../contract/api/errors.js';
 import type {AccountUpdate, AccountView, ActivationRequest, AddressAvailability} from '../../contract/domain/account.js';
+import type {AccountOptions} from '../../contract/rules/account-rules.js';
 import {lockFile} from '../../contract/storage/file-lock.js';
 import type {DirectoryPage, DirectoryQuery} from '../../contract/domain/directory.js';
 import type {Viewer} from '../directory/directory-index.js';
-import type {DirectoryService, DirectorySource} from '../directory/directory-service.js';
+import {DirectoryNotReady, type DirectoryService, type DirectorySource} from '../directory/directory-service.js';
+import {nationalIdOf} from '../directory/extraction-fields.js';
 import type {ImportReport} from '../directory/extraction.js';
 import {randomUUID} from 'node:crypto';
 import {Outbox} from '../delivery/outbox.js';
@@ -38,6 +40,8 @@ const ACCOUNTS_CHANNEL = 'mssante_accounts';
 const INVITATION_TRIES_MS = 24 * 60 * 60_000;
 // An activation that collided with another one on a unique column is tried again this often.
 const CONFLICT_RETRIES = 5;
+// How long an address's allocation waits for the national file being read (under the kiosk's 10 s).
+const DIRECTORY_WAIT_MS = 5_000;
 
 /** Options of the account service. */
 export type AccountServiceOptions = {
@@ -61,6 +65,8 @@ export type AccountServiceOptions = {
 	onDirectoryLoaded?: (report: ImportReport, buildMs: number) => void;
 	/** Told when the national directory could not be read. */
 	onDirectoryFailed?: (error: string) => void;
+	/** How long allocating an address waits for the national directory still being read, in ms (default 5 s; then 503). */
+	directoryWaitMs?: number;
 };
 
 /**
@@ -96,6 +102,7 @@ export class AccountService {
 	private nextLook: Promise<void> | undefined;
 	private closing = false;
 	private readonly now: () => number;
+	private readonly directoryWaitMs: number;
 
 	private constructor(
 		private readonly database: Database,
@@ -119,7 +126,12 @@ export class AccountService {
 			now,
 		});
 		this.now = now;
-		this.addresses = new AddressAllocation(taken, candidates => this.store.existing(candidates));
+		this.directoryWaitMs = options.directoryWaitMs ?? DIRECTORY_WAIT_MS;
+		this.addresses = new AddressAllocation(
+			taken,
+			candidates => this.store.existing(candidates),
+			candidates => this.nationalOwners(candidates),
+		);
 		this.directory = openAccountDirectory({
 			dataDir,
 			source: options.directory ?? null,
@@ -216,9 +228,41 @@ export class AccountService {
 		return (await this.store.changedSince(0)).map(({account}) => view(account));
 	}
 
-	/** Each proposed address, or it with the smallest free suffix. */
-	async availability(addresses: string[]): Promise<AddressAvailability[]> {
-		return Promise.all(addresses.map(async requested => ({requested, available: await this.addresses.firstFree(requested)})));
+	/**
+	 * Each proposed address, or it with the smallest free suffix, for `holder`'s card: an address of
+	 * the national directory is free only for its own holder (`alreadyYours`); without a holder, for
+	 * no one.
+	 */
+	async availability(addresses: string[], holder: Pick<CardIdentity, 'nationalId' | 'idType'> | null = null): Promise<AddressAvailability[]> {
+		const national = holder ? nationalIdOf(holder) : '';
+		return Promise.all(
+			addresses.map(async requested => {
+				const free = await this.addresses.firstFree(requested, national);
+				return free.yours ? {requested, available: free.address, alreadyYours: true} : {requested, available: free.address};
+			}),
+		);
+	}
+
+	/**
+	 * Whose each address is in the national file (null: none there; null for all without a file).
+	 * Waits a little for a file being read; never allocates without it: 503 while it loads, or if it
+	 * could not be read (`details.directory`: `loading` or `failed`).
+	 */
+	private async nationalOwners(addresses: string[]): Promise<Array<string | null> | null> {
+		try {
+			return await this.directory.owners(addresses, this.directoryWaitMs);
+		} catch (error) {
+			if (!(error instanceof DirectoryNotReady)) throw error;
+			if (error.phase === 'failed') {
+				throw new BackendError('unavailable', 'Annuaire national illisible : aucune adresse ne peut être attribuée pour le moment', {directory: ['failed']}, {retryAfterSeconds: 60});
+			}
+			throw new BackendError(
+				'unavailable',
+				`Annuaire national en cours de chargement (${Math.round(error.progress * 100)} %) : réessayez dans un instant`,
+				{directory: ['loading']},
+				{retryAfterSeconds: 5},
+			);
+		}
 	}
 
 	/** The account of the card with this national identifier. */
@@ -258,14 +302,15 @@ export class AccountService {
 	}
 
 	/** "J'active mon compte !" for an identity already proven: idempotent by `requestId`. */
-	activate(request: ActivationRequest): Promise<AccountView> {
+	activate(request: ActivationRequest & Verified): Promise<AccountView> {
 		return this.audited({action: 'activate', nationalId: request.identity.nationalId}, () => this.activateNow(request));
 	}
 
-	private async activateNow(request: ActivationRequest): Promise<AccountView> {
+	private async activateNow(request: ActivationRequest & Verified): Promise<AccountView> {
 		// The slow part (dictionary check, scrypt) runs before anything is written, so concurrent
 		// kiosks hash in parallel; the write itself is one insert the database checks.
 		const options = normalisedOptions(request.options);
+		requirePublishable(options, request.verifiedMobile);
 		await checkPassword(request.password, request.identity);
 		const passwordHash = await hashPassword(request.password);
 		for (let attempt = 0; ; attempt++) {
@@ -275,12 +320,21 @@ export class AccountService {
 				return view(replay);
 			}
 			if (await this.store.byNationalId(request.identity.nationalId)) throw new BackendError('already-activated', 'Un compte MSSanté est déjà activé pour cette carte');
-			const free = await this.addresses.firstFree(proposalBase(request.identity, request.address));
+			const {address: free} = await this.addresses.firstFree(proposalBase(request.identity, request.address), nationalIdOf(request.identity));
 			if (request.address.toLowerCase() !== free) {
 				throw new BackendError('address-taken', `L'adresse ${request.address} n'est pas (ou plus) disponible`, {address: [free]});
 			}
 			const now = new Date().toISOString();
-			const account: StoredAccount = {address: free, identity: request.identity, options, createdAt: now, updatedAt: now, passwordHash, activationRequestId: request.requestId};
+			const account: StoredAccount = {
+				address: free,
+				identity: request.identity,
+				options,
+				createdAt: now,
+				updatedAt: now,
+				passwordHash,
+				activationRequestId: request.requestId,
+				...(request.verifiedMobile ? {verifiedMobile: request.verifiedMobile} : {}),
+			};
 			try {
 				await this.store.insert(account);
 			} catch (error) {
@@ -296,11 +350,11 @@ export class AccountService {
 	}
 
 	/** "Modifier mon compte", by the card holder (`holder`) or a signed-in session (null). */
-	update(address: string, holder: CardIdentity | null, update: AccountUpdate): Promise<AccountView> {
+	update(address: string, holder: CardIdentity | null, update: AccountUpdate & Verified): Promise<AccountView> {
 		return this.audited({action: 'update', address, nationalId: holder?.nationalId}, () => this.updateNow(address, holder, update));
 	}
 
-	private async updateNow(address: string, holder: CardIdentity | null, update: AccountUpdate): Promise<AccountView> {
+	private async updateNow(address: string, holder: CardIdentity | null, update: AccountUpdate & Verified): Promise<AccountView> {
 		const account = await this.store.byAddress(address);
 		if (!account || (holder !== null && account.identity.nationalId !== holder.nationalId)) {
 			throw new BackendError('not-found', `Aucun compte ${address} pour cette carte`);
@@ -310,7 +364,9 @@ export class AccountService {
 			await checkPassword(update.password, account.identity);
 			account.passwordHash = await hashPassword(update.password);
 		}
-		const changed: StoredAccount = {...account, options, updatedAt: new Date().toISOString()};
+		const verifiedMobile = update.verifiedMobile ?? account.verifiedMobile;
+		requirePublishable(options, verifiedMobile);
+		const changed: StoredAccount = {...account, options, updatedAt: new Date().toISOString(), ...(verifiedMobile ? {verifiedMobile} : {})};
 		await this.store.replace(changed);
 		this.directory.upsert(directoryEntryOf(changed));
 		await this.announce();
@@ -400,6 +456,19 @@ export class AccountService {
 		this.inFlight.add(running);
 		void running.finally(() => this.inFlight.delete(running)).catch(() => undefined);
 		return running;
+	}
+}
+
+/** The mobile a code was just received on (E.164), checked by the HTTP layer: stored as the one that may be published. */
+type Verified = {verifiedMobile?: string};
+
+/**
+ * Refuses (`channel-not-verified`) options that publish a mobile no code was received on with the
+ * card: the directory must not show a number its holder never proved.
+ */
+function requirePublishable(options: AccountOptions, verifiedMobile: string | undefined): void {
+	if (options.publishMobile && options.mobile !== undefined && options.mobile !== verifiedMobile) {
+		throw new BackendError('channel-not-verified', 'Le mobile publié doit d’abord recevoir un code, avec votre carte CPS', {mobile: ['not-verified']});
 	}
 }
 

@@ -110,6 +110,17 @@ export class ChannelCodes {
 	}
 }
 
+/** The mobile (E.164) of `options` if one of these verifications, for this card, received a code on it. */
+export async function mobileVerifiedBy(auth: AuthState, nationalId: string, options: {mobile?: string}, verificationIds: Array<string | undefined>): Promise<string | undefined> {
+	const mobile = checkMobile(options.mobile ?? '');
+	if (!mobile.ok || mobile.value === undefined) return undefined;
+	for (const id of verificationIds) {
+		const verification = id ? await auth.verifiedChannel(id) : undefined;
+		if (verification?.nationalId === nationalId && verification.channel === 'sms' && verification.destination === mobile.value) return mobile.value;
+	}
+	return undefined;
+}
+
 /** Milliseconds to whole seconds, rounded up: never says "0 s" while it is still too soon. */
 function seconds(ms: number): number {
 	return Math.max(0, Math.ceil(ms / 1000));

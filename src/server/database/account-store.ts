@@ -4,8 +4,8 @@ import type {Kysely, Transaction} from 'kysely';
 import type {AccountView} from '../../contract/domain/account.js';
 import type {AccountRow, Tables} from './tables.js';
 
-/** An account as stored: its view, its password hash and the request that activated it. */
-export type StoredAccount = AccountView & {passwordHash: string; activationRequestId: string};
+/** An account as stored: its view, its password hash, the request that activated it, the mobile verified by a code. */
+export type StoredAccount = AccountView & {passwordHash: string; activationRequestId: string; verifiedMobile?: string};
 
 /** An account and the revision of its last change (see `changedSince`). */
 export type AccountRevision = {account: StoredAccount; revision: number};
@@ -19,6 +19,7 @@ function accountOf(row: AccountRow): StoredAccount {
 		updatedAt: row.updated_at,
 		passwordHash: row.password_hash,
 		activationRequestId: row.activation_request_id,
+		...(row.verified_mobile ? {verifiedMobile: row.verified_mobile} : {}),
 	};
 }
 
@@ -33,6 +34,7 @@ function rowOf(account: StoredAccount, revision: number): AccountRow {
 		created_at: account.createdAt,
 		updated_at: account.updatedAt,
 		revision,
+		verified_mobile: account.verifiedMobile ?? null,
 	};
 }
 

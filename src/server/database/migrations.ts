@@ -144,4 +144,9 @@ export const MIGRATIONS: Record<string, Migration> = {
 			await db.schema.alterTable('challenges').addColumn('purpose', 'text').execute();
 		},
 	},
+	'2026-11-28-08-verified-mobile': {
+		async up(db: Kysely<unknown>) {
+			await db.schema.alterTable('accounts').addColumn('verified_mobile', 'text').execute();
+		},
+	},
 };

@@ -16,6 +16,8 @@ export type AccountRow = {
 	updated_at: string;
 	/** Raised by each change: other instances read the accounts changed since the last they saw. */
 	revision: number;
+	/** The mobile (E.164) a code was last received on, with the card: the only one that may be published. */
+	verified_mobile: string | null;
 };
 
 /** The last revision given to an account (one row): what `revision` is taken from. */

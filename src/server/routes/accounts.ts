@@ -3,13 +3,13 @@ import {BackendError} from '../../contract/api/errors.js';
 import {textProblem} from '../../contract/api/text-checks.js';
 import type {AccountView} from '../../contract/domain/account.js';
 import type {CardIdentity} from '../../contract/domain/card-identity.js';
-import {changesChannel, changesContact} from '../auth/channel-codes.js';
+import {changesChannel, changesContact, mobileVerifiedBy} from '../auth/channel-codes.js';
 import {SIGN_IN_LIMITS} from '../auth/throttle.js';
 import type {Handlers} from './context.js';
 
 /** `PUT /v1/accounts/:address`. */
 export const accountRoutes: Handlers<'update'> = {
-	update: async ({address, proof, session, verificationId, options, password, currentPassword}, {prove, auth, codes, accounts, throttle}, {client}) => {
+	update: async ({address, proof, session, verificationId, mobileVerificationId, options, password, currentPassword}, {prove, auth, codes, accounts, throttle}, {client}) => {
 		// The path's address is a string of the request like the body's: no control character, well-formed.
 		const problem = textProblem(address);
 		if (problem) throw new BackendError('invalid-request', 'Requête invalide', {address: [problem]});
@@ -48,7 +48,9 @@ export const accountRoutes: Handlers<'update'> = {
 				throw new BackendError('current-password', 'Mot de passe actuel incorrect : le nouveau n’a pas été enregistré', {currentPassword: ['wrong']});
 			}
 		}
-		const saved = await accounts.update(address, holder, {options, password});
+		// A mobile received a code in this request (with the card only): the one that may be published from now on.
+		const verifiedMobile = holder ? await mobileVerifiedBy(auth, holder.nationalId, options, [verificationId, mobileVerificationId]) : undefined;
+		const saved = await accounts.update(address, holder, {options, password, verifiedMobile});
 		// A new password, or codes going elsewhere, ends every other session of the account: one opened
 		// with the old password (or a code sent to the old destination) must not outlive it.
 		if (password !== undefined || (current && changesChannel(current.options, options))) await auth.endSessions(saved.address, holder ? undefined : session);

@@ -125,6 +125,24 @@ describe('activation (fake backend)', () => {
 		expect(JSON.stringify(store.get())).not.toContain(PASSWORD);
 	});
 
+	test('a published mobile gets its own code after the code channel (issue 12 item 10); the activation carries both verifications', async () => {
+		const mailVerified: SessionAction = {type: 'account/channel-verified', key: 'mail:mh@exemple.fr', id: SENT.id};
+		const smsSent = {...SENT, id: '22222222-2222-4222-8222-222222222222', channel: 'sms' as const, destination: '06 •• •• •• 78'};
+		const {store, api, account, screen} = step3({verifyChannel: () => smsSent, activate: () => ACCOUNT}, ...FILLED, mailVerified, {type: 'account/toggle-option', field: 'publishMobile'});
+		account.submit();
+		await flush();
+		// Not activated yet: a code to the mobile first.
+		expect(api.of('activate')).toEqual([]);
+		expect(api.of('verifyChannel')).toEqual([{proof: PROOF, channel: 'sms', destination: '+33612345678', lang: 'fr'}]);
+		expect(screen()).toBe('code');
+		expect(store.get().code).toMatchObject({purpose: 'verify-channel', key: 'sms:+33612345678'});
+		store.dispatch({type: 'account/channel-verified', key: 'sms:+33612345678', id: smsSent.id}, {type: 'code/done'}, {type: 'navigation/close', screen: 'code'});
+		account.submit();
+		await flush();
+		expect(api.of('activate')).toEqual([expect.objectContaining({verificationId: SENT.id, mobileVerificationId: smsSent.id, options: expect.objectContaining({publishMobile: true})})]);
+		expect(api.of('verifyChannel')).toHaveLength(1);
+	});
+
 	test('a failed activation keeps everything typed; "Réessayer" sends the same request id', async () => {
 		let fail = true;
 		const activate = () => {

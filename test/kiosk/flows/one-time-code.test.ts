@@ -47,7 +47,7 @@ describe('one-time code (fake backend)', () => {
 		expect(api.of('confirmChannel')).toEqual([{verificationId: SENT.id, code: '123456'}]);
 		expect(api.of('activate')).toEqual([expect.objectContaining({proof: PROOF, verificationId: SENT.id, requestId: 'request-1'})]);
 		expect(store.get().code).toBeNull();
-		expect(store.get().account.verified).toEqual({key: 'mail:mh@exemple.fr', id: SENT.id});
+		expect(store.get().account.verified).toEqual({'mail:mh@exemple.fr': SENT.id});
 		expect(screen()).toBe('step4');
 	});
 
