@@ -35,8 +35,9 @@ export function failed(error: unknown, t: Catalogue): Extract<Pending, {phase: '
 	return {phase: 'failed', error: t.backendErrors.unavailable};
 }
 
-/** The refusal's sentence, saying what the service told besides its code: the tries left, the wait before a new code. */
-function withFacts({code, facts}: BackendError, t: Catalogue): string {
+/** The refusal's sentence, saying what the service told besides its code: the tries left, the wait before a new code, the national directory not read. */
+function withFacts({code, facts, details}: BackendError, t: Catalogue): string {
+	if (code === 'unavailable' && details?.directory) return details.directory.includes('failed') ? t.step2.directoryFailed : t.step2.directoryLoading;
 	if (code === 'code-refused' && facts.triesLeft !== undefined) return t.code.wrong(facts.triesLeft);
 	if (code === 'rate-limited' && facts.retryAfterSeconds !== undefined) return t.code.tooMany(facts.retryAfterSeconds);
 	return t.backendErrors[code];

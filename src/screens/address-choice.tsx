@@ -44,11 +44,12 @@ export function AddressChoiceScreen({address, identity, cgu: cguText, width, hei
 	const cgu = useMemo(() => textLines(cguText, width - 6), [cguText, width]);
 	const [offset, setOffset] = useState(0);
 	const choices = availability ?? [];
-	const suffixed = choices.filter(choice => choice.available !== choice.requested).length;
+	// A note under a proposal already the holder's in the national directory, or suffixed.
+	const noted = choices.filter(choice => choice.alreadyYours || choice.available !== choice.requested).length;
 	const intro = wrapText(t.step2.intro, width - 2);
 	// Fixed rows: intro, proposals (+ a note each when suffixed) or the request's state, pane
 	// title, pane borders, checkbox, buttons, message.
-	const paneHeight = Math.max(3, height - (intro.length + Math.max(choices.length + suffixed, 1) + 1 + 2 + 1 + 1 + 1));
+	const paneHeight = Math.max(3, height - (intro.length + Math.max(choices.length + noted, 1) + 1 + 2 + 1 + 1 + 1));
 	// Focus order: each proposal, the CGU pane, the checkbox, Précédent, Suivant (or Réessayer).
 	const failed = request.phase === 'failed';
 	const {focus, current, move} = focusIndex(choices.length + 4, handle);
@@ -91,6 +92,8 @@ export function AddressChoiceScreen({address, identity, cgu: cguText, width, hei
 				const proposal = proposals[index];
 				const tag = proposal?.order === 'nom.prenom' ? `  (${t.step2.alternative})` : '';
 				const suffix = choice.available === choice.requested ? null : /\d+$/.exec(splitAddress(choice.available).local)?.[0];
+				// Their own national address (suffixed or not): said as theirs rather than as a suffix added.
+				const note = choice.alreadyYours ? t.step2.yours : suffix ? t.step2.suffixed(suffix) : null;
 				return (
 					<Box key={choice.requested} flexDirection="column">
 						<Text wrap="truncate-end">
@@ -100,10 +103,10 @@ export function AddressChoiceScreen({address, identity, cgu: cguText, width, hei
 							</Text>
 							<Text dimColor>{tag}</Text>
 						</Text>
-						{suffix && (
+						{note && (
 							<Text dimColor>
 								{'      '}
-								{t.step2.suffixed(suffix)}
+								{note}
 							</Text>
 						)}
 					</Box>

@@ -48,6 +48,8 @@ export type ActivationServiceOptions = {
 	onDirectoryLoaded?: (report: ImportReport, buildMs: number) => void;
 	/** Told when the national directory could not be read. */
 	onDirectoryFailed?: (error: string) => void;
+	/** How long allocating an address waits for the national directory still being read, in ms (default 5 s; then 503). */
+	directoryWaitMs?: number;
 };
 
 /** The activation service, wired: its accounts behind its HTTP API. */
@@ -81,6 +83,7 @@ export async function createActivationService(options: ActivationServiceOptions)
 		directory: options.directory,
 		onDirectoryLoaded: options.onDirectoryLoaded,
 		onDirectoryFailed: options.onDirectoryFailed,
+		directoryWaitMs: options.directoryWaitMs,
 	});
 	const server = new BackendServer(accounts, {
 		trustAnchorsPem: options.trustAnchorsPem,

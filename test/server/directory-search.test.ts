@@ -23,6 +23,7 @@ const blank: DirectoryRecord = {
 	postalCode: '',
 	city: '',
 	departement: '',
+	nationalId: '',
 };
 
 /** A small directory whose every answer can be worked out by hand. */
@@ -34,6 +35,7 @@ const HAND_MADE: DirectoryRecord[] = [
 	{
 		...blank,
 		address: 'lucie.martin@pharmacien.mssante.fr',
+		nationalId: '810002222222',
 		surname: 'MARTIN',
 		givenName: 'Lucie',
 		professionCode: '21',
@@ -190,28 +192,47 @@ describe('Accounts activated here', () => {
 		expect(index.entries).toBe(HAND_MADE.length + 1);
 	});
 
-	test('liste rouge is never returned, and hides the national mailbox of the same address', () => {
+	test('liste rouge is never returned, and hides the national mailbox of the same address and holder', () => {
 		const index = build(HAND_MADE);
-		index.upsertAccount(account({address: 'lucie.martin@pharmacien.mssante.fr', givenName: 'Lucie', listeRouge: true}));
+		index.upsertAccount(account({address: 'lucie.martin@pharmacien.mssante.fr', nationalId: '810002222222', givenName: 'Lucie', listeRouge: true}));
 		for (const query of [{text: 'lucie'}, {text: 'martin'}, {profession: '21'}, {place: '2B'}, {}, {text: 'lucie.martin@'}]) {
 			expect(addresses(index, query, {signedIn: true})).not.toContain('lucie.martin@pharmacien.mssante.fr');
 		}
 		expect(index.entries).toBe(HAND_MADE.length - 1);
 		// Leaving liste rouge makes it visible again (once).
-		index.upsertAccount(account({address: 'lucie.martin@pharmacien.mssante.fr', givenName: 'Lucie', listeRouge: false}));
+		index.upsertAccount(account({address: 'lucie.martin@pharmacien.mssante.fr', nationalId: '810002222222', givenName: 'Lucie', listeRouge: false}));
 		expect(addresses(index, {text: 'lucie'})).toEqual(['lucie.martin@pharmacien.mssante.fr']);
+	});
+
+	test('an account hides only its own holder’s national mailbox: a homonym’s liste rouge at that address hides no one (issue 12 item 9)', () => {
+		const index = build(HAND_MADE);
+		expect(index.owners(['lucie.martin@pharmacien.mssante.fr', 'LUCIE.MARTIN@pharmacien.mssante.fr', 'secretariat.cardiologie@ch-caen.mssante.fr', 'nobody@medecin.mssante.fr'])).toEqual([
+			'810002222222',
+			'810002222222',
+			'',
+			null,
+		]);
+		// Same names, another national identifier (an account activated before the file was checked).
+		index.upsertAccount(account({address: 'lucie.martin@pharmacien.mssante.fr', nationalId: '810009999999', givenName: 'Lucie', listeRouge: true}));
+		expect(addresses(index, {text: 'lucie'})).toEqual(['lucie.martin@pharmacien.mssante.fr']);
+		expect(index.entries).toBe(HAND_MADE.length);
+		// A structure's mailbox has no holder: no account hides it.
+		index.upsertAccount(account({address: 'secretariat.cardiologie@ch-caen.mssante.fr', listeRouge: true}));
+		expect(addresses(index, {text: 'cardiologie'})).toEqual(['secretariat.cardiologie@ch-caen.mssante.fr']);
+		// Nothing of whose it is leaks into what is shown.
+		expect(Object.keys(index.search({text: 'lucie'}, {signedIn: true}).entries[0] ?? {})).not.toContain('nationalId');
 	});
 
 	test("an account hides the file's mailbox of its address, whatever words the address shares with others", () => {
 		// JEAN FRANÇOIS's address adds no word of its own; "jeanfrancois" is another mailbox's word.
 		const index = build([
-			{...blank, address: 'jean.francois@medecin.mssante.fr', surname: 'FRANÇOIS', givenName: 'Jean'},
+			{...blank, address: 'jean.francois@medecin.mssante.fr', surname: 'FRANÇOIS', givenName: 'Jean', nationalId: '810001111111'},
 			{...blank, address: 'jean-francois.martin@medecin.mssante.fr', surname: 'MARTIN', givenName: 'Jean-François'},
-			{...blank, address: 'jeanmartin@medecin.mssante.fr', surname: 'MARTIN', givenName: 'Jean'},
+			{...blank, address: 'jeanmartin@medecin.mssante.fr', surname: 'MARTIN', givenName: 'Jean', nationalId: '0123456789'},
 			{...blank, address: 'x@medecin.mssante.fr', surname: '-', givenName: 'Anonyme'},
 		]);
-		index.upsertAccount(account({address: 'jean.francois@medecin.mssante.fr', surname: 'FRANÇOIS', givenName: 'Jean', listeRouge: true}));
-		index.upsertAccount(account({address: 'jeanmartin@medecin.mssante.fr', surname: 'MARTIN', givenName: 'Jean', listeRouge: true}));
+		index.upsertAccount(account({address: 'jean.francois@medecin.mssante.fr', nationalId: '810001111111', surname: 'FRANÇOIS', givenName: 'Jean', listeRouge: true}));
+		index.upsertAccount(account({address: 'jeanmartin@medecin.mssante.fr', nationalId: '0123456789', surname: 'MARTIN', givenName: 'Jean', listeRouge: true}));
 		expect(addresses(index, {text: 'jean'})).toEqual(['jean-francois.martin@medecin.mssante.fr']);
 		expect(index.entries).toBe(2);
 		// A name without letters does not rank with names starting with the query.

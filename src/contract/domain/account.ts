@@ -62,5 +62,9 @@ export type CodeSent = {
  */
 export type AccountUpdate = {options: AccountOptions; password?: string; verificationId?: string};
 
-/** Availability of one proposed address: `available` is it, or it with the smallest free suffix. */
-export type AddressAvailability = {requested: string; available: string};
+/**
+ * Availability of one proposed address: `available` is it, or it with the smallest free suffix;
+ * `alreadyYours`: the national directory already gives `available` to this card's holder (same
+ * national identifier). An address it gives to anyone else is never available.
+ */
+export type AddressAvailability = {requested: string; available: string; alreadyYours?: boolean};

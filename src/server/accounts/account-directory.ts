@@ -6,6 +6,7 @@ import type {AccountView} from '../../contract/domain/account.js';
 import type {AccountEntry} from '../directory/directory-index.js';
 import {DirectoryService, type DirectorySource} from '../directory/directory-service.js';
 import type {ImportReport} from '../directory/extraction.js';
+import {nationalIdOf} from '../directory/extraction-fields.js';
 
 /** Options of the account service's directory. */
 export type AccountDirectoryOptions = {
@@ -42,6 +43,7 @@ export function directoryEntryOf(account: AccountView): AccountEntry {
 	return {
 		type: 'PER',
 		address: account.address,
+		nationalId: nationalIdOf(identity),
 		civility: identity.civilite ?? '',
 		surname: identity.surname,
 		givenName: identity.givenName,

@@ -1,5 +1,6 @@
 // Which MSSanté address an activation gets: one of the proposals derived from the card's
-// identity, with the smallest numeric suffix not already used nationally or here.
+// identity, with the smallest numeric suffix not already used nationally or here. An address of
+// the national directory is used unless it is the card holder's own (same national identifier).
 import type {CardIdentity} from '../../contract/domain/card-identity.js';
 import {addressProposals, splitAddress, withSuffix} from '../../contract/rules/address-rules.js';
 import {BackendError} from '../../contract/api/errors.js';
@@ -13,27 +14,45 @@ export function shippedTakenAddresses(): string[] {
 /** Candidates looked up at once: the suffixes of a common name rarely go past a few. */
 const BATCH = 16;
 
+/** An address free for a card holder; `yours`: the national directory already gives it to them. */
+export type FreeAddress = {address: string; yours: boolean};
+
 /** Free addresses, given those used nationally and those of the accounts activated here. */
 export class AddressAllocation {
 	private readonly taken: Set<string>;
 
-	/** `activated`: which of the addresses given (lower case) are accounts' addresses. */
+	/**
+	 * `activated`: which of the addresses given (lower case) are accounts' addresses; `national`:
+	 * whose each is in the national directory (a national identifier as the file writes it, '' for
+	 * a structure's mailbox, null when absent), null when there is none. It may throw (the directory
+	 * still loading): nothing is allocated then.
+	 */
 	constructor(
 		taken: string[],
 		private readonly activated: (addresses: string[]) => Promise<Set<string>>,
+		private readonly national: (addresses: string[]) => Promise<Array<string | null> | null> = async () => null,
 	) {
 		this.taken = new Set(taken.map(address => address.toLowerCase()));
 	}
 
-	/** `address` if it is free, or it with the smallest free suffix (2, 3…). */
-	async firstFree(address: string): Promise<string> {
+	/**
+	 * `address` if it is free for the holder of national identifier `holder` (as the file writes it:
+	 * nationalIdOf), or it with the smallest free suffix (2, 3…): an address neither in `taken`, nor
+	 * an account's here, nor in the national directory unless there it is `holder`'s.
+	 */
+	async firstFree(address: string, holder: string): Promise<FreeAddress> {
 		const lower = address.toLowerCase();
 		const {local, domain} = splitAddress(lower);
 		for (let first = 1; ; first += BATCH) {
-			const candidates = Array.from({length: BATCH}, (_unused, index) => (first + index === 1 ? lower : `${withSuffix(local, first + index)}@${domain}`));
-			const activated = await this.activated(candidates.filter(candidate => !this.taken.has(candidate)));
-			const free = candidates.find(candidate => !this.taken.has(candidate) && !activated.has(candidate));
-			if (free) return free;
+			const candidates = Array.from({length: BATCH}, (_unused, index) => (first + index === 1 ? lower : `${withSuffix(local, first + index)}@${domain}`)).filter(
+				candidate => !this.taken.has(candidate),
+			);
+			const [activated, owners] = await Promise.all([this.activated(candidates), this.national(candidates)]);
+			for (const [index, candidate] of candidates.entries()) {
+				const owner = owners?.[index] ?? null;
+				if (activated.has(candidate) || (owner !== null && (owner === '' || owner !== holder))) continue;
+				return {address: candidate, yours: owner !== null};
+			}
 		}
 	}
 }

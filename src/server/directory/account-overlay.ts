@@ -8,6 +8,8 @@ import type {Prepared} from './query-plan.js';
 
 /** A mailbox activated at this service: searchable at once, with its directory choices. */
 export type AccountEntry = DirectoryEntry & {
+	/** Its holder's national identifier as the file writes it (nationalIdOf): which file mailbox it may replace. Never shown. */
+	nationalId: string;
 	/** Liste rouge: never returned by a search. */
 	listeRouge: boolean;
 	/** The mobile, only when its holder chose to publish it. */
@@ -71,7 +73,7 @@ export class AccountOverlay {
 
 /** The entry as the viewer may see it: a published mobile for signed-in users only. */
 export function visible(entry: DirectoryEntry | AccountEntry, viewer: Viewer): DirectoryEntry {
-	const {listeRouge: _listeRouge, publishedMobile, mobile: _mobile, ...shown} = entry as AccountEntry;
+	const {listeRouge: _listeRouge, publishedMobile, mobile: _mobile, nationalId: _nationalId, ...shown} = entry as AccountEntry;
 	return viewer.signedIn && publishedMobile ? {...shown, mobile: publishedMobile} : shown;
 }
 

@@ -24,6 +24,7 @@ export type BuilderPart = {
 	fields: Uint32Array;
 	addresses: string[];
 	streets: string[];
+	nationalIds: string[];
 	lines: Uint32Array;
 	professionLabels: Array<[string, string]>;
 };
@@ -35,6 +36,7 @@ export class DirectoryIndexBuilder {
 	private readonly fields = new U32List();
 	private readonly addresses = new PackedStrings();
 	private readonly streets = new PackedStrings();
+	private readonly nationalIds = new PackedStrings();
 	private readonly professionLabels = new Map<string, string>();
 	/** Line of the file each mailbox came from. */
 	private readonly lines = new U32List();
@@ -57,6 +59,7 @@ export class DirectoryIndexBuilder {
 		fields.push(names.id(record.service));
 		this.addresses.push(record.address);
 		this.streets.push(record.street);
+		this.nationalIds.push(record.nationalId);
 		if (record.professionCode && !this.professionLabels.has(record.professionCode)) this.professionLabels.set(record.professionCode, record.profession);
 	}
 
@@ -69,6 +72,7 @@ export class DirectoryIndexBuilder {
 			fields: this.fields.done(),
 			addresses: strings(this.addresses),
 			streets: strings(this.streets),
+			nationalIds: strings(this.nationalIds),
 			lines: this.lines.done(),
 			professionLabels: [...this.professionLabels],
 		};
@@ -90,6 +94,7 @@ export class DirectoryIndexBuilder {
 			for (const name of NAMES) this.fields.push(nameIds[part.fields[base + SLOT[name]] as number] as number);
 			this.addresses.push(address);
 			this.streets.push(part.streets[entry] as string);
+			this.nationalIds.push(part.nationalIds[entry] as string);
 			this.lines.push(line);
 		}
 		for (const [code, label] of part.professionLabels) if (!this.professionLabels.has(code)) this.professionLabels.set(code, label);
@@ -99,8 +104,17 @@ export class DirectoryIndexBuilder {
 	build(): DirectoryIndex {
 		this.addresses.flush();
 		this.streets.flush();
+		this.nationalIds.flush();
 		return new DirectoryIndex(
-			new IndexTables({categories: this.categories, names: this.names, fields: this.fields.done(), addresses: this.addresses, streets: this.streets, professionLabels: this.professionLabels}),
+			new IndexTables({
+				categories: this.categories,
+				names: this.names,
+				fields: this.fields.done(),
+				addresses: this.addresses,
+				streets: this.streets,
+				nationalIds: this.nationalIds,
+				professionLabels: this.professionLabels,
+			}),
 		);
 	}
 }
@@ -140,12 +154,21 @@ export class DirectoryIndex {
 	}
 
 	/**
-	 * Adds or replaces an account activated here. Its address hides the file's mailbox of the same
-	 * address, so the holder's choices (liste rouge) hold for it too.
+	 * Adds or replaces an account activated here. It hides the file's mailbox of the same address
+	 * when that mailbox is its own holder's (same national identifier), so the holder's choices
+	 * (liste rouge) hold for it too; never someone else's.
 	 */
 	upsertAccount(account: AccountEntry): void {
 		this.own.upsert(account);
-		this.tables.hideAddress(account.address);
+		this.tables.hideAddress(account.address, account.nationalId);
+	}
+
+	/**
+	 * Whose each address is in the national file: the holder's national identifier ("Identification
+	 * nationale PP", empty for a structure's mailbox), or null when the file does not have it.
+	 */
+	owners(addresses: string[]): Array<string | null> {
+		return addresses.map(address => this.tables.ownerOf(address.toLowerCase()));
 	}
 
 	/**

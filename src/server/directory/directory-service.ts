@@ -16,6 +16,18 @@ export type DirectoryServiceOptions = {
 	onFailed?: (error: string) => void;
 };
 
+/** The national file cannot tell yet whose an address is: it is still being read, or could not be. */
+export class DirectoryNotReady extends Error {
+	constructor(
+		readonly phase: 'loading' | 'failed',
+		/** Share of the file read (loading). */
+		readonly progress: number,
+	) {
+		super(phase === 'failed' ? 'annuaire national illisible' : 'annuaire national en cours de chargement');
+		this.name = 'DirectoryNotReady';
+	}
+}
+
 /**
  * The directory as the activation service uses it. The national file is read and indexed in a
  * worker thread, on the first search (or `load()`); until it is ready, searches are answered at
@@ -24,7 +36,9 @@ export type DirectoryServiceOptions = {
 export class DirectoryService {
 	private worker: Worker | null = null;
 	private nextId = 1;
-	private readonly pending = new Map<number, {resolve: (page: Omit<DirectoryPage, 'state'>) => void; reject: (error: Error) => void}>();
+	private readonly pending = new Map<number, {resolve: (answer: never) => void; reject: (error: Error) => void}>();
+	// Those waiting for the file to be read (owners): told when it is, or when it fails.
+	private readonly waiting = new Set<() => void>();
 	// The accounts alone, in this thread: what searches see while the file loads.
 	private readonly accountsOnly: DirectoryIndex = new DirectoryIndexBuilder().build();
 	private current: DirectoryState;
@@ -78,9 +92,46 @@ export class DirectoryService {
 		return {...page, state: this.state};
 	}
 
+	/**
+	 * Whose each address is in the national file (DirectoryIndex.owners): the holder's national
+	 * identifier, '' for a structure's mailbox, null when the file does not have it; null for all
+	 * when there is no national file. Starts reading the file if needed and waits for it at most
+	 * `waitMs`: throws DirectoryNotReady when it is still loading then, or could not be read.
+	 */
+	async owners(addresses: string[], waitMs: number): Promise<Array<string | null> | null> {
+		if (!this.options.source) return null;
+		this.load();
+		if (this.current.phase === 'loading') await this.readyWithin(waitMs);
+		const phase = this.current.phase;
+		if (phase !== 'ready' || !this.worker) throw new DirectoryNotReady(phase === 'failed' ? 'failed' : 'loading', this.current.progress);
+		const id = this.nextId++;
+		return new Promise<Array<string | null>>((resolve, reject) => {
+			this.pending.set(id, {resolve, reject});
+			this.post({op: 'owners', id, addresses});
+		});
+	}
+
+	/** Resolves once the file is read or failed, or after `waitMs`. */
+	private readyWithin(waitMs: number): Promise<void> {
+		return new Promise(resolve => {
+			const done = () => {
+				clearTimeout(timer);
+				this.waiting.delete(done);
+				resolve();
+			};
+			const timer = setTimeout(done, waitMs);
+			this.waiting.add(done);
+		});
+	}
+
+	private wakeWaiting(): void {
+		for (const done of [...this.waiting]) done();
+	}
+
 	async close(): Promise<void> {
 		const worker = this.worker;
 		this.worker = null;
+		this.wakeWaiting();
 		this.failPending(new Error('annuaire fermé'));
 		await worker?.terminate();
 	}
@@ -97,6 +148,7 @@ export class DirectoryService {
 			case 'ready':
 				this.current = {phase: 'ready', progress: 1, entries: message.entries, professions: message.professions};
 				this.options.onLoaded?.(message.report, message.buildMs);
+				this.wakeWaiting();
 				return;
 			case 'failed':
 				this.fail(message.error);
@@ -105,7 +157,11 @@ export class DirectoryService {
 				this.current = {...this.current, entries: message.entries};
 				return;
 			case 'result':
-				this.pending.get(message.id)?.resolve(message.page);
+				this.pending.get(message.id)?.resolve(message.page as never);
+				this.pending.delete(message.id);
+				return;
+			case 'owners':
+				this.pending.get(message.id)?.resolve(message.owners as never);
 				this.pending.delete(message.id);
 				return;
 			case 'search-failed':
@@ -122,6 +178,7 @@ export class DirectoryService {
 		// server keeps it; the operator is told the full reason (`onFailed`, the service's log).
 		this.current = {phase: 'failed', progress: 0, entries: 0, professions: [], error: withoutPaths(error)};
 		this.failPending(new Error(withoutPaths(error)));
+		this.wakeWaiting();
 		this.options.onFailed?.(error);
 		void worker?.terminate();
 	}

@@ -16,7 +16,12 @@ import {importFile, readHalf, type HalfRequest} from './two-halves.js';
 export type DirectorySource = {kind: 'file'; path: string} | {kind: 'generated'; rows: number; seed?: number};
 
 /** What the service asks of this thread. */
-export type WorkerRequest = {op: 'load'; source: DirectorySource} | {op: 'search'; id: number; query: DirectoryQuery; viewer: Viewer} | {op: 'upsert'; account: AccountEntry};
+export type WorkerRequest =
+	| {op: 'load'; source: DirectorySource}
+	| {op: 'search'; id: number; query: DirectoryQuery; viewer: Viewer}
+	| {op: 'upsert'; account: AccountEntry}
+	/** Whose these addresses are in the national file (DirectoryIndex.owners). */
+	| {op: 'owners'; id: number; addresses: string[]};
 
 /** What this thread tells the service. */
 export type WorkerMessage =
@@ -26,6 +31,7 @@ export type WorkerMessage =
 	/** Mailboxes searchable after an account changed. */
 	| {op: 'entries'; entries: number}
 	| {op: 'result'; id: number; page: {total: number; offset: number; entries: DirectoryEntry[]}}
+	| {op: 'owners'; id: number; owners: Array<string | null>}
 	| {op: 'search-failed'; id: number; error: string};
 
 const port = parentPort;
@@ -76,6 +82,14 @@ function serve(): void {
 				if (index) {
 					index.upsertAccount(request.account);
 					port.postMessage({op: 'entries', entries: index.entries} satisfies WorkerMessage);
+				}
+				return;
+			case 'owners':
+				try {
+					if (!index) throw new Error('annuaire pas encore chargé');
+					port.postMessage({op: 'owners', id: request.id, owners: index.owners(request.addresses)} satisfies WorkerMessage);
+				} catch (error) {
+					port.postMessage({op: 'search-failed', id: request.id, error: (error as Error).message} satisfies WorkerMessage);
 				}
 				return;
 			case 'search':

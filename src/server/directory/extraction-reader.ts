@@ -86,6 +86,10 @@ export class ExtractionReader {
 		// A copy: the address is a slice of its line, which the set would keep alive.
 		this.seen.add(` ${address}`.slice(1));
 		this.report.imported++;
+		// Whose mailbox it is: the full identifier, or its type and number when only those are given.
+		const idType = get('Type Identifiant PP');
+		const id = get('Identifiant PP');
+		const nationalId = (get('Identification nationale PP') || (idType && id ? `${idType}${id}` : '')).toUpperCase();
 		const street = joinWords(get('L4NUMEROVOIE'), get('L4COMPLEMENTNUMEROVOIE'), get('NL4TYPEVOIE'), get('L4LIBELLEVOIE'));
 		return {
 			type: type as MailboxType,
@@ -102,6 +106,7 @@ export class ExtractionReader {
 			postalCode,
 			city: cityOfAcheminement(get('L6LIGNEACHEMINEMENT'), postalCode),
 			departement: get('Département') || (postalCode && !abroad ? departementOfPostalCode(postalCode) : ''),
+			nationalId,
 		};
 	}
 

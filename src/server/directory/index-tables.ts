@@ -18,6 +18,8 @@ export type CollectedMailboxes = {
 	fields: Uint32Array;
 	addresses: PackedStrings;
 	streets: PackedStrings;
+	/** National identifier of each mailbox's holder ("Identification nationale PP"; empty for a structure's). */
+	nationalIds: PackedStrings;
 	/** Label of each profession code. */
 	professionLabels: Map<string, string>;
 };
@@ -36,6 +38,8 @@ export class IndexTables implements WordIndex {
 	readonly original: Uint32Array;
 	readonly addresses: PackedStrings;
 	readonly streets: PackedStrings;
+	/** National identifier of each mailbox's holder, in file order (never shown). */
+	readonly nationalIds: PackedStrings;
 	// The word index (word-index.ts), kept flat here: the search's inner loops read these arrays
 	// straight off the tables.
 	readonly words: string[];
@@ -59,6 +63,7 @@ export class IndexTables implements WordIndex {
 		this.names = names;
 		this.addresses = parts.addresses;
 		this.streets = parts.streets;
+		this.nationalIds = parts.nationalIds;
 		const size = parts.addresses.length;
 		this.size = size;
 		this.original = directoryOrder(parts.fields, size, names.values, categories.city.values);
@@ -93,15 +98,28 @@ export class IndexTables implements WordIndex {
 	}
 
 	/**
-	 * Hides the file's mailbox at `address`, if any: an account activated at that address replaces
-	 * it, so the holder's choices (liste rouge) hold for it too.
+	 * Hides the file's mailbox at `address` if it is the mailbox of `nationalId`'s holder: an account
+	 * of that holder activated at that address replaces it, so the holder's choices (liste rouge)
+	 * hold for it too. Someone else's mailbox (a homonym's account at an address the file gives to
+	 * another practitioner) stays shown.
 	 */
-	hideAddress(address: string): void {
+	hideAddress(address: string, nationalId: string): void {
 		const twin = this.findAddress(address);
-		if (twin !== -1 && this.hidden[twin] === 0) {
+		if (twin !== -1 && nationalId !== '' && this.nationalIdOf(twin) === nationalId && this.hidden[twin] === 0) {
 			this.hidden[twin] = 1;
 			this.hiddenCount++;
 		}
+	}
+
+	/** The national identifier of the holder of the file's mailbox at `address` ('' for a structure's), or null when the file has no such mailbox. */
+	ownerOf(address: string): string | null {
+		const entry = this.findAddress(address);
+		return entry === -1 ? null : this.nationalIdOf(entry);
+	}
+
+	/** National identifier of mailbox `entry`'s holder. */
+	private nationalIdOf(entry: number): string {
+		return this.nationalIds.get(this.original[entry] as number);
 	}
 
 	/** Mailbox `entry`'s address (addresses stay in file order). */

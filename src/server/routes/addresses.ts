@@ -9,6 +9,12 @@ export const addressRoutes: Handlers<'availability'> = {
 		await throttle.attempt([[`availability:${client}`, REQUEST_LIMITS.availability]]);
 		// Only the proven card's own proposals: the service does not say to anyone which addresses exist.
 		const identity = await prove(proof, 'address');
-		return {results: await accounts.availability(addresses.map(address => proposalBase(identity, address)))};
+		// An address the national directory gives to this card's holder is theirs (`alreadyYours`); to anyone else, taken.
+		return {
+			results: await accounts.availability(
+				addresses.map(address => proposalBase(identity, address)),
+				identity,
+			),
+		};
 	},
 };

@@ -65,4 +65,21 @@ describe('address choice (fake backend)', () => {
 		expect(store.get().address.availability).toHaveLength(addressProposals(DEMO_IDENTITY).length);
 		expect(currentScreen(store.get().navigation)).toBe('step2');
 	});
+
+	test('the national directory still loading, or unreadable, is said as such, not as the service unreachable (issue 12 item 9)', async () => {
+		let reason = 'loading';
+		const {store, address} = step2({
+			availability: () => {
+				throw new BackendError('unavailable', 'Annuaire national en cours de chargement', {directory: [reason]}, {retryAfterSeconds: 5});
+			},
+		});
+		address.fetchAvailability();
+		await flush();
+		expect(store.get().address.request).toEqual({phase: 'failed', error: t.step2.directoryLoading, code: 'unavailable'});
+		expect(t.step2.directoryLoading).toBe('annuaire national en cours de chargement : réessayez dans quelques secondes');
+		reason = 'failed';
+		address.next();
+		await flush();
+		expect(store.get().address.request).toMatchObject({phase: 'failed', error: t.step2.directoryFailed});
+	});
 });
