@@ -267,6 +267,8 @@ export class AccountService {
 
 	/** The account of the card with this national identifier. */
 	async accountFor(nationalId: string): Promise<AccountView | null> {
+		// A card is presented: its step 2 will need the national file, which starts being read now.
+		this.directory.load();
 		const account = await this.store.byNationalId(nationalId);
 		return account ? view(account) : null;
 	}
