@@ -223,6 +223,12 @@ describe('Accounts activated here', () => {
 		expect(Object.keys(index.search({text: 'lucie'}, {signedIn: true}).entries[0] ?? {})).not.toContain('nationalId');
 	});
 
+	test('national identifiers are kept as the file writes them: leading zeros, letters (ADELI of Corsica), long ones', () => {
+		const ids = ['010012345', '02B0012345', '8100012345678901234', '810001234567'];
+		const index = build(ids.map((nationalId, at) => ({...blank, address: `p${at}@medecin.mssante.fr`, surname: `P${at}`, nationalId})));
+		expect(index.owners(ids.map((_id, at) => `p${at}@medecin.mssante.fr`))).toEqual(ids);
+	});
+
 	test("an account hides the file's mailbox of its address, whatever words the address shares with others", () => {
 		// JEAN FRANÇOIS's address adds no word of its own; "jeanfrancois" is another mailbox's word.
 		const index = build([

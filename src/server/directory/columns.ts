@@ -64,6 +64,43 @@ export class PackedStrings {
 	}
 }
 
+/**
+ * Identifiers, one per entry: those of at most 15 digits (an RPPS or ADELI number with its type
+ * digit, leading zeros kept) as numbers, 8 bytes each rather than a string apiece; any other apart.
+ */
+export class DigitStrings {
+	private data = new Float64Array(1024);
+	private readonly others = new Map<number, string>();
+	length = 0;
+
+	push(value: string): void {
+		if (this.length === this.data.length) {
+			const grown = new Float64Array(this.data.length * 2);
+			grown.set(this.data);
+			this.data = grown;
+		}
+		// 0: none; -1: kept apart; else the digits behind a leading 1 (which keeps their leading zeros).
+		if (value === '') this.data[this.length] = 0;
+		else if (value.length <= 15 && /^\d+$/.test(value)) this.data[this.length] = Number(`1${value}`);
+		else {
+			this.data[this.length] = -1;
+			this.others.set(this.length, value);
+		}
+		this.length++;
+	}
+
+	get(index: number): string {
+		const value = this.data[index] ?? 0;
+		if (value === 0) return '';
+		return value === -1 ? (this.others.get(index) ?? '') : String(value).slice(1);
+	}
+
+	/** Frees the room left for more (call once everything is pushed). */
+	flush(): void {
+		this.data = this.data.slice(0, this.length);
+	}
+}
+
 /** Growable Uint32 column. */
 export class U32List {
 	data = new Uint32Array(1024);

@@ -5,7 +5,7 @@
 // (account-overlay.ts, pagination.ts).
 import type {DirectoryEntry, DirectoryQuery} from '../../contract/domain/directory.js';
 import {AccountOverlay, visible, type AccountEntry, type Viewer} from './account-overlay.js';
-import {Interner, PackedStrings, U32List} from './columns.js';
+import {DigitStrings, Interner, PackedStrings, U32List} from './columns.js';
 import type {DirectoryRecord} from './extraction-fields.js';
 import {IndexTables} from './index-tables.js';
 import {CATEGORIES, NAMES, SLOT, STRIDE, type Category} from './index-layout.js';
@@ -36,7 +36,7 @@ export class DirectoryIndexBuilder {
 	private readonly fields = new U32List();
 	private readonly addresses = new PackedStrings();
 	private readonly streets = new PackedStrings();
-	private readonly nationalIds = new PackedStrings();
+	private readonly nationalIds = new DigitStrings();
 	private readonly professionLabels = new Map<string, string>();
 	/** Line of the file each mailbox came from. */
 	private readonly lines = new U32List();
@@ -72,7 +72,7 @@ export class DirectoryIndexBuilder {
 			fields: this.fields.done(),
 			addresses: strings(this.addresses),
 			streets: strings(this.streets),
-			nationalIds: strings(this.nationalIds),
+			nationalIds: Array.from({length: this.nationalIds.length}, (_unused, index) => this.nationalIds.get(index)),
 			lines: this.lines.done(),
 			professionLabels: [...this.professionLabels],
 		};

@@ -3,7 +3,7 @@
 // activated here hide. Built once from what the builder collected; the search reads them
 // directly (query-plan.ts, ranking.ts) and only `hidden` changes afterwards.
 import type {DirectoryEntry} from '../../contract/domain/directory.js';
-import {type Interner, type PackedStrings, Postings} from './columns.js';
+import {type DigitStrings, type Interner, type PackedStrings, Postings} from './columns.js';
 import {directoryOrder, sortKey} from './directory-order.js';
 import type {MailboxType} from './extraction-fields.js';
 import {cityWords, addressWords} from './index-words.js';
@@ -19,7 +19,7 @@ export type CollectedMailboxes = {
 	addresses: PackedStrings;
 	streets: PackedStrings;
 	/** National identifier of each mailbox's holder ("Identification nationale PP"; empty for a structure's). */
-	nationalIds: PackedStrings;
+	nationalIds: DigitStrings;
 	/** Label of each profession code. */
 	professionLabels: Map<string, string>;
 };
@@ -39,7 +39,7 @@ export class IndexTables implements WordIndex {
 	readonly addresses: PackedStrings;
 	readonly streets: PackedStrings;
 	/** National identifier of each mailbox's holder, in file order (never shown). */
-	readonly nationalIds: PackedStrings;
+	readonly nationalIds: DigitStrings;
 	// The word index (word-index.ts), kept flat here: the search's inner loops read these arrays
 	// straight off the tables.
 	readonly words: string[];
