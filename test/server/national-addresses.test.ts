@@ -48,7 +48,17 @@ beforeAll(async () => {
 	homonym = await createTestPki({...holder.identity, cn: '810009999999'}, holder);
 	root = mkdtempSync(path.join(tmpdir(), 'mssante-national-'));
 	file = path.join(root, 'Extraction_Correspondance_MSSante.txt');
-	writeFileSync(file, `${[EXTRACTION_COLUMNS.join('|'), mailbox(HOLDERS_ADDRESS, holder.identity.cn), mailbox(THIRDS_ADDRESS, '810005555555', 'BAYEUX')].join('\n')}\n`);
+	writeFileSync(
+		file,
+		`${[
+			EXTRACTION_COLUMNS.join('|'),
+			mailbox(HOLDERS_ADDRESS, holder.identity.cn),
+			mailbox(THIRDS_ADDRESS, '810005555555', 'BAYEUX'),
+			// On the generic domain, the plain form is the third practitioner's, the holder's has suffix 3.
+			mailbox('marie-helene.dupont-lajoie@pro.mssante.fr', '810005555555', 'BAYEUX'),
+			mailbox('marie-helene.dupont-lajoie3@pro.mssante.fr', holder.identity.cn),
+		].join('\n')}\n`,
+	);
 });
 afterAll(() => rmSync(root, {recursive: true, force: true}));
 
@@ -128,7 +138,8 @@ test('a homonym’s card is never given the address the national file gives to s
 	// The suffixed one is the homonym's; on liste rouge it hides no one else.
 	const own = await activate(homonym, 'marie-helene.dupont-lajoie2@medecin.mssante.fr', 'homonyme2@exemple.fr', true);
 	expect(own.status).toBe(201);
-	expect(await found('dupont-lajoie')).toEqual([THIRDS_ADDRESS, HOLDERS_ADDRESS].sort());
+	// The four national mailboxes, the holder's included; the homonym's own account is on liste rouge.
+	expect(await found('dupont-lajoie')).toEqual([HOLDERS_ADDRESS, THIRDS_ADDRESS, 'marie-helene.dupont-lajoie@pro.mssante.fr', 'marie-helene.dupont-lajoie3@pro.mssante.fr'].sort());
 });
 
 test('the practitioner gets their own national address, and step 2 says it is already theirs', async () => {
@@ -138,13 +149,18 @@ test('the practitioner gets their own national address, and step 2 says it is al
 	expect(asked.body.results).toEqual([
 		{requested: HOLDERS_ADDRESS, available: HOLDERS_ADDRESS, alreadyYours: true},
 		{requested: THIRDS_ADDRESS, available: 'dupont-lajoie.marie-helene2@medecin.mssante.fr'},
-		{requested: 'marie-helene.dupont-lajoie@pro.mssante.fr', available: 'marie-helene.dupont-lajoie@pro.mssante.fr'},
+		// Their own suffixed address rather than a new one (…2@) beside it.
+		{requested: 'marie-helene.dupont-lajoie@pro.mssante.fr', available: 'marie-helene.dupont-lajoie3@pro.mssante.fr', alreadyYours: true},
+	]);
+	// For the homonym, the generic one is the third practitioner's and suffix 3 the holder's.
+	expect((await availability(homonym, ['marie-helene.dupont-lajoie@pro.mssante.fr'])).body.results).toEqual([
+		{requested: 'marie-helene.dupont-lajoie@pro.mssante.fr', available: 'marie-helene.dupont-lajoie2@pro.mssante.fr'},
 	]);
 	// Activated on liste rouge: the account hides its own holder's national entry, and only it.
 	const activated = await activate(holder, HOLDERS_ADDRESS, 'titulaire@exemple.fr', true);
 	expect(activated.status).toBe(201);
 	expect(activated.body).toMatchObject({address: HOLDERS_ADDRESS});
-	expect(await found('dupont-lajoie')).toEqual([THIRDS_ADDRESS]);
+	expect(await found('dupont-lajoie')).toEqual(['marie-helene.dupont-lajoie3@pro.mssante.fr', 'marie-helene.dupont-lajoie@pro.mssante.fr', THIRDS_ADDRESS].sort());
 });
 
 test('a national file that cannot be read allocates nothing: 503, said as such', async () => {

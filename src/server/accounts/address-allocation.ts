@@ -38,7 +38,8 @@ export class AddressAllocation {
 	/**
 	 * `address` if it is free for the holder of national identifier `holder` (as the file writes it:
 	 * nationalIdOf), or it with the smallest free suffix (2, 3…): an address neither in `taken`, nor
-	 * an account's here, nor in the national directory unless there it is `holder`'s.
+	 * an account's here, nor in the national directory unless there it is `holder`'s — and then it
+	 * comes first (their own `jean.dupont3@…` rather than a new `jean.dupont2@…`).
 	 */
 	async firstFree(address: string, holder: string): Promise<FreeAddress> {
 		const lower = address.toLowerCase();
@@ -48,11 +49,13 @@ export class AddressAllocation {
 				candidate => !this.taken.has(candidate),
 			);
 			const [activated, owners] = await Promise.all([this.activated(candidates), this.national(candidates)]);
-			for (const [index, candidate] of candidates.entries()) {
+			const usable = candidates.flatMap((candidate, index) => {
 				const owner = owners?.[index] ?? null;
-				if (activated.has(candidate) || (owner !== null && (owner === '' || owner !== holder))) continue;
-				return {address: candidate, yours: owner !== null};
-			}
+				return activated.has(candidate) || (owner !== null && (owner === '' || owner !== holder)) ? [] : [{address: candidate, yours: owner !== null}];
+			});
+			// The holder's own national address among them (`jean.dupont3@…`) rather than a new one beside it.
+			const free = usable.find(candidate => candidate.yours) ?? usable[0];
+			if (free) return free;
 		}
 	}
 }
