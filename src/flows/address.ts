@@ -1,11 +1,16 @@
 // Step 2: the address proposals for the card's holder, which of them are free (the backend adds
 // a suffix to taken ones), the one chosen, and the acceptance of the CGU.
+import {BackendError} from '../contract/api/errors.js';
 import type {ApiClient} from '../contract/api/operations.js';
 import type {AddressAvailability, CardProof, ProofPurpose} from '../contract/domain/account.js';
 import type {Catalogue} from '../contract/i18n/index.js';
 import {addressProposals} from '../contract/rules/address-rules.js';
 import type {SessionAction} from '../state/session.js';
 import {IDLE, SENDING, failed, type FlowContext, type Pending} from './flow.js';
+import {currentScreen} from './navigation.js';
+
+/** Times step 2 asks again by itself while the national directory is still being read (about half a minute). */
+const DIRECTORY_RETRIES = 6;
 
 /** Step 2 as the person left it. */
 export type AddressState = {
@@ -62,6 +67,7 @@ export type AddressDeps = {
 
 /** Intents of step 2. */
 export function createAddress({get, dispatch, guarded}: FlowContext, {api, prove, t}: AddressDeps) {
+	let directoryRetries = 0;
 	/** Asks the backend which proposals are free. */
 	const fetchAvailability = () => {
 		const {identity} = get().card;
@@ -69,8 +75,24 @@ export function createAddress({get, dispatch, guarded}: FlowContext, {api, prove
 		dispatch({type: 'address/availability', request: SENDING});
 		guarded(
 			prove('address').then(proof => api.availability({proof, addresses: addressProposals(identity).map(proposal => proposal.address)})),
-			({results}) => dispatch({type: 'address/availability', request: IDLE, result: results}),
-			error => dispatch({type: 'address/availability', request: failed(error, t)}),
+			({results}) => {
+				directoryRetries = 0;
+				dispatch({type: 'address/availability', request: IDLE, result: results});
+			},
+			error => {
+				dispatch({type: 'address/availability', request: failed(error, t)});
+				// The national directory still being read: asked again by itself when the service says, while step 2 shows.
+				if (!(error instanceof BackendError) || !error.details?.directory?.includes('loading') || directoryRetries >= DIRECTORY_RETRIES) return;
+				directoryRetries++;
+				const again = setTimeout(
+					() => {
+						const session = get();
+						if (currentScreen(session.navigation) === 'step2' && session.address.request.phase === 'failed') fetchAvailability();
+					},
+					(error.facts.retryAfterSeconds ?? 5) * 1000,
+				);
+				again.unref?.();
+			},
 		);
 	};
 	return {

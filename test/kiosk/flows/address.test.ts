@@ -66,20 +66,31 @@ describe('address choice (fake backend)', () => {
 		expect(currentScreen(store.get().navigation)).toBe('step2');
 	});
 
-	test('the national directory still loading, or unreadable, is said as such, not as the service unreachable (issue 12 item 9)', async () => {
-		let reason = 'loading';
-		const {store, address} = step2({
-			availability: () => {
-				throw new BackendError('unavailable', 'Annuaire national en cours de chargement', {directory: [reason]}, {retryAfterSeconds: 5});
+	test('the national directory still loading is said as such and asked again by itself; unreadable, said and left to "Réessayer" (issue 12 item 9)', async () => {
+		let reason: string | null = 'loading';
+		const {store, api, address} = step2({
+			availability: input => {
+				if (reason) throw new BackendError('unavailable', 'Annuaire national en cours de chargement', {directory: [reason]}, {retryAfterSeconds: 0.05});
+				return SUFFIXED.availability?.(input) as never;
 			},
 		});
 		address.fetchAvailability();
 		await flush();
 		expect(store.get().address.request).toEqual({phase: 'failed', error: t.step2.directoryLoading, code: 'unavailable'});
 		expect(t.step2.directoryLoading).toBe('annuaire national en cours de chargement : réessayez dans quelques secondes');
+		// Read meanwhile: the next question, asked by itself, is answered.
+		reason = null;
+		await new Promise(resolve => setTimeout(resolve, 120));
+		await flush();
+		expect(api.of('availability')).toHaveLength(2);
+		expect(store.get().address.request).toEqual({phase: 'idle'});
+		expect(store.get().address.availability).toHaveLength(addressProposals(DEMO_IDENTITY).length);
+		// Unreadable: said, and not asked again by itself.
 		reason = 'failed';
-		address.next();
+		address.fetchAvailability();
 		await flush();
 		expect(store.get().address.request).toMatchObject({phase: 'failed', error: t.step2.directoryFailed});
+		await new Promise(resolve => setTimeout(resolve, 120));
+		expect(api.of('availability')).toHaveLength(3);
 	});
 });
