@@ -252,8 +252,8 @@ export class AccountService {
 		try {
 			return await this.directory.owners(addresses, this.directoryWaitMs);
 		} catch (error) {
-			if (!(error instanceof DirectoryNotReady)) throw error;
-			if (error.phase === 'failed') {
+			// The directory's thread stopped during the question: as unreadable (it is not read again).
+			if (!(error instanceof DirectoryNotReady) || error.phase === 'failed') {
 				throw new BackendError('unavailable', 'Annuaire national illisible : aucune adresse ne peut être attribuée pour le moment', {directory: ['failed']}, {retryAfterSeconds: 60});
 			}
 			throw new BackendError(
