@@ -196,7 +196,7 @@ function splitChannelKey(key: string): ['sms' | 'mail', string] {
 }
 
 /** The code channel of `options` and where its codes go: `sms:+336…` or `mail:…`. A code verifies one such pair. */
-export function channelKey(options: AccountOptions): string {
+function channelKey(options: AccountOptions): string {
 	return `${options.otpChannel}:${options.otpChannel === 'sms' ? (options.mobile ?? '') : options.email}`;
 }
 

@@ -64,7 +64,15 @@ export const requestSchemas = {
 	activate: z.object({requestId: uuid, proof: proofSchema, verificationId: uuid, mobileVerificationId: z.optional(uuid), address, password, options: requestOptions}),
 	signIn: z.object({address, password, lang}),
 	confirmSignIn: z.object({signInId: uuid, code}),
-	update: z.object({proof: z.optional(proofSchema), session: z.optional(text(z.maxLength(128))), verificationId: z.optional(uuid), mobileVerificationId: z.optional(uuid), options: requestOptions, password: z.optional(password), currentPassword: z.optional(password)}),
+	update: z.object({
+		proof: z.optional(proofSchema),
+		session: z.optional(text(z.maxLength(128))),
+		verificationId: z.optional(uuid),
+		mobileVerificationId: z.optional(uuid),
+		options: requestOptions,
+		password: z.optional(password),
+		currentPassword: z.optional(password),
+	}),
 	invite: z.object({proof: proofSchema, emails: z.array(text(z.maxLength(254))).check(z.minLength(1), z.maxLength(INVITATIONS_PER_REQUEST))}),
 	openSession: z.object({proof: proofSchema}),
 };
