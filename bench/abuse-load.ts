@@ -28,6 +28,8 @@ const {values} = parseArgs({
 		root: {type: 'string'},
 		cards: {type: 'string', default: '40'},
 		kinds: {type: 'string', default: 'challenges,sign-in,directory,availability'},
+		/** Only the memory part. */
+		'memory-only': {type: 'boolean', default: false},
 	},
 	allowPositionals: true,
 });
@@ -180,6 +182,8 @@ async function memoryAfter(pid: number, name: string, count: number, one: (index
 	return [name, before.toFixed(0), rssMb(pid).toFixed(0)];
 }
 
+// The service, stopped whatever happens.
+let service: ChildProcess | undefined;
 try {
 	log(`Checkout measured: ${checkout}`);
 	const authority = await createTestPki({cn: '810000000000', sn: 'AUTORITE', gn: 'BENCH', title: 'Médecin'});
@@ -194,14 +198,17 @@ try {
 	await writeExtraction(directory, {rows: 600_000, seed: 7});
 	const dataDir = path.join(dir, 'data');
 	const {child, base} = await serve(dataDir, caFile, directory);
+	service = child;
 	const outbox = path.join(dataDir, 'outbox');
 	const per = Number(values.cards);
 	const rows: string[][] = [];
-	for (const [flood, batch] of [
-		['none', cards.slice(0, per)],
-		['one-address', cards.slice(per, 2 * per)],
-		['fresh-clients', cards.slice(2 * per)],
-	] as const) {
+	for (const [flood, batch] of values['memory-only']
+		? []
+		: ([
+				['none', cards.slice(0, per)],
+				['one-address', cards.slice(per, 2 * per)],
+				['fresh-clients', cards.slice(2 * per)],
+			] as const)) {
 		log(`${seconds} s: activations and searches, flood ${flood}…`);
 		const figures = await phase(base, outbox, [...batch], flood);
 		rows.push([
@@ -218,8 +225,9 @@ try {
 				.join(' '),
 		]);
 	}
-	console.log(`serve at ${checkout}; 40 flooding clients for ${seconds} s; activation = POST /v1/activations alone (ms); search = GET /v1/directory?q=dupont on 600,000 mailboxes (ms)`);
-	for (const line of tableLines([['flood', 'activations', 'failed', 'act p50', 'act p99', 'searches', 'search p50', 'search p99', 'flood answers'], ...rows])) console.log(line);
+	if (rows.length > 0)
+		console.log(`serve at ${checkout}; 40 flooding clients for ${seconds} s; activation = POST /v1/activations alone (ms); search = GET /v1/directory?q=dupont on 600,000 mailboxes (ms)`);
+	if (rows.length > 0) for (const line of tableLines([['flood', 'activations', 'failed', 'act p50', 'act p99', 'searches', 'search p50', 'search p99', 'flood answers'], ...rows])) console.log(line);
 	log(`Memory: ${requests} requests of each kind…`);
 	const memory: string[][] = [];
 	const kinds = new Set((values.kinds ?? '').split(','));
@@ -244,11 +252,12 @@ try {
 				call(base, 'POST', '/v1/addresses/availability', {addresses: [`x${index}@medecin.mssante.fr`]}, address(index, 63)),
 			),
 		);
-	console.log(`service RSS (MB) before and after ${requests} requests of each kind, 50 at a time, each from its own client address`);
+	console.log(`service RSS (MB) before and after ${requests} requests of each kind, 50 at a time, each from its own client address (sign-ins: 40 clients)`);
 	for (const line of tableLines([['requests', 'RSS before', 'RSS after'], ...memory])) console.log(line);
 	child.kill('SIGTERM');
 	await new Promise(resolve => child.once('exit', resolve));
 } finally {
+	service?.kill('SIGTERM');
 	agent.destroy();
 	removeDir(dir);
 }

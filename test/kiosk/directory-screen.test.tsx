@@ -220,14 +220,16 @@ describe('Mobiles and accounts activated here', () => {
 	/** A colleague activated at this service, with a published mobile. */
 	async function activateColleague(backend: NonNullable<typeof kiosk>['backend'], publishMobile: boolean) {
 		const identity = {surname: 'BOUVIER', givenName: 'Élodie', profession: 'Sage-Femme', professionCode: '50', nationalId: '810000000123', idType: 'RPPS' as const};
+		// The national file may give her first proposal to a namesake: the free form of it.
+		const [free] = await backend.availability([addressProposals(identity)[0]?.address ?? ''], identity);
 		return backend.activate({
 			requestId: '00000000-0000-4000-8000-000000000001',
 			identity,
-			address: addressProposals(identity)[0]?.address ?? '',
+			address: free?.available ?? '',
 			password: PASSWORD,
-			options: {email: 'e.bouvier@exemple.fr', mobile: '+33698765432', otpChannel: 'mail', notify: false, publishMobile, listeRouge: false, paperless: false},
+			options: {email: 'e.bouvier@exemple.fr', mobile: '+33611223344', otpChannel: 'mail', notify: false, publishMobile, listeRouge: false, paperless: false},
 			// Received a code on it with her card: the mobile may be published.
-			verifiedMobile: '+33698765432',
+			verifiedMobile: '+33611223344',
 		});
 	}
 
@@ -236,7 +238,7 @@ describe('Mobiles and accounts activated here', () => {
 		const account = await activateColleague(backend, true);
 		await pilot.type('bouvier');
 		const frame = await pilot.waitFor(account.address);
-		expect(frame).not.toContain('06 98 76 54 32');
+		expect(frame).not.toContain('06 11 22 33 44');
 		expect(frame).toContain('Mobiles publiés : visibles une fois connecté');
 	});
 
@@ -261,12 +263,12 @@ describe('Mobiles and accounts activated here', () => {
 		// Ctrl+U clears the box; then the colleague with her published mobile.
 		await pilot.type('\u0015bouvier elo');
 		const found = await pilot.waitFor(colleague.address);
-		expect(found).toContain('06 98 76 54 32');
+		expect(found).toContain('06 11 22 33 44');
 		// Her choice changes: the mobile is no longer published, and no longer shown.
 		await backend.update(colleague.address, null, {options: {...colleague.options, publishMobile: false}});
 		await pilot.type('d');
 		await pilot.press('backspace');
-		await pilot.waitForNo('06 98 76 54 32');
+		await pilot.waitForNo('06 11 22 33 44');
 	}, 30_000);
 });
 
