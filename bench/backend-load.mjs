@@ -236,11 +236,15 @@ function freePort() {
 
 /** Starts `serve`, resolves with the child and its base URL once it says where it listens. */
 function startService(dataDir, trustAnchors, port) {
-	const child = spawn(process.execPath, [kioskBin, 'serve', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir, '--trust-anchors', trustAnchors, '--pool-size', '20'], {
-		cwd: root,
-		stdio: ['ignore', 'pipe', 'pipe'],
-		env: {...process.env, MSSANTE_DATABASE_URL: databaseUrl ?? ''},
-	});
+	const child = spawn(
+		process.execPath,
+		[kioskBin, 'serve', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir, '--trust-anchors', trustAnchors, '--pool-size', '20', '--client-rate', '100000'],
+		{
+			cwd: root,
+			stdio: ['ignore', 'pipe', 'pipe'],
+			env: {...process.env, MSSANTE_DATABASE_URL: databaseUrl ?? ''},
+		},
+	);
 	const exited = new Promise(resolve => child.once('exit', (code, signal) => resolve({code, signal})));
 	let stdout = '';
 	let stderr = '';

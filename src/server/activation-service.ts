@@ -40,6 +40,8 @@ export type ActivationServiceOptions = {
 	trustedProxies?: string[];
 	/** The service's certificate and key (PEM): HTTPS instead of HTTP. */
 	tls?: BackendServerOptions['tls'];
+	/** Challenges one client may ask a minute (default 60); availability checks and searches follow. */
+	challengesPerMinute?: number;
 	/** Limits on connections and slow requests (defaults: BackendServerOptions'). */
 	connections?: Pick<BackendServerOptions, 'maxConnections' | 'connectionsPerClient' | 'requestTimeoutMs' | 'headersTimeoutMs'>;
 	/** Limits of the one-time codes (default: SPEC §8's; tests shorten the wait between two codes). */
@@ -92,6 +94,7 @@ export async function createActivationService(options: ActivationServiceOptions)
 		codes: options.codes,
 		trustedProxies: options.trustedProxies,
 		tls: options.tls,
+		challengesPerMinute: options.challengesPerMinute,
 		...options.connections,
 	});
 	let closed: Promise<void> | undefined;

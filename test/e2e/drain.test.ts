@@ -37,7 +37,7 @@ const instances: Instance[] = [];
 
 /** Starts a built `serve` on `dataDir` (SQLite there, unless `env` names a PostgreSQL); resolves once it listens. */
 async function serve(dataDir: string, env: Record<string, string> = {}): Promise<Instance> {
-	const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir, '--trust-anchors', caFile, '--pool-size', '5'], {
+	const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir, '--trust-anchors', caFile, '--pool-size', '5', '--client-rate', '10000'], {
 		cwd: ROOT,
 		stdio: ['ignore', 'pipe', 'pipe'],
 		env: {...process.env, MSSANTE_DATABASE_URL: '', ...env},

@@ -31,7 +31,7 @@ let balancer: LoadBalancer | undefined;
 /** Starts a built `serve` on the shared database; resolves once it listens. */
 async function serve(name: string): Promise<Instance> {
 	const dataDir = path.join(folder, name);
-	const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir, '--trust-anchors', caFile, '--pool-size', '5'], {
+	const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir, '--trust-anchors', caFile, '--pool-size', '5', '--client-rate', '10000'], {
 		cwd: ROOT,
 		stdio: ['ignore', 'pipe', 'pipe'],
 		// The URL from the environment, as an operator keeps its password out of `ps`.

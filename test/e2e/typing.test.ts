@@ -10,6 +10,7 @@ import {KEY, PtyKiosk, assertBuilt, kioskEnv, sleep} from '../helpers/pty.js';
 
 const PIN = '1234';
 const WAIT = 10_000;
+const DIRECTORY_WAIT = 60_000;
 const ROUNDS = 20;
 const CTRL_U = '\u0015';
 
@@ -79,7 +80,9 @@ async function toAccountForm(kiosk: PtyKiosk): Promise<void> {
 	await kiosk.press(KEY.enter);
 	await kiosk.waitUntil(s => s.includes('Carte lue') && s.includes('RPPS'), '"Carte lue"', WAIT);
 	await kiosk.press(KEY.enter);
-	await kiosk.waitFor('@medecin.mssante.fr', WAIT);
+	// Addresses are given once the national directory is read (issue 12 item 9): on a fresh data
+	// directory the demo's is generated and indexed first, which takes a while on a busy machine.
+	await kiosk.waitFor('@medecin.mssante.fr', DIRECTORY_WAIT);
 	await kiosk.press(Array(5).fill(KEY.tab));
 	await kiosk.waitFor(/[›>] \[ \] J.ai lu et j.accepte les conditions/, WAIT);
 	await kiosk.press([KEY.space, KEY.tab, KEY.tab, KEY.enter]);

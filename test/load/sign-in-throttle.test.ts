@@ -50,6 +50,13 @@ async function start(now: () => number, databaseUrl?: string): Promise<{service:
 	return {service, url: await service.listen(0, '127.0.0.1')};
 }
 
+/** POST /v1/challenges from client 10.0.0.9: its status. */
+async function from(url: string): Promise<number> {
+	const response = await fetch(`${url}/v1/challenges`, {method: 'POST', headers: {'content-type': 'application/json', 'x-forwarded-for': '10.0.0.9'}, body: '{"purpose":"lookup"}'});
+	await response.arrayBuffer();
+	return response.status;
+}
+
 /** POST /v1/sign-in from `client`: the status, and the seconds to wait when refused for that. */
 async function signIn(url: string, client: string, password: string, address = ADDRESS): Promise<{status: number; retryAfter?: number}> {
 	const response = await fetch(`${url}/v1/sign-in`, {method: 'POST', headers: {'content-type': 'application/json', 'x-forwarded-for': client}, body: JSON.stringify({address, password})});
@@ -167,5 +174,16 @@ describe('two instances on one PostgreSQL share the limits', () => {
 		time.advance(60 * 60_000 + 1);
 		const burst = await Promise.all(Array.from({length: 40}, (_unused, guess) => signIn(guess % 2 ? a.url : b.url, '10.0.0.67', `Mauvais#${guess}xyz`)));
 		expect(burst.filter(answer => answer.status === 401)).toHaveLength(4);
+	}, 60_000);
+
+	test('requests within a limit, at once on both instances, are all answered: none waits for a time read before another’s', async () => {
+		const databaseUrl = await (postgres as PostgresServer).createDatabase(`throttle_burst_${process.pid}`);
+		const a = await start(Date.now, databaseUrl);
+		const b = await start(Date.now, databaseUrl);
+		// 50 challenges at once from one client: under its 60 a minute. Each waits for the others' count
+		// in the database; before, one that waited compared the others' "allowed from now" with its own
+		// earlier now and was told to wait (429).
+		const answers = await Promise.all(Array.from({length: 50}, (_unused, index) => from(index % 2 ? a.url : b.url)));
+		expect(answers.filter(status => status !== 200)).toEqual([]);
 	}, 60_000);
 });

@@ -35,18 +35,20 @@ export const SIGN_IN_LIMITS = {
 /** A number of requests per minute and client, then nothing until the minute is over. */
 const perMinute = (free: number): ThrottleRule => ({free, firstDelayMs: MINUTE, maxDelayMs: MINUTE, windowMs: MINUTE});
 
+/** What one client may ask per minute without proving anything, from its challenges a minute (60 by default). */
+export type RequestLimits = {challenge: ThrottleRule; availability: ThrottleRule; directory: ThrottleRule};
+
 /**
- * Requests anyone may make without proving anything, per client: challenges (a kiosk's
- * activation signs three), availability checks, directory searches (one per key typed).
+ * Requests anyone may make without proving anything, per client: challenges (a kiosk's activation
+ * signs three), availability checks twice as many, directory searches (one per key typed) ten times
+ * as many. Kiosks behind one address (a clinic's NAT) share them: `serve --client-rate` raises them.
  */
-export const REQUEST_LIMITS = {
-	challenge: perMinute(60),
-	availability: perMinute(120),
-	directory: perMinute(600),
-} satisfies Record<string, ThrottleRule>;
+export function requestLimits(challengesPerMinute = 60): RequestLimits {
+	return {challenge: perMinute(challengesPerMinute), availability: perMinute(2 * challengesPerMinute), directory: perMinute(10 * challengesPerMinute)};
+}
 
 /** The longest window of the rules: counts older than this are deleted. */
-export const LONGEST_THROTTLE_WINDOW_MS = Math.max(...[...Object.values(SIGN_IN_LIMITS), ...Object.values(REQUEST_LIMITS)].map(rule => rule.windowMs));
+export const LONGEST_THROTTLE_WINDOW_MS = Math.max(MINUTE, ...Object.values(SIGN_IN_LIMITS).map(rule => rule.windowMs));
 
 /**
  * Attempts by key (`sign-in:address:…`, `sign-in:client:…`), each with its rule. An attempt is
@@ -73,11 +75,10 @@ export class Throttle {
 			const known = (this.waiting.get(key) ?? 0) - this.now();
 			if (known > 0) throw tooSoon(known);
 			const waitMs = await this.db.transaction().execute(async transaction => {
-				const now = this.now();
 				// The key's row, written first: concurrent attempts (on any instance) wait for each other here.
 				await transaction
 					.insertInto('throttles')
-					.values({key, attempts: 0, window_start: now, next_allowed_at: 0})
+					.values({key, attempts: 0, window_start: this.now(), next_allowed_at: 0})
 					.onConflict(conflict => conflict.doNothing())
 					.execute();
 				await transaction
@@ -85,14 +86,17 @@ export class Throttle {
 					.set(eb => ({attempts: eb.ref('attempts')}))
 					.where('key', '=', key)
 					.execute();
+				// Read after the wait for the row: an attempt that waited must not be judged by a time before another's.
+				const now = this.now();
 				const row = await transaction.selectFrom('throttles').selectAll().where('key', '=', key).executeTakeFirstOrThrow();
 				const fresh = Number(row.window_start) <= now - rule.windowMs;
 				const allowedAt = fresh ? 0 : Number(row.next_allowed_at);
 				if (allowedAt > now) return allowedAt - now;
 				const attempts = (fresh ? 0 : Number(row.attempts)) + 1;
+				const delay = delayMs(attempts, rule);
 				await transaction
 					.updateTable('throttles')
-					.set({attempts, window_start: fresh ? now : Number(row.window_start), next_allowed_at: now + delayMs(attempts, rule)})
+					.set({attempts, window_start: fresh ? now : Number(row.window_start), next_allowed_at: delay > 0 ? now + delay : 0})
 					.where('key', '=', key)
 					.execute();
 				return 0;

@@ -20,6 +20,8 @@ export type ServeOptions = {
 	host: string;
 	/** Load balancers in front, whose `X-Forwarded-For` names the client. */
 	trustedProxies?: string[];
+	/** Challenges one client may ask a minute (kiosks behind one address share it). */
+	challengesPerMinute?: number;
 	/** The service's certificate and key (PEM): HTTPS instead of HTTP. */
 	tls?: {cert: string; key: string};
 	/** PEM certificates of the authorities whose cards are accepted. */
@@ -55,6 +57,7 @@ export async function serve(options: ServeOptions): Promise<void> {
 		trustAnchorsPem: options.trustAnchorsPem,
 		cardTrust: options.cardTrust,
 		trustedProxies: options.trustedProxies,
+		challengesPerMinute: options.challengesPerMinute,
 		tls: options.tls,
 		mail: options.smtp ? smtpMailSender(options.smtp) : undefined,
 		sms: options.smsGateway ? httpSmsGateway(options.smsGateway) : undefined,
@@ -114,6 +117,8 @@ const SERVE_OPTIONS = {
 	'sms-gateway': {type: 'string'},
 	/** Load balancers in front (comma-separated addresses): the client is the last address of their X-Forwarded-For. */
 	'trusted-proxy': {type: 'string'},
+	/** Challenges one client may ask a minute, 60 by default (availability checks ×2, searches ×10): raise it for kiosks behind one address. */
+	'client-rate': {type: 'string'},
 	/** The service's own certificate (PEM, chain included): `serve` answers HTTPS. */
 	'tls-cert': {type: 'string'},
 	/** Its private key (PEM). */
@@ -166,6 +171,8 @@ export const serveCommand = {
 		const databaseUrl = databaseUrlOf(values.database, t);
 		const poolSize = values['pool-size'] === undefined ? undefined : Number(values['pool-size']);
 		if (poolSize !== undefined && !(Number.isInteger(poolSize) && poolSize >= 1 && poolSize <= 1000)) throw new Error(t.poolSizeExpected(values['pool-size'] ?? ''));
+		const clientRate = values['client-rate'] === undefined ? undefined : Number(values['client-rate']);
+		if (clientRate !== undefined && !(Number.isInteger(clientRate) && clientRate >= 1 && clientRate <= 100_000)) throw new Error(t.clientRateExpected(values['client-rate'] ?? ''));
 		const cert = values['tls-cert'];
 		const key = values['tls-key'];
 		if ((cert === undefined) !== (key === undefined)) throw new Error(t.tlsPairExpected);
@@ -178,6 +185,7 @@ export const serveCommand = {
 			poolSize,
 			port,
 			host,
+			challengesPerMinute: clientRate,
 			tlsFiles: cert !== undefined && key !== undefined ? {cert, key} : undefined,
 			trustAnchorsFile: values['trust-anchors'],
 			intermediatesFile: values.intermediates,

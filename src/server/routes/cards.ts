@@ -2,7 +2,6 @@
 // already has, and the directory session it opens.
 import {BackendError} from '../../contract/api/errors.js';
 import type {AccountView, CardProof, ProofPurpose} from '../../contract/domain/account.js';
-import {REQUEST_LIMITS} from '../auth/throttle.js';
 import type {Handlers, RouteContext} from './context.js';
 
 /** The account of the card that made `proof` for `purpose`; refused (`not-found`) when it has none. */
@@ -14,8 +13,8 @@ export async function accountOfCard(context: RouteContext, proof: CardProof, pur
 
 /** `POST /v1/challenges`, `POST /v1/accounts/lookup`, `POST /v1/sessions`. */
 export const cardRoutes: Handlers<'challenge' | 'lookup' | 'openSession'> = {
-	challenge: async ({purpose}, {challenges, throttle}, {client}) => {
-		await throttle.attempt([[`challenge:${client}`, REQUEST_LIMITS.challenge]]);
+	challenge: async ({purpose}, {challenges, throttle, limits}, {client}) => {
+		await throttle.attempt([[`challenge:${client}`, limits.challenge]]);
 		return challenges.issue(purpose);
 	},
 	lookup: ({proof}, context) => accountOfCard(context, proof, 'lookup'),

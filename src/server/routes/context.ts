@@ -9,7 +9,7 @@ import {AuthState} from '../auth/auth-state.js';
 import {ChallengeStore} from '../auth/challenges.js';
 import {ChannelCodes} from '../auth/channel-codes.js';
 import {OneTimeCodes, type OneTimeCodesOptions} from '../auth/one-time-codes.js';
-import {LONGEST_THROTTLE_WINDOW_MS, Throttle} from '../auth/throttle.js';
+import {LONGEST_THROTTLE_WINDOW_MS, Throttle, requestLimits, type RequestLimits} from '../auth/throttle.js';
 import {LONGEST_QUOTA_WINDOW_MS} from '../auth/quotas.js';
 import {BackendError} from '../../contract/api/errors.js';
 import {WorkLane} from '../work-lane.js';
@@ -22,6 +22,8 @@ export type RouteContext = {
 	codes: ChannelCodes;
 	/** Progressive delays on password guesses and limits on unauthenticated requests, shared by the instances. */
 	throttle: Throttle;
+	/** What one client may ask per minute without proving anything. */
+	limits: RequestLimits;
 	/** Directory searches that read every mailbox: one at a time, two waiting, the others refused (429). */
 	wideSearches: WorkLane;
 	/** The identity of the certificate of a valid card proof made for `purpose` — the only identity the service uses; refused: `card-proof`. */
@@ -61,6 +63,8 @@ export type RouteContextOptions = {
 	now: () => number;
 	/** Limits of the one-time codes (default: SPEC §8's). */
 	codes?: Omit<OneTimeCodesOptions, 'now' | 'db'>;
+	/** Challenges one client may ask a minute (default 60; the other unauthenticated limits follow, see requestLimits). */
+	challengesPerMinute?: number;
 	/** Intermediate authorities and revocation of card certificates (default: none configured; CRLs from the certificates' distribution points). */
 	cardTrust?: CardTrustOptions;
 };
@@ -88,6 +92,7 @@ export function createRouteContext(accounts: AccountService, options: RouteConte
 		auth,
 		codes,
 		throttle,
+		limits: requestLimits(options.challengesPerMinute),
 		wideSearches: new WorkLane(
 			1,
 			2,
