@@ -11,17 +11,17 @@
 // service has the request in hand (it answers 100 once its handler runs), and a request whose last
 // byte is held back cannot finish before the test lets it. Run `npm run build` first.
 import {type ChildProcess, spawn} from 'node:child_process';
-import {webcrypto} from 'node:crypto';
-import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {connect, type Socket} from 'node:net';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {startHaproxy, type LoadBalancer} from '../harness/haproxy.js';
-import {createTestPki, RSA_SIGNING, type TestPki} from '../harness/pki.js';
+import {createTestPki, type TestPki} from '../harness/pki.js';
 import {startPostgres, type PostgresServer} from '../harness/postgres.js';
 import {assertBuilt, BIN, ROOT} from '../helpers/pty.js';
+import {call, outboxMails, proof} from '../helpers/service-calls.js';
 import {lastCode} from '../helpers/walk.js';
 
 const PASSWORD = 'Kiosque#Sante2026';
@@ -172,35 +172,15 @@ async function activationInFlight(connection: RawConnection, body: string, holdL
 	return {connection, release: () => (holdLast ? connection.write(body.slice(-1)) : undefined)};
 }
 
-async function call(base: string, method: string, route: string, body?: unknown): Promise<{status: number; json: Record<string, unknown>}> {
-	const response = await fetch(`${base}${route}`, {method, headers: {'content-type': 'application/json'}, body: body === undefined ? undefined : JSON.stringify(body)});
-	return {status: response.status, json: (await response.json().catch(() => ({}))) as Record<string, unknown>};
-}
-
 /** A card of a practitioner named `surname` JEANNE, issued by the test authority. */
 async function card(surname: string): Promise<TestPki> {
 	cardCount++;
 	return createTestPki({cn: `8200000${String(cardCount).padStart(5, '0')}`, sn: surname, gn: 'JEANNE', title: 'Médecin'}, authority);
 }
 
-/** A proof of `holder`'s card, on a challenge issued by `base`. */
-async function proof(base: string, holder: TestPki) {
-	const {json} = await call(base, 'POST', '/v1/challenges', {});
-	const signature = await webcrypto.subtle.sign(RSA_SIGNING, holder.privateKey, Buffer.from(String(json['challenge']), 'base64'));
-	return {challengeId: json['challengeId'], signature: Buffer.from(signature).toString('base64'), certificate: Buffer.from(holder.certificateDer).toString('base64')};
-}
-
 /** Every mail the instances put in their outboxes. */
 function mails(): Array<{content: string}> {
-	return instances.flatMap(({dataDir}) => {
-		const outbox = path.join(dataDir, 'outbox');
-		return existsSync(outbox)
-			? readdirSync(outbox)
-					.filter(name => name.endsWith('.eml'))
-					.sort()
-					.map(name => ({content: readFileSync(path.join(outbox, name), 'utf8')}))
-			: [];
-	});
+	return outboxMails(instances.map(({dataDir}) => dataDir));
 }
 
 function emailOf(holder: TestPki): string {

@@ -4,15 +4,15 @@
 // instance killed mid-burst loses no acknowledged activation, and PostgreSQL restarted gives 503s
 // and then service again without a restart. Run `npm run build` first.
 import {type ChildProcess, spawn} from 'node:child_process';
-import {webcrypto} from 'node:crypto';
-import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {startHaproxy, type LoadBalancer} from '../harness/haproxy.js';
-import {createTestPki, RSA_SIGNING, type TestPki} from '../harness/pki.js';
+import {createTestPki, type TestPki} from '../harness/pki.js';
 import {startPostgres, type PostgresServer} from '../harness/postgres.js';
 import {assertBuilt, BIN, ROOT} from '../helpers/pty.js';
+import {call, outboxMails, proof} from '../helpers/service-calls.js';
 import {lastCode} from '../helpers/walk.js';
 
 const PASSWORD = 'Kiosque#Sante2026';
@@ -57,37 +57,13 @@ function exited(child: ChildProcess): Promise<void> {
 
 /** Every mail either instance put in its outbox. */
 function mails(): Array<{content: string}> {
-	return instances.flatMap(({dataDir}) => {
-		const outbox = path.join(dataDir, 'outbox');
-		return existsSync(outbox)
-			? readdirSync(outbox)
-					.filter(name => name.endsWith('.eml'))
-					.sort()
-					.map(name => ({content: readFileSync(path.join(outbox, name), 'utf8')}))
-			: [];
-	});
-}
-
-async function call(base: string, method: string, route: string, body?: unknown, session?: string): Promise<{status: number; json: Record<string, unknown>}> {
-	const response = await fetch(`${base}${route}`, {
-		method,
-		headers: {'content-type': 'application/json', ...(session ? {authorization: `Bearer ${session}`} : {})},
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
-	return {status: response.status, json: (await response.json().catch(() => ({}))) as Record<string, unknown>};
+	return outboxMails(instances.map(({dataDir}) => dataDir));
 }
 
 /** A card of a practitioner named MARTIN Jeanne (homonyms by default), issued by the test authority. */
 async function card(surname = 'MARTIN'): Promise<TestPki> {
 	cardCount++;
 	return createTestPki({cn: `8100000${String(cardCount).padStart(5, '0')}`, sn: surname, gn: 'JEANNE', title: 'Médecin'}, authority);
-}
-
-/** A proof of `holder`'s card, on a challenge issued by `base`. */
-async function proof(base: string, holder: TestPki) {
-	const {json} = await call(base, 'POST', '/v1/challenges', {});
-	const signature = await webcrypto.subtle.sign(RSA_SIGNING, holder.privateKey, Buffer.from(String(json['challenge']), 'base64'));
-	return {challengeId: json['challengeId'], signature: Buffer.from(signature).toString('base64'), certificate: Buffer.from(holder.certificateDer).toString('base64')};
 }
 
 /** The e-mail channel verified: code sent through `send`, typed back through `confirm`. */
